@@ -1,0 +1,31 @@
+package io.livestream.common;
+
+/**
+ * Why a connection was closed on purpose. Logs, metrics and clients see the same name; the
+ * code is the WebSocket close code (4000-4999 is the private-use range of RFC 6455 7.4.2).
+ */
+public enum CloseReason {
+    STREAM_NOT_FOUND(4404, "stream-not-found"),
+    STREAM_ENDED(4410, "stream-ended"),
+    SLOW_CONSUMER(4408, "slow-consumer"),
+    RELAY_LOST(4502, "relay-lost"),
+    BAD_TOKEN(4401, "bad-token"),
+    STREAM_BUSY(4409, "stream-busy"),
+    PROTOCOL_VIOLATION(4400, "protocol-violation"),
+    HANDSHAKE_TIMEOUT(4504, "handshake-timeout"),
+    IDLE_TIMEOUT(4505, "idle-timeout"),
+    SHUTDOWN(4503, "shutdown");
+
+    public final short code;
+    public final String label;
+
+    CloseReason(int code, String label) {
+        this.code = (short) code;
+        this.label = label;
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}

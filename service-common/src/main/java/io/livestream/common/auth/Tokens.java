@@ -1,0 +1,84 @@
+package io.livestream.common.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * HS256 JSON Web Tokens: {@code sub}, {@code role} and the {@code stream} they are scoped to.
+ * A token is checked for signature and expiry (with a small clock-skew leeway) by vertx-auth-jwt,
+ * then for its role and stream here.
+ */
+public final class Tokens {
+    public static final String ROLE_PUBLISH = "publish";
+    private static final int LEEWAY_SECONDS = 5;
+
+    private final JWTAuth jwt;
+
+    public Tokens(Vertx vertx, String secret) {
+        if (secret == null || secret.isEmpty()) {
+            throw new IllegalArgumentException("a JWT secret is required");
+        }
+        this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
+                .setJWTOptions(new JWTOptions().setLeeway(LEEWAY_SECONDS)));
+    }
+
+    /** A random secret of 32 bytes, base64url: for a standalone node started without one. */
+    public static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    public String mint(String role, String stream, String subject, Duration ttl) {
+        JsonObject claims = new JsonObject().put("role", role);
+        if (stream != null) {
+            claims.put("stream", stream);
+        }
+        return jwt.generateToken(claims, new JWTOptions()
+                .setAlgorithm("HS256")
+                .setSubject(subject)
+                .setExpiresInSeconds((int) Math.min(Integer.MAX_VALUE, ttl.toSeconds())));
+    }
+
+    /** The token's claims, once its signature and expiry are good. */
+    public Future<JsonObject> verify(String token) {
+        if (token == null || token.isEmpty()) {
+            return Future.failedFuture(new TokenRejectedException("no token"));
+        }
+        return jwt.authenticate(new TokenCredentials(token))
+                .recover(e -> Future.failedFuture(new TokenRejectedException(
+                        e.getMessage() == null ? "invalid token" : e.getMessage())))
+                .map(user -> user.principal());
+    }
+
+    /** Succeeds with the subject when the token lets its holder publish {@code stream}. */
+    public Future<String> authorizePublish(String token, String stream) {
+        return verify(token).compose(claims -> {
+            if (!ROLE_PUBLISH.equals(claims.getString("role"))) {
+                return Future.failedFuture(new TokenRejectedException("token has no publish role"));
+            }
+            if (!stream.equals(claims.getString("stream"))) {
+                return Future.failedFuture(new TokenRejectedException("token is for another stream"));
+            }
+            return Future.succeededFuture(claims.getString("sub", "anonymous"));
+        });
+    }
+
+    /** A token that is missing, malformed, expired, or not good for what was asked. */
+    public static final class TokenRejectedException extends RuntimeException {
+        public TokenRejectedException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.livestream.common.bus;
+
+/**
+ * Every conversation between services, in one place. Services never call each other's code;
+ * they meet on these event-bus addresses and in the cluster-wide maps named here.
+ */
+public final class Addresses {
+    private Addresses() {
+    }
+
+    /** Published by the ingest node that owns the stream: {@link MediaEvent}s in stream order. */
+    public static String media(String stream) {
+        return "media." + stream;
+    }
+
+    /**
+     * Request/reply served by the ingest node that owns the stream: the body is ignored, the
+     * reply is a {@link MediaSnapshot} (metadata, sequence headers, current GOP).
+     */
+    public static String snapshot(String stream) {
+        return "ingest.snapshot." + stream;
+    }
+
+    /** Cluster-wide map of live streams: stream name -> {@code StreamInfo} JSON, held as a lease. */
+    public static final String STREAM_REGISTRY = "live.streams";
+
+    /** Cluster-wide map of relays: relay id -> load and viewers per stream (JSON), held as a lease. */
+    public static final String RELAY_REGISTRY = "live.relays";
+}

@@ -1,0 +1,53 @@
+package io.livestream.common.registry;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A live stream as the registry holds it: who ingests it, since when, and what it carries.
+ * Codec fields are empty until the sequence headers have arrived.
+ */
+public record StreamInfo(
+        String name,
+        String ingestNode,
+        long epoch,
+        long startedAt,
+        Video video,
+        Audio audio,
+        long bitrateBps) {
+
+    public record Video(String codec, String profile, int width, int height, double fps) {
+        public static final Video NONE = new Video("", "", 0, 0, 0);
+    }
+
+    public record Audio(String codec, int sampleRate, int channels) {
+        public static final Audio NONE = new Audio("", 0, 0);
+    }
+
+    public JsonObject toJson() {
+        return new JsonObject()
+                .put("name", name)
+                .put("ingestNode", ingestNode)
+                .put("epoch", epoch)
+                .put("startedAt", startedAt)
+                .put("video", new JsonObject()
+                        .put("codec", video.codec()).put("profile", video.profile())
+                        .put("width", video.width()).put("height", video.height()).put("fps", video.fps()))
+                .put("audio", new JsonObject()
+                        .put("codec", audio.codec()).put("sampleRate", audio.sampleRate()).put("channels", audio.channels()))
+                .put("bitrateBps", bitrateBps);
+    }
+
+    public static StreamInfo fromJson(JsonObject json) {
+        JsonObject v = json.getJsonObject("video", new JsonObject());
+        JsonObject a = json.getJsonObject("audio", new JsonObject());
+        return new StreamInfo(
+                json.getString("name"),
+                json.getString("ingestNode"),
+                json.getLong("epoch", 0L),
+                json.getLong("startedAt", 0L),
+                new Video(v.getString("codec", ""), v.getString("profile", ""),
+                        v.getInteger("width", 0), v.getInteger("height", 0), v.getDouble("fps", 0.0)),
+                new Audio(a.getString("codec", ""), a.getInteger("sampleRate", 0), a.getInteger("channels", 0)),
+                json.getLong("bitrateBps", 0L));
+    }
+}
