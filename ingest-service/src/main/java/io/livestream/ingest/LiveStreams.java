@@ -1,0 +1,152 @@
+package io.livestream.ingest;
+
+import io.livestream.common.registry.StreamRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The streams this ingest node receives, whatever their source. Grants a stream to one
+ * publisher at a time; a publisher whose predecessor went silent takes the stream over
+ * instead of being caught in a "stream busy" loop. Keeps each stream's registry lease.
+ * Confined to the ingest event loop.
+ */
+public final class LiveStreams {
+    private static final System.Logger LOG = System.getLogger(LiveStreams.class.getName());
+    private static final AtomicLong EPOCHS = new AtomicLong(System.currentTimeMillis() * 1000);
+
+    private final Vertx vertx;
+    private final EventBus bus;
+    private final StreamRegistry registry;
+    private final IngestConfig config;
+    private final String nodeId;
+    private final MeterRegistry meters;
+    private final Map<String, PublishSession> sessions = new HashMap<>();
+    private final Map<String, long[]> lastCounts = new HashMap<>();
+    private final long renewTimer;
+    private long lastRenewNanos = System.nanoTime();
+
+    public LiveStreams(Vertx vertx, StreamRegistry registry, IngestConfig config, String nodeId, MeterRegistry meters) {
+        this.vertx = vertx;
+        this.bus = vertx.eventBus();
+        this.registry = registry;
+        this.config = config;
+        this.nodeId = nodeId;
+        this.meters = meters;
+        Gauge.builder("live_publishers", sessions, Map::size)
+                .description("Streams being published to this ingest node").register(meters);
+        this.renewTimer = vertx.setPeriodic(config.lease().toMillis() / 3, id -> renewLeases());
+    }
+
+    /**
+     * Grants {@code name} to {@code publisher}. If another publisher holds it and has been silent
+     * for {@code staleAfter}, it is evicted; if it is still sending, this waits until it could
+     * have gone stale and decides then, so a publisher whose old connection died half-open is
+     * accepted within {@code staleAfter}.
+     */
+    public Future<PublishSession> start(String name, Publisher publisher) {
+        PublishSession current = sessions.get(name);
+        if (current == null) {
+            return Future.succeededFuture(open(name, publisher));
+        }
+        long staleNanos = config.staleAfter().toNanos();
+        long silentNanos = current.nanosSinceActivity();
+        if (silentNanos >= staleNanos) {
+            return Future.succeededFuture(takeOver(current, publisher));
+        }
+        Promise<PublishSession> decided = Promise.promise();
+        long waitMs = Math.max(1, (staleNanos - silentNanos) / 1_000_000 + 1);
+        vertx.setTimer(waitMs, id -> {
+            PublishSession now = sessions.get(name);
+            if (now == null) {
+                decided.complete(open(name, publisher));
+            } else if (now == current && now.nanosSinceActivity() >= staleNanos) {
+                decided.complete(takeOver(now, publisher));
+            } else {
+                decided.fail(new StreamBusyException(name));
+            }
+        });
+        return decided.future();
+    }
+
+    /** Ends the session if it is still the live one of its stream. */
+    public void end(PublishSession session, String reason) {
+        if (sessions.get(session.name()) == session) {
+            sessions.remove(session.name());
+            lastCounts.remove(session.name());
+            registry.remove(session.name(), session.epoch());
+        }
+        if (!session.ended()) {
+            LOG.log(System.Logger.Level.INFO, "stream {0} offline ({1}) from {2}",
+                    session.name(), reason, session.publisher().describe());
+            session.end(reason);
+        }
+    }
+
+    public List<PublishSession> sessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    public PublishSession session(String name) {
+        return sessions.get(name);
+    }
+
+    /** Ends every session and stops renewing: the node is shutting down. */
+    public Future<Void> close() {
+        vertx.cancelTimer(renewTimer);
+        sessions().forEach(s -> end(s, "shutdown"));
+        return Future.succeededFuture();
+    }
+
+    private PublishSession takeOver(PublishSession old, Publisher publisher) {
+        LOG.log(System.Logger.Level.INFO, "stream {0}: {1} takes over from silent {2}",
+                old.name(), publisher.describe(), old.publisher().describe());
+        end(old, "replaced");
+        old.publisher().evict("replaced by a new publisher");
+        return open(old.name(), publisher);
+    }
+
+    private PublishSession open(String name, Publisher publisher) {
+        Counter bytesIn = Counter.builder("live_ingest_bytes_total").tag("stream", name).baseUnit("bytes")
+                .description("Media bytes received from publishers").register(meters);
+        PublishSession session = new PublishSession(name, EPOCHS.incrementAndGet(), publisher, bus,
+                config.gopMaxPackets(), config.gopMaxBytes(), bytesIn);
+        sessions.put(name, session);
+        Counter.builder("live_ingest_sessions_total").tag("stream", name)
+                .description("Publishing sessions started").register(meters).increment();
+        LOG.log(System.Logger.Level.INFO, "stream {0} online from {1}", name, publisher.describe());
+        registry.renew(session.info(nodeId, 0, 0), config.lease());
+        return session;
+    }
+
+    /** Renews every lease, with bitrate and frame rate measured since the last renewal. */
+    private void renewLeases() {
+        long now = System.nanoTime();
+        double seconds = Math.max(0.001, (now - lastRenewNanos) / 1e9);
+        lastRenewNanos = now;
+        for (PublishSession s : sessions.values()) {
+            long[] last = lastCounts.computeIfAbsent(s.name(), k -> new long[2]);
+            long bitrate = (long) ((s.bytesIn() - last[0]) * 8 / seconds);
+            double fps = (s.videoFrames() - last[1]) / seconds;
+            last[0] = s.bytesIn();
+            last[1] = s.videoFrames();
+            registry.renew(s.info(nodeId, bitrate, fps), config.lease());
+        }
+    }
+
+    /** The stream is held by a publisher that is still sending. */
+    public static final class StreamBusyException extends RuntimeException {
+        public StreamBusyException(String stream) {
+            super("stream " + stream + " is already being published");
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.livestream.ingest;
+
+import io.livestream.common.bus.Addresses;
+import io.livestream.common.bus.MediaEvent;
+import io.livestream.common.bus.MediaSnapshot;
+import io.livestream.common.registry.StreamInfo;
+import io.livestream.media.GopCache;
+import io.livestream.media.MediaPacket;
+import io.livestream.media.codec.AacConfig;
+import io.livestream.media.codec.AvcDecoderConfig;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+
+import java.util.function.Function;
+
+/**
+ * One publisher's run of one stream (an epoch): numbers its packets, keeps what a late
+ * subscriber needs (metadata, sequence headers, current GOP), publishes every packet on
+ * {@code media.<stream>}, and answers snapshot requests. Confined to the ingest event loop.
+ */
+public final class PublishSession {
+    private static final System.Logger LOG = System.getLogger(PublishSession.class.getName());
+
+    private final String name;
+    private final long epoch;
+    private final long startedAt;
+    private final Publisher publisher;
+    private final EventBus bus;
+    private final String mediaAddress;
+    private final GopCache<MediaPacket> gop;
+    private final MessageConsumer<Object> snapshotConsumer;
+    private final Counter bytesCounter;
+
+    private long seq;
+    private long bytesIn;
+    private long videoFrames;
+    private long lastActivityNanos = System.nanoTime();
+    private StreamInfo.Video video = StreamInfo.Video.NONE;
+    private StreamInfo.Audio audio = StreamInfo.Audio.NONE;
+    private boolean ended;
+
+    PublishSession(String name, long epoch, Publisher publisher, EventBus bus, int gopMaxPackets, long gopMaxBytes,
+                   Counter bytesCounter) {
+        this.bytesCounter = bytesCounter;
+        this.name = name;
+        this.epoch = epoch;
+        this.startedAt = System.currentTimeMillis();
+        this.publisher = publisher;
+        this.bus = bus;
+        this.mediaAddress = Addresses.media(name);
+        this.gop = new GopCache<>(Function.identity(), gopMaxPackets, gopMaxBytes);
+        this.snapshotConsumer = bus.consumer(Addresses.snapshot(name), request -> request.reply(snapshot()));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public Publisher publisher() {
+        return publisher;
+    }
+
+    public boolean ended() {
+        return ended;
+    }
+
+    /** Takes one packet from the publisher and puts it on the event bus. */
+    public void push(MediaPacket packet) {
+        if (ended) {
+            return;
+        }
+        lastActivityNanos = System.nanoTime();
+        bytesIn += packet.size();
+        bytesCounter.increment(packet.size());
+        if (packet.kind() == MediaPacket.Kind.VIDEO && !packet.isVideoSequenceHeader()) {
+            videoFrames++;
+        }
+        if (packet.isVideoSequenceHeader()) {
+            video = describeVideo(packet);
+        } else if (packet.isAudioSequenceHeader()) {
+            audio = describeAudio(packet);
+        }
+        gop.add(packet);
+        bus.publish(mediaAddress, new MediaEvent.Packet(epoch, ++seq, packet));
+    }
+
+    /** Marks the publisher alive without media (a ping, a command). */
+    public void touch() {
+        lastActivityNanos = System.nanoTime();
+    }
+
+    public long nanosSinceActivity() {
+        return System.nanoTime() - lastActivityNanos;
+    }
+
+    public MediaSnapshot snapshot() {
+        return new MediaSnapshot(epoch, seq, gop.snapshot());
+    }
+
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    public long videoFrames() {
+        return videoFrames;
+    }
+
+    /** What the registry shows of this session, with the bitrate and frame rate measured by the caller. */
+    StreamInfo info(String node, long bitrateBps, double measuredFps) {
+        StreamInfo.Video v = video;
+        if (v.fps() == 0 && measuredFps > 0 && v != StreamInfo.Video.NONE) {
+            v = new StreamInfo.Video(v.codec(), v.profile(), v.width(), v.height(), Math.round(measuredFps * 100) / 100.0);
+        }
+        return new StreamInfo(name, node, epoch, startedAt, v, audio, bitrateBps);
+    }
+
+    /** Ends the session once: subscribers are told, the snapshot address goes away. */
+    void end(String reason) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        gop.clear();
+        snapshotConsumer.unregister();
+        bus.publish(mediaAddress, new MediaEvent.Ended(epoch, reason));
+    }
+
+    private StreamInfo.Video describeVideo(MediaPacket packet) {
+        try {
+            AvcDecoderConfig avc = AvcDecoderConfig.parse(packet.payload());
+            return new StreamInfo.Video(avc.codecString(), avc.profileName(), avc.width(), avc.height(), avc.frameRate());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "stream {0}: unreadable video sequence header: {1}", name, e.getMessage());
+            return StreamInfo.Video.NONE;
+        }
+    }
+
+    private StreamInfo.Audio describeAudio(MediaPacket packet) {
+        try {
+            AacConfig aac = AacConfig.parse(packet.payload());
+            return new StreamInfo.Audio(aac.codecString(), aac.sampleRate(), aac.channels());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "stream {0}: unreadable audio sequence header: {1}", name, e.getMessage());
+            return StreamInfo.Audio.NONE;
+        }
+    }
+}

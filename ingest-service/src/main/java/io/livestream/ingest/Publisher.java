@@ -1,0 +1,11 @@
+package io.livestream.ingest;
+
+/** The source of a publishing session: an RTMP connection, or the demo clip. */
+public interface Publisher {
+
+    /** Where it comes from, for logs: a remote address or "demo". */
+    String describe();
+
+    /** Stop feeding the session and close the source: another publisher took the stream over. */
+    void evict(String reason);
+}

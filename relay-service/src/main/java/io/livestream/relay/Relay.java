@@ -1,0 +1,142 @@
+package io.livestream.relay;
+
+import io.livestream.common.CloseReason;
+import io.livestream.common.bus.MediaCodecs;
+import io.livestream.common.registry.RelayRegistry;
+import io.livestream.common.registry.StreamRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The relay: plays {@code /live/<stream>.flv} over HTTP-FLV and WebSocket-FLV from per-stream
+ * hubs that pull streams from the event bus only while they have viewers. Lives on the event
+ * loop that created it (the one its HTTP server runs on), so viewers and hubs need no locks.
+ */
+public final class Relay implements Handler<RoutingContext> {
+    private static final System.Logger LOG = System.getLogger(Relay.class.getName());
+    private static final Duration LEASE = Duration.ofSeconds(5);
+    private static final long HOUSEKEEPING_MS = 500;
+
+    private final Vertx vertx;
+    private final Context context;
+    private final RelayConfig config;
+    private final String relayId;
+    private final StreamRegistry streams;
+    private final RelayRegistry relays;
+    private final RelayMetrics metrics;
+    private final Map<String, StreamHub> hubs = new HashMap<>();
+    private final Map<String, RelayMetrics.StreamMeters> meters = new HashMap<>();
+    private final long housekeeping;
+    private long leaseTicks;
+
+    private Relay(Vertx vertx, RelayConfig config, String relayId, StreamRegistry streams, RelayRegistry relays, MeterRegistry registry) {
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.config = config;
+        this.relayId = relayId;
+        this.streams = streams;
+        this.relays = relays;
+        this.metrics = new RelayMetrics(registry);
+        this.housekeeping = vertx.setPeriodic(HOUSEKEEPING_MS, id -> housekeeping());
+    }
+
+    /** Creates a relay bound to the calling event loop. */
+    public static Future<Relay> create(Vertx vertx, RelayConfig config, String relayId, MeterRegistry registry) {
+        MediaCodecs.register(vertx.eventBus());
+        return StreamRegistry.open(vertx).compose(streams -> RelayRegistry.open(vertx)
+                .map(relays -> new Relay(vertx, config, relayId, streams, relays, registry)));
+    }
+
+    /** Route handler for {@code /live/<stream>.flv}: the stream name is the route's first regex group. */
+    @Override
+    public void handle(RoutingContext ctx) {
+        play(ctx.pathParam("param0"), ctx.request());
+    }
+
+    public void play(String stream, HttpServerRequest request) {
+        if (request.canUpgradeToWebSocket()) {
+            request.toWebSocket().onSuccess(ws -> isLive(stream).onComplete(live -> {
+                if (live.succeeded() && live.result()) {
+                    onContext(() -> attach(stream, Sinks.webSocket(ws, config.viewerQueueBytes())));
+                } else {
+                    ws.close(CloseReason.STREAM_NOT_FOUND.code, CloseReason.STREAM_NOT_FOUND.label);
+                }
+            }));
+            return;
+        }
+        isLive(stream).onComplete(live -> {
+            if (!(live.succeeded() && live.result())) {
+                request.response().setStatusCode(404).putHeader("Content-Type", "text/plain")
+                        .putHeader("Access-Control-Allow-Origin", "*")
+                        .end(CloseReason.STREAM_NOT_FOUND.label + ": " + stream + "\n");
+                return;
+            }
+            request.response()
+                    .setChunked(true)
+                    .putHeader("Content-Type", "video/x-flv")
+                    .putHeader("Cache-Control", "no-cache")
+                    .putHeader("Access-Control-Allow-Origin", "*");
+            onContext(() -> attach(stream, Sinks.httpFlv(request, config.viewerQueueBytes())));
+        });
+    }
+
+    /** Viewers per stream on this relay. */
+    public Map<String, Integer> viewers() {
+        Map<String, Integer> out = new HashMap<>();
+        hubs.forEach((name, hub) -> out.put(name, hub.viewerCount()));
+        return out;
+    }
+
+    public Future<Void> close() {
+        vertx.cancelTimer(housekeeping);
+        List.copyOf(hubs.values()).forEach(hub -> hub.close(CloseReason.SHUTDOWN));
+        return relays.remove(relayId);
+    }
+
+    void attach(String stream, ViewerSink sink) {
+        StreamHub hub = hubs.computeIfAbsent(stream, name -> new StreamHub(name, vertx, config,
+                meters.computeIfAbsent(name, metrics::forStream), () -> {
+                    hubs.remove(name);
+                    meters.remove(name);
+                }));
+        LOG.log(System.Logger.Level.DEBUG, "stream {0}: + {1}", stream, sink.describe());
+        hub.add(new Viewer(sink));
+    }
+
+    private Future<Boolean> isLive(String stream) {
+        StreamHub hub = hubs.get(stream);
+        if (hub != null && hub.inGrace()) {
+            return Future.succeededFuture(true);
+        }
+        return streams.get(stream).map(info -> info.isPresent());
+    }
+
+    private void onContext(Runnable action) {
+        if (Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
+    }
+
+    private void housekeeping() {
+        long now = System.nanoTime();
+        List.copyOf(hubs.values()).forEach(hub -> hub.closeStalledViewers(now));
+        if (leaseTicks++ % 2 == 0) {
+            JsonObject viewers = new JsonObject();
+            hubs.forEach((name, hub) -> viewers.put(name, hub.viewerCount()));
+            relays.renew(relayId, new JsonObject().put("viewers", viewers), LEASE);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.livestream.relay;
+
+import java.time.Duration;
+
+/**
+ * Settings of a relay.
+ *
+ * @param viewerQueueBytes a viewer whose unsent bytes pass this skips to the next keyframe
+ * @param stallTimeout     a viewer whose queue stays full this long is closed as slow-consumer
+ * @param grace            viewers wait this long for a publisher that went away before stream-ended
+ * @param gopMaxPackets    bound on the cached GOP, in packets
+ * @param gopMaxBytes      bound on the cached GOP, in bytes
+ * @param snapshotTimeout  how long a first viewer waits for the ingest node's snapshot
+ */
+public record RelayConfig(
+        int viewerQueueBytes,
+        Duration stallTimeout,
+        Duration grace,
+        int gopMaxPackets,
+        long gopMaxBytes,
+        Duration snapshotTimeout) {
+
+    public static RelayConfig defaults() {
+        return new RelayConfig(1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(10), 3000,
+                32L * 1024 * 1024, Duration.ofSeconds(3));
+    }
+
+    public RelayConfig withStallTimeout(Duration d) {
+        return new RelayConfig(viewerQueueBytes, d, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout);
+    }
+
+    public RelayConfig withGrace(Duration d) {
+        return new RelayConfig(viewerQueueBytes, stallTimeout, d, gopMaxPackets, gopMaxBytes, snapshotTimeout);
+    }
+
+    public RelayConfig withViewerQueueBytes(int bytes) {
+        return new RelayConfig(bytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout);
+    }
+}

@@ -1,0 +1,70 @@
+package io.livestream.relay;
+
+import io.livestream.common.CloseReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The relay's Prometheus meters: viewers, bytes out and skipped frames per stream, closes by reason. */
+final class RelayMetrics {
+    private final MeterRegistry registry;
+
+    RelayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    StreamMeters forStream(String stream) {
+        return new StreamMeters(stream);
+    }
+
+    void closed(CloseReason reason) {
+        registry.counter("live_viewers_closed_total", "reason", reason.label).increment();
+    }
+
+    final class StreamMeters {
+        private final AtomicInteger viewers = new AtomicInteger();
+        private final Gauge viewerGauge;
+        private final Counter bytesOut;
+        private final Counter skipped;
+
+        private StreamMeters(String stream) {
+            viewerGauge = Gauge.builder("live_viewers", viewers, AtomicInteger::get)
+                    .tag("stream", stream).description("Viewers of a stream on this relay").register(registry);
+            bytesOut = Counter.builder("live_bytes_out_total").tag("stream", stream).baseUnit("bytes")
+                    .description("FLV bytes written to viewers").register(registry);
+            skipped = Counter.builder("live_frames_skipped_total").tag("stream", stream)
+                    .description("Frames a slow viewer skipped to catch up with live").register(registry);
+        }
+
+        void viewerJoined() {
+            viewers.incrementAndGet();
+        }
+
+        void viewerLeft() {
+            viewers.decrementAndGet();
+        }
+
+        void sent(long bytes, int skippedFrames) {
+            if (bytes > 0) {
+                bytesOut.increment(bytes);
+            }
+            if (skippedFrames > 0) {
+                skipped.increment(skippedFrames);
+            }
+        }
+
+        void closed(CloseReason reason) {
+            RelayMetrics.this.closed(reason);
+        }
+
+        int viewers() {
+            return viewers.get();
+        }
+
+        void close() {
+            registry.remove(viewerGauge);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.livestream.relay;
+
+import io.livestream.media.MediaPacket;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * One viewer of one stream. Writes shared tag buffers to its sink while the sink keeps up;
+ * when the sink's queue is full it drops frames until the next keyframe (keeping the latest
+ * metadata and sequence headers to send first), so a slow viewer never slows the others and
+ * never drifts behind live. Confined to its hub's event loop.
+ */
+final class Viewer {
+    private enum HeaderKind { METADATA, VIDEO_CONFIG, AUDIO_CONFIG }
+
+    private final ViewerSink sink;
+    private final Map<HeaderKind, FlvTag> heldHeaders = new EnumMap<>(HeaderKind.class);
+    private boolean skipping;
+    private long fullSinceNanos;
+    private long skippedFrames;
+    private long bytesWritten;
+
+    Viewer(ViewerSink sink) {
+        this.sink = sink;
+        sink.drainHandler(() -> fullSinceNanos = 0);
+    }
+
+    ViewerSink sink() {
+        return sink;
+    }
+
+    /**
+     * The start of a viewer's stream: FLV header and snapshot, written whatever the queue says
+     * (the snapshot is bounded by the GOP cache). Without a keyframe in it, the viewer waits
+     * for the next one.
+     */
+    void start(io.vertx.core.buffer.Buffer flvHeader, Iterable<FlvTag> snapshot) {
+        sink.write(flvHeader);
+        bytesWritten += flvHeader.length();
+        boolean keyframe = false;
+        for (FlvTag tag : snapshot) {
+            keyframe |= tag.isKeyframe();
+            write(tag);
+        }
+        skipping = !keyframe;
+    }
+
+    /** Offers a live tag; returns the bytes written, or -1 if the tag was skipped. */
+    int offer(FlvTag tag) {
+        if (skipping) {
+            if (tag.isHeader()) {
+                heldHeaders.put(kindOf(tag.packet()), tag);
+                return 0;
+            }
+            if (!tag.isKeyframe() || sink.writeQueueFull()) {
+                skippedFrames++;
+                return -1;
+            }
+            skipping = false;
+            int written = 0;
+            for (FlvTag header : heldHeaders.values()) {
+                written += write(header);
+            }
+            heldHeaders.clear();
+            return written + write(tag);
+        }
+        if (!tag.isHeader() && sink.writeQueueFull()) {
+            skipping = true;
+            markFull();
+            skippedFrames++;
+            return -1;
+        }
+        return write(tag);
+    }
+
+    /** True when the sink has stayed full for longer than {@code nanos}. */
+    boolean stalledLongerThan(long nanos, long now) {
+        if (fullSinceNanos == 0 && sink.writeQueueFull()) {
+            markFull();
+        }
+        return fullSinceNanos != 0 && now - fullSinceNanos > nanos && sink.writeQueueFull();
+    }
+
+    long skippedFrames() {
+        return skippedFrames;
+    }
+
+    long bytesWritten() {
+        return bytesWritten;
+    }
+
+    boolean skipping() {
+        return skipping;
+    }
+
+    private void markFull() {
+        if (fullSinceNanos == 0) {
+            fullSinceNanos = System.nanoTime();
+        }
+    }
+
+    private int write(FlvTag tag) {
+        sink.write(tag.bytes());
+        bytesWritten += tag.size();
+        return tag.size();
+    }
+
+    private static HeaderKind kindOf(MediaPacket p) {
+        if (p.isMetadata()) {
+            return HeaderKind.METADATA;
+        }
+        return p.isVideoSequenceHeader() ? HeaderKind.VIDEO_CONFIG : HeaderKind.AUDIO_CONFIG;
+    }
+}
