@@ -1,0 +1,46 @@
+package io.livestream.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.Arrays;
+
+/**
+ * {@code java -jar livestream.jar [standalone|token] ...}; no command (or only options) runs
+ * {@code standalone}.
+ */
+@Command(name = "livestream", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "H5 live-streaming platform: RTMP in, HTTP-FLV and WebSocket-FLV out.",
+        subcommands = {StandaloneCommand.class, TokenCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        Logs.configure();
+        String[] effective = args.length == 0 || args[0].startsWith("-") && !isHelpOrVersion(args[0])
+                ? prepend("standalone", args)
+                : args;
+        int code = new CommandLine(new Main()).execute(effective);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    private static boolean isHelpOrVersion(String arg) {
+        return Arrays.asList("-h", "--help", "-V", "--version").contains(arg);
+    }
+
+    private static String[] prepend(String first, String[] rest) {
+        String[] out = new String[rest.length + 1];
+        out[0] = first;
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"livestream " + (v == null ? "dev" : v)};
+        }
+    }
+}

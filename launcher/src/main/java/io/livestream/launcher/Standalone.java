@@ -1,0 +1,76 @@
+package io.livestream.launcher;
+
+import io.livestream.common.auth.Tokens;
+import io.livestream.gateway.GatewayVerticle;
+import io.livestream.ingest.IngestVerticle;
+import io.livestream.media.MediaPacket;
+import io.livestream.media.flv.FlvReader;
+import io.livestream.relay.Relay;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/** Every service in one JVM on one HTTP port: the embedded default. */
+public final class Standalone {
+    private static final System.Logger LOG = System.getLogger(Standalone.class.getName());
+    private static final String DEMO_CLIP = "/demo/demo.flv";
+    private static final int MAX_CLIP_TAG = 4 * 1024 * 1024;
+
+    /** A started platform: its ports, its secret, and how to stop it. */
+    public record Running(Vertx vertx, int httpPort, int rtmpPort, String jwtSecret, PrometheusMeterRegistry metrics) {
+        public Future<Void> close() {
+            return vertx.close();
+        }
+
+        public String mint(String role, String stream, Duration ttl) {
+            return new Tokens(vertx, jwtSecret).mint(role, stream, "launcher", ttl);
+        }
+    }
+
+    private Standalone() {
+    }
+
+    public static Future<Running> start(StandaloneSettings settings) {
+        String secret = settings.jwtSecret() != null ? settings.jwtSecret() : Tokens.randomSecret();
+        String nodeId = "standalone-" + UUID.randomUUID().toString().substring(0, 8);
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(prometheus);
+        new JvmGcMetrics().bindTo(prometheus);
+        new ProcessorMetrics().bindTo(prometheus);
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+
+        List<IngestVerticle.LoopedClip> clips = settings.demo()
+                ? List.of(new IngestVerticle.LoopedClip("demo", loadClip(DEMO_CLIP)))
+                : List.of();
+        IngestVerticle ingest = new IngestVerticle(settings.ingest(), secret, nodeId, prometheus, clips);
+        GatewayVerticle gateway = new GatewayVerticle(settings.gateway(), prometheus,
+                v -> Relay.create(v, settings.relay(), nodeId, prometheus).map(relay -> relay));
+        return vertx.deployVerticle(ingest)
+                .compose(id -> vertx.deployVerticle(gateway))
+                .map(id -> new Running(vertx, gateway.actualPort(), ingest.actualPort(), secret, prometheus))
+                .onFailure(e -> vertx.close());
+    }
+
+    static List<MediaPacket> loadClip(String resource) {
+        try (InputStream in = Standalone.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            return FlvReader.readAll(in.readAllBytes(), MAX_CLIP_TAG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.livestream.launcher;
+
+import io.livestream.gateway.GatewayConfig;
+import io.livestream.ingest.IngestConfig;
+import io.livestream.relay.RelayConfig;
+
+/**
+ * Everything a standalone node needs.
+ *
+ * @param jwtSecret  HS256 secret; null generates one for this run
+ * @param publicHost host name printed in the URLs the start-up log shows
+ * @param demo       publish the bundled looping clip as the stream {@code demo}
+ */
+public record StandaloneSettings(
+        IngestConfig ingest,
+        RelayConfig relay,
+        GatewayConfig gateway,
+        String jwtSecret,
+        String publicHost,
+        boolean demo) {
+
+    public static StandaloneSettings defaults() {
+        return new StandaloneSettings(IngestConfig.defaults(), RelayConfig.defaults(), GatewayConfig.defaults(),
+                null, "localhost", false);
+    }
+
+    /** Loopback only, free ports: what tests start. */
+    public static StandaloneSettings forTests(String secret) {
+        return new StandaloneSettings(IngestConfig.defaults().withHost("127.0.0.1").withRtmpPort(0),
+                RelayConfig.defaults(), GatewayConfig.defaults().withHost("127.0.0.1").withHttpPort(0),
+                secret, "127.0.0.1", false);
+    }
+
+    public StandaloneSettings withRelay(RelayConfig r) {
+        return new StandaloneSettings(ingest, r, gateway, jwtSecret, publicHost, demo);
+    }
+
+    public StandaloneSettings withIngest(IngestConfig i) {
+        return new StandaloneSettings(i, relay, gateway, jwtSecret, publicHost, demo);
+    }
+
+    public StandaloneSettings withDemo(boolean d) {
+        return new StandaloneSettings(ingest, relay, gateway, jwtSecret, publicHost, d);
+    }
+}
