@@ -1,0 +1,85 @@
+package io.livestream.launcher.harness;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Real ffmpeg publishing a test pattern over RTMP, as a streamer would. */
+public final class Ffmpeg implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+
+    private Ffmpeg(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Publishes testsrc2 + sine in real time (H.264 + AAC, one keyframe a second) until killed. */
+    public static Ffmpeg publish(String rtmpUrl, int width, int height, int fps) {
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning",
+                "-re", "-f", "lavfi", "-i", "testsrc2=size=" + width + "x" + height + ":rate=" + fps,
+                "-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+                "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
+                "-g", String.valueOf(fps), "-b:v", "1500k",
+                "-c:a", "aac", "-b:a", "64k",
+                "-f", "flv", rtmpUrl));
+        return start(cmd);
+    }
+
+    /** Runs ffmpeg with the given arguments (after {@code ffmpeg}). */
+    public static Ffmpeg start(List<String> cmd) {
+        try {
+            Path log = Files.createTempFile("ffmpeg-", ".log");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            return new Ffmpeg(p, log);
+        } catch (IOException e) {
+            throw new AssertionError("cannot start ffmpeg (scripts/install-deps.sh installs it)", e);
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits for ffmpeg to exit by itself; returns its exit code. */
+    public int awaitExit(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("ffmpeg still running after " + seconds + " s; log:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL, as when a streamer's machine crashes: no FCUnpublish, no deleteStream. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                kill9();
+            }
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException ignored) {
+            // a temp file
+        }
+    }
+}

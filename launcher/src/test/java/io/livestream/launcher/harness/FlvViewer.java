@@ -1,0 +1,144 @@
+package io.livestream.launcher.harness;
+
+import io.livestream.media.MediaPacket;
+import io.livestream.media.flv.FlvReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.internal.buffer.BufferInternal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A WebSocket-FLV player that parses what it receives and remembers when each tag arrived. */
+public final class FlvViewer implements AutoCloseable {
+
+    /** A tag as it arrived. */
+    public record Received(MediaPacket packet, long arrivalNanos) {
+    }
+
+    /** How the server closed the socket. */
+    public record Close(Short code, String reason) {
+    }
+
+    private final WebSocketClient client;
+    private final ClientWebSocket ws;
+    private final FlvReader reader = new FlvReader(16 * 1024 * 1024);
+    private final ByteBuf pendingBytes = Unpooled.buffer();
+    private final List<Received> received = new ArrayList<>();
+    private final CompletableFuture<Long> firstKeyframeNanos = new CompletableFuture<>();
+    private final CompletableFuture<Close> closed = new CompletableFuture<>();
+    private final long startNanos = System.nanoTime();
+    private volatile Throwable error;
+    private volatile boolean firstMessageStartsWithHeader;
+    private volatile int messages;
+
+    private FlvViewer(Vertx vertx, int port, String path) {
+        client = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024));
+        ws = client.webSocket();
+        ws.binaryMessageHandler(this::onMessage);
+        ws.closeHandler(v -> closed.complete(new Close(ws.closeStatusCode(), ws.closeReason())));
+        ws.exceptionHandler(e -> error = e);
+        ws.connect(port, "127.0.0.1", path).onFailure(e -> {
+            error = e;
+            closed.complete(new Close(null, "connect failed: " + e));
+        });
+    }
+
+    /** Connects to {@code ws://127.0.0.1:port/live/<stream>.flv}. */
+    public static FlvViewer watch(Vertx vertx, int port, String stream) {
+        return new FlvViewer(vertx, port, "/live/" + stream + ".flv");
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    private synchronized void onMessage(Buffer message) {
+        if (messages++ == 0) {
+            firstMessageStartsWithHeader = message.length() >= 3 && message.getString(0, 3).equals("FLV");
+        }
+        pendingBytes.writeBytes(((BufferInternal) message).getByteBuf());
+        try {
+            reader.feed(pendingBytes, packet -> {
+                long now = System.nanoTime();
+                received.add(new Received(packet, now));
+                if (packet.isKeyframe()) {
+                    firstKeyframeNanos.complete(now);
+                }
+            });
+        } catch (RuntimeException e) {
+            error = e;
+        }
+        pendingBytes.discardReadBytes();
+        notifyAll();
+    }
+
+    /** Nanoseconds from connecting to the first keyframe. */
+    public long awaitFirstKeyframe(Duration timeout) throws Exception {
+        return firstKeyframeNanos.get(timeout.toMillis(), TimeUnit.MILLISECONDS) - startNanos;
+    }
+
+    /** Waits until what was received satisfies {@code condition}; returns a copy of it. */
+    public synchronized List<Received> awaitReceived(String what, Duration timeout, Predicate<List<Received>> condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.test(received)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || closed.isDone() && !condition.test(received)) {
+                if (left > 0) {
+                    throw new AssertionError("socket closed " + closed.getNow(null) + " before " + what
+                            + "; received " + received.size() + " tags");
+                }
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; received " + received.size() + " tags");
+            }
+            wait(Math.max(1, Math.min(100, left / 1_000_000)));
+        }
+        return List.copyOf(received);
+    }
+
+    public synchronized List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    public synchronized int count() {
+        return received.size();
+    }
+
+    public boolean firstMessageStartsWithHeader() {
+        return firstMessageStartsWithHeader;
+    }
+
+    public FlvReader reader() {
+        return reader;
+    }
+
+    public Throwable error() {
+        return error;
+    }
+
+    public Close awaitClose(Duration timeout) throws Exception {
+        return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.isDone()) {
+            ws.close();
+        }
+        client.close();
+    }
+}
