@@ -1,5 +1,6 @@
 package io.livestream.gateway;
 
+import io.livestream.common.ops.OpsRoutes;
 import io.livestream.common.registry.RelayRegistry;
 import io.livestream.common.registry.StreamRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,7 +14,6 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
 /** The public HTTP entry: playback routes, the REST API, health and Prometheus metrics. */
 public final class GatewayVerticle extends VerticleBase {
@@ -61,10 +61,7 @@ public final class GatewayVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         HealthChecks checks = HealthChecks.create(vertx)
                 .register("http", promise -> promise.complete(Status.OK()));
-        router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(checks));
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                .end(prometheus.scrape()));
+        OpsRoutes.mount(router, checks, prometheus);
         router.get("/api/streams").handler(ctx -> api.list().onComplete(ar -> {
             if (ar.succeeded()) {
                 ctx.response().putHeader("Content-Type", "application/json")

@@ -1,0 +1,72 @@
+package io.livestream.launcher.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MultiMapConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.util.Arrays;
+
+/**
+ * Starts a clustered Vert.x: Hazelcast configured in code (no multicast, no cloud probing,
+ * no phone-home), joining over TCP on a member list or through a Kubernetes headless service.
+ */
+public final class Clustering {
+    private Clustering() {
+    }
+
+    public static Future<Vertx> start(ClusterOptions options) {
+        VertxOptions vertxOptions = new VertxOptions()
+                .setPreferNativeTransport(true)
+                .setEventBusOptions(new EventBusOptions().setHost(options.host).setPort(0));
+        return Vertx.builder()
+                .with(vertxOptions)
+                .withClusterManager(new HazelcastClusterManager(hazelcastConfig(options)))
+                .buildClustered();
+    }
+
+    static Config hazelcastConfig(ClusterOptions options) {
+        Config config = new Config();
+        config.setClusterName(options.name);
+        config.setProperty("hazelcast.logging.type", "jdk");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.wait.seconds.before.join", String.valueOf(options.joinWaitSeconds));
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+
+        // The structures Vert.x's default cluster XML declares.
+        config.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
+                .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+        config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
+        config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+        config.addMapConfig(new MapConfig("live.*").setBackupCount(1).setInMemoryFormat(InMemoryFormat.BINARY));
+
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(options.port).setPortAutoIncrement(true);
+        network.setPublicAddress(null);
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        if ("kubernetes".equalsIgnoreCase(options.discovery)) {
+            if (options.kubernetesServiceDns == null || options.kubernetesServiceDns.isBlank()) {
+                throw new IllegalArgumentException("kubernetes discovery needs --kubernetes-service-dns (LIVE_KUBERNETES_SERVICE_DNS)");
+            }
+            join.getTcpIpConfig().setEnabled(false);
+            join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", options.kubernetesServiceDns);
+        } else if ("tcp".equalsIgnoreCase(options.discovery)) {
+            network.getInterfaces().setEnabled(true).addInterface(options.host);
+            join.getTcpIpConfig().setEnabled(true);
+            Arrays.stream(options.members.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                    .forEach(member -> join.getTcpIpConfig().addMember(member));
+        } else {
+            throw new IllegalArgumentException("unknown discovery '" + options.discovery + "' (tcp or kubernetes)");
+        }
+        return config;
+    }
+}
