@@ -56,7 +56,7 @@ public final class Standalone {
                 : List.of();
         IngestVerticle ingest = new IngestVerticle(settings.ingest(), secret, nodeId, prometheus, clips);
         GatewayVerticle gateway = new GatewayVerticle(settings.gateway(), prometheus,
-                v -> Relay.create(v, settings.relay(), nodeId, prometheus).map(relay -> relay));
+                v -> Relay.create(v, settings.relay(), nodeId, null, prometheus).map(relay -> relay));
         return vertx.deployVerticle(ingest)
                 .compose(id -> vertx.deployVerticle(gateway))
                 .map(id -> new Running(vertx, gateway.actualPort(), ingest.actualPort(), secret, prometheus))

@@ -32,6 +32,7 @@ public final class Relay implements Handler<RoutingContext> {
     private final Context context;
     private final RelayConfig config;
     private final String relayId;
+    private final String publicUrl;
     private final StreamRegistry streams;
     private final RelayRegistry relays;
     private final RelayMetrics metrics;
@@ -39,23 +40,31 @@ public final class Relay implements Handler<RoutingContext> {
     private final Map<String, RelayMetrics.StreamMeters> meters = new HashMap<>();
     private final long housekeeping;
     private long leaseTicks;
+    private long lastBytesOut;
 
-    private Relay(Vertx vertx, RelayConfig config, String relayId, StreamRegistry streams, RelayRegistry relays, MeterRegistry registry) {
+    private Relay(Vertx vertx, RelayConfig config, String relayId, String publicUrl, StreamRegistry streams,
+                  RelayRegistry relays, MeterRegistry registry) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.config = config;
         this.relayId = relayId;
+        this.publicUrl = publicUrl;
         this.streams = streams;
         this.relays = relays;
         this.metrics = new RelayMetrics(registry);
         this.housekeeping = vertx.setPeriodic(HOUSEKEEPING_MS, id -> housekeeping());
     }
 
-    /** Creates a relay bound to the calling event loop. */
-    public static Future<Relay> create(Vertx vertx, RelayConfig config, String relayId, MeterRegistry registry) {
+    /**
+     * Creates a relay bound to the calling event loop.
+     *
+     * @param publicUrl where viewers and gateways reach this relay's HTTP server (registered with its load),
+     *                  or null when it is reached only through the gateway of its own process
+     */
+    public static Future<Relay> create(Vertx vertx, RelayConfig config, String relayId, String publicUrl, MeterRegistry registry) {
         MediaCodecs.register(vertx.eventBus());
         return StreamRegistry.open(vertx).compose(streams -> RelayRegistry.open(vertx)
-                .map(relays -> new Relay(vertx, config, relayId, streams, relays, registry)));
+                .map(relays -> new Relay(vertx, config, relayId, publicUrl, streams, relays, registry)));
     }
 
     /** Route handler for {@code /live/<stream>.flv}: the stream name is the route's first regex group. */
@@ -135,8 +144,19 @@ public final class Relay implements Handler<RoutingContext> {
         List.copyOf(hubs.values()).forEach(hub -> hub.closeStalledViewers(now));
         if (leaseTicks++ % 2 == 0) {
             JsonObject viewers = new JsonObject();
-            hubs.forEach((name, hub) -> viewers.put(name, hub.viewerCount()));
-            relays.renew(relayId, new JsonObject().put("viewers", viewers), LEASE);
+            int total = 0;
+            for (StreamHub hub : hubs.values()) {
+                viewers.put(hub.stream(), hub.viewerCount());
+                total += hub.viewerCount();
+            }
+            long bytes = metrics.bytesOut();
+            long egressBps = (long) ((bytes - lastBytesOut) * 8 / (HOUSEKEEPING_MS * 2 / 1000.0));
+            lastBytesOut = bytes;
+            relays.renew(relayId, new JsonObject()
+                    .put("url", publicUrl)
+                    .put("viewers", viewers)
+                    .put("totalViewers", total)
+                    .put("egressBps", egressBps), LEASE);
         }
     }
 }

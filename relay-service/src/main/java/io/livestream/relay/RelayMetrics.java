@@ -10,9 +10,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The relay's Prometheus meters: viewers, bytes out and skipped frames per stream, closes by reason. */
 final class RelayMetrics {
     private final MeterRegistry registry;
+    private final java.util.concurrent.atomic.AtomicLong bytesOutTotal = new java.util.concurrent.atomic.AtomicLong();
 
     RelayMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /** Bytes written to viewers of every stream since start. */
+    long bytesOut() {
+        return bytesOutTotal.get();
     }
 
     StreamMeters forStream(String stream) {
@@ -49,6 +55,7 @@ final class RelayMetrics {
         void sent(long bytes, int skippedFrames) {
             if (bytes > 0) {
                 bytesOut.increment(bytes);
+                bytesOutTotal.addAndGet(bytes);
             }
             if (skippedFrames > 0) {
                 skipped.increment(skippedFrames);

@@ -1,0 +1,65 @@
+package io.livestream.relay;
+
+import io.livestream.common.ops.OpsRoutes;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.web.Router;
+
+/**
+ * The relay role on its own: an HTTP server that plays {@code /live/<stream>.flv} to gateways
+ * (or to viewers directly, where relays are exposed) and answers {@code /health} and {@code /metrics}.
+ */
+public final class RelayVerticle extends VerticleBase {
+    /** {@code /live/<stream>.flv}; the name is regex group {@code param0}. */
+    public static final String PLAY_PATH = "/live/([A-Za-z0-9_\\-]{1,64})\\.flv";
+
+    private final RelayConfig config;
+    private final String host;
+    private final int port;
+    private final int sendBufferBytes;
+    private final String relayId;
+    private final String publicUrl;
+    private final PrometheusMeterRegistry prometheus;
+    private final HealthChecks checks;
+    private Relay relay;
+    private HttpServer server;
+
+    public RelayVerticle(RelayConfig config, String host, int port, int sendBufferBytes, String relayId, String publicUrl,
+                         PrometheusMeterRegistry prometheus, HealthChecks checks) {
+        this.config = config;
+        this.host = host;
+        this.port = port;
+        this.sendBufferBytes = sendBufferBytes;
+        this.relayId = relayId;
+        this.publicUrl = publicUrl;
+        this.prometheus = prometheus;
+        this.checks = checks;
+    }
+
+    @Override
+    public Future<?> start() {
+        return Relay.create(vertx, config, relayId, publicUrl, prometheus).compose(created -> {
+            relay = created;
+            Router router = Router.router(vertx);
+            OpsRoutes.mount(router, checks, prometheus);
+            router.routeWithRegex(HttpMethod.GET, PLAY_PATH).handler(relay);
+            server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setSendBufferSize(sendBufferBytes))
+                    .requestHandler(router);
+            return server.listen(port, host);
+        });
+    }
+
+    @Override
+    public Future<?> stop() {
+        return relay == null ? Future.succeededFuture() : relay.close().eventually(() -> server.close());
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+}
