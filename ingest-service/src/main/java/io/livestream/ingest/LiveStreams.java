@@ -42,7 +42,7 @@ public final class LiveStreams {
         this.config = config;
         this.nodeId = nodeId;
         this.meters = meters;
-        Gauge.builder("live_publishers", sessions, Map::size)
+        Gauge.builder("live.publishers", sessions, Map::size)
                 .description("Streams being published to this ingest node").register(meters);
         this.renewTimer = vertx.setPeriodic(config.lease().toMillis() / 3, id -> renewLeases());
     }
@@ -116,12 +116,12 @@ public final class LiveStreams {
     }
 
     private PublishSession open(String name, Publisher publisher) {
-        Counter bytesIn = Counter.builder("live_ingest_bytes_total").tag("stream", name).baseUnit("bytes")
+        Counter bytesIn = Counter.builder("live.ingest.bytes").tag("stream", name).baseUnit("bytes")
                 .description("Media bytes received from publishers").register(meters);
         PublishSession session = new PublishSession(name, EPOCHS.incrementAndGet(), publisher, bus,
                 config.gopMaxPackets(), config.gopMaxBytes(), bytesIn);
         sessions.put(name, session);
-        Counter.builder("live_ingest_sessions_total").tag("stream", name)
+        Counter.builder("live.ingest.sessions").tag("stream", name)
                 .description("Publishing sessions started").register(meters).increment();
         LOG.log(System.Logger.Level.INFO, "stream {0} online from {1}", name, publisher.describe());
         registry.renew(session.info(nodeId, 0, 0), config.lease());

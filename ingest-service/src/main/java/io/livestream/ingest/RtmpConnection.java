@@ -118,11 +118,11 @@ final class RtmpConnection implements Publisher {
             decoder.decode(inbound, this::onMessage);
             acknowledge();
         } catch (RtmpProtocolException e) {
-            meters.counter("live_rtmp_rejected_total", "reason", e.reason()).increment();
+            meters.counter("live.rtmp.rejected", "reason", e.reason()).increment();
             close(CloseReason.PROTOCOL_VIOLATION, e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "rtmp " + remote + ": unexpected input", e);
-            meters.counter("live_rtmp_rejected_total", "reason", "internal-error").increment();
+            meters.counter("live.rtmp.rejected", "reason", "internal-error").increment();
             close(CloseReason.PROTOCOL_VIOLATION, "unexpected input: " + e);
         } finally {
             inbound.discardSomeReadBytes();
@@ -267,7 +267,7 @@ final class RtmpConnection implements Publisher {
         if (state == State.CLOSED) {
             return;
         }
-        meters.counter("live_rtmp_rejected_total", "reason", code).increment();
+        meters.counter("live.rtmp.rejected", "reason", code).increment();
         LOG.log(System.Logger.Level.INFO, "rtmp {0}: {1} {2}", remote, code, description);
         send(RtmpCommands.onStatus(streamId, "error", code, description));
         close(code.endsWith("Unauthorized") ? CloseReason.BAD_TOKEN : CloseReason.STREAM_BUSY, description);
@@ -299,7 +299,7 @@ final class RtmpConnection implements Publisher {
             return;
         }
         LOG.log(System.Logger.Level.INFO, "rtmp {0} closed: {1} ({2})", remote, reason, detail);
-        meters.counter("live_rtmp_closed_total", "reason", reason.label).increment();
+        meters.counter("live.rtmp.closed", "reason", reason.label).increment();
         release(reason.label);
         socket.close();
     }

@@ -26,7 +26,7 @@ final class RelayMetrics {
     }
 
     void closed(CloseReason reason) {
-        registry.counter("live_viewers_closed_total", "reason", reason.label).increment();
+        registry.counter("live.viewers.closed", "reason", reason.label).increment();
     }
 
     final class StreamMeters {
@@ -36,11 +36,11 @@ final class RelayMetrics {
         private final Counter skipped;
 
         private StreamMeters(String stream) {
-            viewerGauge = Gauge.builder("live_viewers", viewers, AtomicInteger::get)
+            viewerGauge = Gauge.builder("live.viewers", viewers, AtomicInteger::get)
                     .tag("stream", stream).description("Viewers of a stream on this relay").register(registry);
-            bytesOut = Counter.builder("live_bytes_out_total").tag("stream", stream).baseUnit("bytes")
+            bytesOut = Counter.builder("live.egress.bytes").tag("stream", stream).baseUnit("bytes")
                     .description("FLV bytes written to viewers").register(registry);
-            skipped = Counter.builder("live_frames_skipped_total").tag("stream", stream)
+            skipped = Counter.builder("live.frames.skipped").tag("stream", stream)
                     .description("Frames a slow viewer skipped to catch up with live").register(registry);
         }
 
