@@ -33,7 +33,9 @@ final class ClipPublisher implements Publisher {
         this.streams = streams;
         this.stream = stream;
         for (MediaPacket p : clip) {
-            (p.isMetadata() || p.isSequenceHeader() ? headers : media).add(p);
+            if (!p.isEndOfSequence()) { // the loop goes on: no decoder flush at the clip's end
+                (p.isMetadata() || p.isSequenceHeader() ? headers : media).add(p);
+            }
         }
         if (media.isEmpty()) {
             throw new IllegalArgumentException("clip for " + stream + " has no media");

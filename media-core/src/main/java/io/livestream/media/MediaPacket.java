@@ -48,9 +48,25 @@ public record MediaPacket(Kind kind, int timestamp, byte[] payload) {
         return payload.length;
     }
 
-    /** A video frame a decoder can start on (FLV VideoTagHeader frame type 1), excluding sequence headers. */
+    /**
+     * A video frame a decoder can start on (FLV VideoTagHeader frame type 1). For AVC/HEVC only
+     * coded pictures (AVCPacketType 1) count, not sequence headers or end-of-sequence.
+     */
     public boolean isKeyframe() {
-        return kind == Kind.VIDEO && payload.length > 1 && (payload[0] & 0xf0) == 0x10 && !isVideoSequenceHeader();
+        if (kind != Kind.VIDEO || payload.length < 2 || (payload[0] & 0xf0) != 0x10) {
+            return false;
+        }
+        return !isAvcFamily() || payload[1] == 1;
+    }
+
+    /** AVC/HEVC end of sequence (AVCPacketType 2), as ffmpeg writes at the end of a file. */
+    public boolean isEndOfSequence() {
+        return kind == Kind.VIDEO && payload.length >= 2 && isAvcFamily() && payload[1] == 2;
+    }
+
+    private boolean isAvcFamily() {
+        int codec = payload[0] & 0x0f;
+        return codec == CODEC_AVC || codec == CODEC_HEVC;
     }
 
     /** AVC/HEVC decoder configuration record (AVCPacketType 0). */
@@ -58,8 +74,7 @@ public record MediaPacket(Kind kind, int timestamp, byte[] payload) {
         if (kind != Kind.VIDEO || payload.length < 2) {
             return false;
         }
-        int codec = payload[0] & 0x0f;
-        return (codec == CODEC_AVC || codec == CODEC_HEVC) && payload[1] == 0;
+        return isAvcFamily() && payload[1] == 0;
     }
 
     /** AAC AudioSpecificConfig (AACPacketType 0). */
