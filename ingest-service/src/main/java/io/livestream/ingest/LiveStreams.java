@@ -119,12 +119,13 @@ public final class LiveStreams {
         Counter bytesIn = Counter.builder("live.ingest.bytes").tag("stream", name).baseUnit("bytes")
                 .description("Media bytes received from publishers").register(meters);
         PublishSession session = new PublishSession(name, EPOCHS.incrementAndGet(), publisher, bus,
-                config.gopMaxPackets(), config.gopMaxBytes(), bytesIn);
+                config.gopMaxPackets(), config.gopMaxBytes(), bytesIn,
+                changed -> registry.renew(changed.info(nodeId), config.lease()));
         sessions.put(name, session);
         Counter.builder("live.ingest.sessions").tag("stream", name)
                 .description("Publishing sessions started").register(meters).increment();
         LOG.log(System.Logger.Level.INFO, "stream {0} online from {1}", name, publisher.describe());
-        registry.renew(session.info(nodeId, 0, 0), config.lease());
+        registry.renew(session.info(nodeId), config.lease());
         return session;
     }
 
@@ -139,7 +140,8 @@ public final class LiveStreams {
             double fps = (s.videoFrames() - last[1]) / seconds;
             last[0] = s.bytesIn();
             last[1] = s.videoFrames();
-            registry.renew(s.info(nodeId, bitrate, fps), config.lease());
+            s.measured(bitrate, fps);
+            registry.renew(s.info(nodeId), config.lease());
         }
     }
 

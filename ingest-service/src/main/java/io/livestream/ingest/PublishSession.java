@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -31,6 +32,7 @@ public final class PublishSession {
     private final GopCache<MediaPacket> gop;
     private final MessageConsumer<Object> snapshotConsumer;
     private final Counter bytesCounter;
+    private final Consumer<PublishSession> onInfoChanged;
 
     private long seq;
     private long bytesIn;
@@ -39,10 +41,13 @@ public final class PublishSession {
     private StreamInfo.Video video = StreamInfo.Video.NONE;
     private StreamInfo.Audio audio = StreamInfo.Audio.NONE;
     private boolean ended;
+    private long measuredBitrate;
+    private double measuredFps;
 
     PublishSession(String name, long epoch, Publisher publisher, EventBus bus, int gopMaxPackets, long gopMaxBytes,
-                   Counter bytesCounter) {
+                   Counter bytesCounter, Consumer<PublishSession> onInfoChanged) {
         this.bytesCounter = bytesCounter;
+        this.onInfoChanged = onInfoChanged;
         this.name = name;
         this.epoch = epoch;
         this.startedAt = System.currentTimeMillis();
@@ -82,8 +87,10 @@ public final class PublishSession {
         }
         if (packet.isVideoSequenceHeader()) {
             video = describeVideo(packet);
+            onInfoChanged.accept(this);
         } else if (packet.isAudioSequenceHeader()) {
             audio = describeAudio(packet);
+            onInfoChanged.accept(this);
         }
         gop.add(packet);
         bus.publish(mediaAddress, new MediaEvent.Packet(epoch, ++seq, packet));
@@ -110,13 +117,19 @@ public final class PublishSession {
         return videoFrames;
     }
 
-    /** What the registry shows of this session, with the bitrate and frame rate measured by the caller. */
-    StreamInfo info(String node, long bitrateBps, double measuredFps) {
+    /** Bitrate and frame rate the owner measured over its last renewal period. */
+    void measured(long bitrateBps, double fps) {
+        this.measuredBitrate = bitrateBps;
+        this.measuredFps = fps;
+    }
+
+    /** What the registry shows of this session. */
+    StreamInfo info(String node) {
         StreamInfo.Video v = video;
         if (v.fps() == 0 && measuredFps > 0 && v != StreamInfo.Video.NONE) {
             v = new StreamInfo.Video(v.codec(), v.profile(), v.width(), v.height(), Math.round(measuredFps * 100) / 100.0);
         }
-        return new StreamInfo(name, node, epoch, startedAt, v, audio, bitrateBps);
+        return new StreamInfo(name, node, epoch, startedAt, v, audio, measuredBitrate);
     }
 
     /** Ends the session once: subscribers are told, the snapshot address goes away. */

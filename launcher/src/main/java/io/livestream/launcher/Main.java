@@ -1,5 +1,6 @@
 package io.livestream.launcher;
 
+import io.livestream.launcher.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import java.util.Arrays;
  */
 @Command(name = "livestream", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "H5 live-streaming platform: RTMP in, HTTP-FLV and WebSocket-FLV out.",
-        subcommands = {StandaloneCommand.class, TokenCommand.class})
+        subcommands = {StandaloneCommand.class, TokenCommand.class, BenchCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -1,0 +1,10 @@
+package io.livestream.launcher.bench;
+
+import picocli.CommandLine.Command;
+
+/** Benchmark tools: loads to drive against a running platform on this machine. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks against a running server (loopback only).",
+        subcommands = {ViewersBench.class})
+public final class BenchCommand {
+}
