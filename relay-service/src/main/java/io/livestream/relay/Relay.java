@@ -131,6 +131,23 @@ public final class Relay implements Handler<RoutingContext> {
         return streams.get(stream).map(info -> info.isPresent());
     }
 
+    /**
+     * A stream whose registry lease lapsed has lost its ingest node (a clean unpublish sends
+     * {@code Ended} and puts the hub in grace instead): its viewers are told at once.
+     */
+    private void closeStreamsWhoseLeaseLapsed() {
+        for (StreamHub hub : List.copyOf(hubs.values())) {
+            if (hub.ready() && !hub.inGrace()) {
+                streams.get(hub.stream()).onSuccess(info -> {
+                    if (info.isEmpty() && hubs.get(hub.stream()) == hub && !hub.inGrace()) {
+                        LOG.log(System.Logger.Level.INFO, "stream {0}: lease lapsed, its ingest node is gone", hub.stream());
+                        hub.close(CloseReason.STREAM_ENDED);
+                    }
+                });
+            }
+        }
+    }
+
     private void onContext(Runnable action) {
         if (Vertx.currentContext() == context) {
             action.run();
@@ -142,6 +159,9 @@ public final class Relay implements Handler<RoutingContext> {
     private void housekeeping() {
         long now = System.nanoTime();
         List.copyOf(hubs.values()).forEach(hub -> hub.closeStalledViewers(now));
+        if (leaseTicks % 4 == 0) {
+            closeStreamsWhoseLeaseLapsed();
+        }
         if (leaseTicks++ % 2 == 0) {
             JsonObject viewers = new JsonObject();
             int total = 0;

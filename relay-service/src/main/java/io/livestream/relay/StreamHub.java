@@ -69,6 +69,10 @@ final class StreamHub {
         return viewers.size() + waiting.size();
     }
 
+    boolean ready() {
+        return ready && !closed;
+    }
+
     boolean inGrace() {
         return graceTimer != -1;
     }
