@@ -3,6 +3,8 @@ package io.livestream.gateway;
 import io.livestream.common.ops.OpsRoutes;
 import io.livestream.common.registry.RelayRegistry;
 import io.livestream.common.registry.StreamRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -10,39 +12,50 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The public HTTP entry: playback routes, the REST API, health and Prometheus metrics. */
 public final class GatewayVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(GatewayVerticle.class.getName());
     /** {@code /live/<stream>.flv}; the name is regex group {@code param0}. */
     public static final String PLAY_PATH = "/live/([A-Za-z0-9_\\-]{1,64})\\.flv";
+    private static final String PLAY_API = "/api/play/([A-Za-z0-9_\\-]{1,64})";
 
     private final GatewayConfig config;
     private final PrometheusMeterRegistry prometheus;
     private final PlayBackend playBackend;
+    private final HealthChecks checks;
+    private RelayDirectory directory;
     private HttpServer server;
 
-    public GatewayVerticle(GatewayConfig config, PrometheusMeterRegistry prometheus, PlayBackend playBackend) {
+    public GatewayVerticle(GatewayConfig config, PrometheusMeterRegistry prometheus, PlayBackend playBackend, HealthChecks checks) {
         this.config = config;
         this.prometheus = prometheus;
         this.playBackend = playBackend;
+        this.checks = checks;
     }
 
     @Override
     public Future<?> start() {
-        return Future.all(StreamRegistry.open(vertx), RelayRegistry.open(vertx), playBackend.create(vertx))
-                .compose(parts -> {
-                    StreamsApi api = new StreamsApi(parts.resultAt(0), parts.resultAt(1));
-                    Handler<RoutingContext> play = parts.resultAt(2);
-                    server = vertx.createHttpServer(new HttpServerOptions()
-                            .setTcpNoDelay(true)
-                            .setSendBufferSize(config.viewerSendBufferBytes()))
-                            .requestHandler(router(api, play));
-                    return server.listen(config.httpPort(), config.host());
+        return Future.all(StreamRegistry.open(vertx), RelayRegistry.open(vertx))
+                .compose(registries -> {
+                    StreamRegistry streams = registries.resultAt(0);
+                    RelayRegistry relays = registries.resultAt(1);
+                    directory = new RelayDirectory(vertx, relays, config.relayMaxViewers(), config.relayMaxEgressMbps());
+                    clusterMeters();
+                    StreamsApi api = new StreamsApi(streams, relays);
+                    return playBackend.create(vertx, directory).compose(play -> {
+                        server = vertx.createHttpServer(new HttpServerOptions()
+                                .setTcpNoDelay(true)
+                                .setSendBufferSize(config.viewerSendBufferBytes()))
+                                .requestHandler(router(api, streams, play));
+                        return server.listen(config.httpPort(), config.host());
+                    });
                 })
                 .onSuccess(s -> LOG.log(System.Logger.Level.INFO, "HTTP gateway listening on {0}:{1,number,#}",
                         config.host(), s.actualPort()));
@@ -50,6 +63,9 @@ public final class GatewayVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        if (directory != null) {
+            directory.close(vertx);
+        }
         return server == null ? Future.succeededFuture() : server.close();
     }
 
@@ -57,21 +73,58 @@ public final class GatewayVerticle extends VerticleBase {
         return server.actualPort();
     }
 
-    private Router router(StreamsApi api, Handler<RoutingContext> play) {
+    private Router router(StreamsApi api, StreamRegistry streams, Handler<RoutingContext> play) {
         Router router = Router.router(vertx);
-        HealthChecks checks = HealthChecks.create(vertx)
-                .register("http", promise -> promise.complete(Status.OK()));
         OpsRoutes.mount(router, checks, prometheus);
         router.get("/api/streams").handler(ctx -> api.list().onComplete(ar -> {
             if (ar.succeeded()) {
-                ctx.response().putHeader("Content-Type", "application/json")
-                        .putHeader("Access-Control-Allow-Origin", "*")
-                        .end(ar.result().encodePrettily());
+                json(ctx, 200, ar.result());
             } else {
                 ctx.fail(ar.cause());
             }
         }));
+        router.routeWithRegex(HttpMethod.GET, PLAY_API).handler(ctx -> playInfo(ctx, streams, ctx.pathParam("param0")));
         router.routeWithRegex(HttpMethod.GET, PLAY_PATH).handler(play);
         return router;
+    }
+
+    /** {@code GET /api/play/<stream>}: where to play it, on the chosen relay where relays are exposed. */
+    private void playInfo(RoutingContext ctx, StreamRegistry streams, String stream) {
+        streams.get(stream).onComplete(ar -> {
+            if (ar.failed() || ar.result().isEmpty()) {
+                json(ctx, 404, new JsonObject().put("error", "stream-not-found").put("stream", stream));
+                return;
+            }
+            String path = "/live/" + stream + ".flv";
+            JsonObject body = new JsonObject().put("stream", stream);
+            directory.choose(stream).ifPresentOrElse(relay -> {
+                String base = relay.url().toString().replaceAll("/+$", "");
+                body.put("relay", relay.id()).put("url", base + path).put("ws", base.replaceFirst("^http", "ws") + path);
+            }, () -> {
+                String host = ctx.request().authority() == null ? "localhost" : ctx.request().authority().toString();
+                body.put("url", "http://" + host + path).put("ws", "ws://" + host + path);
+            });
+            json(ctx, 200, body);
+        });
+    }
+
+    /** Cluster-wide figures, from the relay directory: relays, and viewers per stream summed over relays. */
+    private void clusterMeters() {
+        AtomicInteger relayCount = new AtomicInteger();
+        prometheus.gauge("live.cluster.relays", relayCount);
+        MultiGauge viewers = MultiGauge.builder("live.cluster.viewers")
+                .description("Viewers of a stream summed over every relay of the cluster").register(prometheus);
+        vertx.setPeriodic(1000, id -> {
+            relayCount.set(directory.relays().size());
+            viewers.register(directory.viewersByStream().entrySet().stream()
+                    .map(e -> MultiGauge.Row.of(Tags.of("stream", e.getKey()), e.getValue())).toList(), true);
+        });
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Access-Control-Allow-Origin", "*")
+                .end(body.encodePrettily());
     }
 }

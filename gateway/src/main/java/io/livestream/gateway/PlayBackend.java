@@ -7,10 +7,15 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * What serves {@code /live/<stream>.flv} behind the gateway: in one process the relay itself,
- * created on the gateway's event loop; in a cluster, a proxy to the chosen relay.
- * The stream name is the route's regex group {@code param0}.
+ * created on the gateway's event loop; in a cluster, {@link RelayProxy} to the relay the
+ * directory chooses. The stream name is the route's regex group {@code param0}.
  */
 @FunctionalInterface
 public interface PlayBackend {
-    Future<Handler<RoutingContext>> create(Vertx vertx);
+    Future<Handler<RoutingContext>> create(Vertx vertx, RelayDirectory relays);
+
+    /** The clustered gateway: pipe every viewer from a relay. */
+    static PlayBackend relays(int viewerQueueBytes) {
+        return (vertx, relays) -> Future.succeededFuture(new RelayProxy(vertx, relays, viewerQueueBytes));
+    }
 }

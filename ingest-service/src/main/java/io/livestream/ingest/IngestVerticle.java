@@ -57,6 +57,11 @@ public final class IngestVerticle extends VerticleBase {
         return streams == null ? Future.succeededFuture() : streams.close().compose(v -> server.close());
     }
 
+    /** True once the RTMP server is accepting connections: what the health check reports. */
+    public boolean isListening() {
+        return server != null && server.actualPort() > 0;
+    }
+
     /** The bound RTMP port (useful when configured as 0). */
     public int actualPort() {
         return server.actualPort();

@@ -1,18 +1,22 @@
 package io.livestream.launcher;
 
 import io.livestream.launcher.bench.BenchCommand;
+import io.livestream.launcher.cluster.GatewayRoleCommand;
+import io.livestream.launcher.cluster.IngestRoleCommand;
+import io.livestream.launcher.cluster.RelayRoleCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.util.Arrays;
 
 /**
- * {@code java -jar livestream.jar [standalone|token] ...}; no command (or only options) runs
+ * {@code java -jar livestream.jar [standalone|ingest|relay|gateway|token|bench] ...}; no command (or only options) runs
  * {@code standalone}.
  */
 @Command(name = "livestream", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "H5 live-streaming platform: RTMP in, HTTP-FLV and WebSocket-FLV out.",
-        subcommands = {StandaloneCommand.class, TokenCommand.class, BenchCommand.class})
+        subcommands = {StandaloneCommand.class, IngestRoleCommand.class, RelayRoleCommand.class, GatewayRoleCommand.class,
+                TokenCommand.class, BenchCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

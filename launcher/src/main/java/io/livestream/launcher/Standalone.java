@@ -14,6 +14,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,8 +57,10 @@ public final class Standalone {
                 ? List.of(new IngestVerticle.LoopedClip("demo", loadClip(DEMO_CLIP)))
                 : List.of();
         IngestVerticle ingest = new IngestVerticle(settings.ingest(), secret, nodeId, prometheus, clips);
+        HealthChecks checks = HealthChecks.create(vertx)
+                .register("rtmp", p -> p.complete(ingest.isListening() ? Status.OK() : Status.KO()));
         GatewayVerticle gateway = new GatewayVerticle(settings.gateway(), prometheus,
-                v -> Relay.create(v, settings.relay(), nodeId, null, prometheus).map(relay -> relay));
+                (v, relays) -> Relay.create(v, settings.relay(), nodeId, null, prometheus).map(relay -> relay), checks);
         return vertx.deployVerticle(ingest)
                 .compose(id -> vertx.deployVerticle(gateway))
                 .map(id -> new Running(vertx, gateway.actualPort(), ingest.actualPort(), secret, prometheus))

@@ -62,8 +62,17 @@ public final class Clustering {
         } else if ("tcp".equalsIgnoreCase(options.discovery)) {
             network.getInterfaces().setEnabled(true).addInterface(options.host);
             join.getTcpIpConfig().setEnabled(true);
-            Arrays.stream(options.members.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                    .forEach(member -> join.getTcpIpConfig().addMember(member));
+            // A member without a port stands for the first ten ports from --cluster-port, listed one by
+            // one (a port range next to enabled interfaces is refused by Hazelcast 5.3).
+            Arrays.stream(options.members.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(member -> {
+                if (member.contains(":")) {
+                    join.getTcpIpConfig().addMember(member);
+                } else {
+                    for (int p = options.port; p < options.port + 10; p++) {
+                        join.getTcpIpConfig().addMember(member + ":" + p);
+                    }
+                }
+            });
         } else {
             throw new IllegalArgumentException("unknown discovery '" + options.discovery + "' (tcp or kubernetes)");
         }

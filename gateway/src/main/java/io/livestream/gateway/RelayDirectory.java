@@ -1,0 +1,153 @@
+package io.livestream.gateway;
+
+import io.livestream.common.registry.RelayRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The live relays and their load, refreshed from the relay registry every second, and the
+ * choice of a relay for a stream: rendezvous hashing of the stream name over the relays, so one
+ * stream's viewers concentrate on one relay that pulls it once; past a relay's load threshold,
+ * the least-loaded relay below it. Confined to the gateway's event loop.
+ */
+public final class RelayDirectory {
+    private static final long REFRESH_MS = 1000;
+
+    /** A relay as the registry describes it, plus the viewers this gateway sent it since the last refresh. */
+    public static final class RelayLoad {
+        final String id;
+        final URI url;
+        int viewers;
+        final double egressMbps;
+        final Map<String, Integer> viewersByStream;
+
+        RelayLoad(String id, URI url, int viewers, double egressMbps, Map<String, Integer> viewersByStream) {
+            this.id = id;
+            this.url = url;
+            this.viewers = viewers;
+            this.egressMbps = egressMbps;
+            this.viewersByStream = viewersByStream;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public URI url() {
+            return url;
+        }
+
+        public int viewers() {
+            return viewers;
+        }
+    }
+
+    private final RelayRegistry registry;
+    private final int maxViewers;
+    private final double maxEgressMbps;
+    private final long timer;
+    private static final long SUSPECT_NANOS = 10_000_000_000L;
+
+    private List<RelayLoad> relays = List.of();
+    private final Map<String, Long> suspectUntil = new HashMap<>();
+    private Map<String, Integer> viewersByStream = Map.of();
+
+    public RelayDirectory(Vertx vertx, RelayRegistry registry, int maxViewers, double maxEgressMbps) {
+        this.registry = registry;
+        this.maxViewers = maxViewers;
+        this.maxEgressMbps = maxEgressMbps;
+        refresh();
+        this.timer = vertx.setPeriodic(REFRESH_MS, id -> refresh());
+    }
+
+    public void close(Vertx vertx) {
+        vertx.cancelTimer(timer);
+    }
+
+    public List<RelayLoad> relays() {
+        return relays;
+    }
+
+    /** Viewers per stream summed over every live relay (reachable or in-process), as of the last refresh. */
+    public Map<String, Integer> viewersByStream() {
+        return viewersByStream;
+    }
+
+    /**
+     * A relay that could not be reached: left out of choices for a while (its lease may still
+     * be in the registry for a few seconds after it died).
+     */
+    public void suspect(String relayId) {
+        suspectUntil.put(relayId, System.nanoTime() + SUSPECT_NANOS);
+    }
+
+    /** The relay for a new viewer of {@code stream}; counts the viewer against it until the next refresh. */
+    public Optional<RelayLoad> choose(String stream) {
+        long now = System.nanoTime();
+        suspectUntil.values().removeIf(until -> until < now);
+        List<RelayLoad> candidates = suspectUntil.isEmpty() ? relays
+                : relays.stream().filter(r -> !suspectUntil.containsKey(r.id)).toList();
+        Optional<RelayLoad> chosen = pick(stream, candidates, maxViewers, maxEgressMbps);
+        chosen.ifPresent(r -> r.viewers++);
+        return chosen;
+    }
+
+    static Optional<RelayLoad> pick(String stream, List<RelayLoad> relays, int maxViewers, double maxEgressMbps) {
+        if (relays.isEmpty()) {
+            return Optional.empty();
+        }
+        RelayLoad preferred = relays.stream().max(Comparator.comparingLong(r -> score(stream, r.id))).orElseThrow();
+        if (below(preferred, maxViewers, maxEgressMbps)) {
+            return Optional.of(preferred);
+        }
+        Comparator<RelayLoad> byLoad = Comparator.comparingInt((RelayLoad r) -> r.viewers).thenComparingDouble(r -> r.egressMbps);
+        Optional<RelayLoad> spill = relays.stream().filter(r -> below(r, maxViewers, maxEgressMbps)).min(byLoad);
+        return spill.isPresent() ? spill : relays.stream().min(byLoad);
+    }
+
+    private static boolean below(RelayLoad r, int maxViewers, double maxEgressMbps) {
+        return r.viewers < maxViewers && r.egressMbps < maxEgressMbps;
+    }
+
+    /** Rendezvous (highest random weight) score: FNV-1a 64 of stream and relay id, then a finalising mix. */
+    static long score(String stream, String relayId) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : (stream + '\u0000' + relayId).getBytes(StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    private void refresh() {
+        registry.relays().onSuccess(entries -> {
+            List<RelayLoad> live = new ArrayList<>();
+            Map<String, Integer> sum = new HashMap<>();
+            entries.forEach((id, json) -> {
+                Map<String, Integer> byStream = new HashMap<>();
+                json.getJsonObject("viewers", new JsonObject()).forEach(e -> byStream.put(e.getKey(), ((Number) e.getValue()).intValue()));
+                byStream.forEach((stream, n) -> sum.merge(stream, n, Integer::sum));
+                String url = json.getString("url");
+                if (url != null) {
+                    live.add(new RelayLoad(id, URI.create(url), json.getInteger("totalViewers", 0),
+                            json.getLong("egressBps", 0L) / 1e6, byStream));
+                }
+            });
+            live.sort(Comparator.comparing(r -> r.id));
+            relays = List.copyOf(live);
+            viewersByStream = Map.copyOf(sum);
+        });
+    }
+}

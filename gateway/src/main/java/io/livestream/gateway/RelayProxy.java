@@ -1,0 +1,142 @@
+package io.livestream.gateway;
+
+import io.livestream.common.CloseReason;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Plays {@code /live/<stream>.flv} through the relay the {@link RelayDirectory} chooses, piping
+ * the bytes with back-pressure: when a viewer's queue at the gateway is full, the relay socket is
+ * paused, TCP pushes back to the relay, and the relay makes that viewer skip to a keyframe. A
+ * relay connection that dies without a close reason closes the viewer with {@code relay-lost}.
+ */
+public final class RelayProxy implements Handler<RoutingContext> {
+    private static final System.Logger LOG = System.getLogger(RelayProxy.class.getName());
+    private static final int MAX_MESSAGE = 16 * 1024 * 1024;
+    private static final int CONNECT_ATTEMPTS = 3;
+
+    private final RelayDirectory directory;
+    private final int viewerQueueBytes;
+    private final WebSocketClient webSockets;
+    private final HttpClient http;
+
+    public RelayProxy(Vertx vertx, RelayDirectory directory, int viewerQueueBytes) {
+        this.directory = directory;
+        this.viewerQueueBytes = viewerQueueBytes;
+        this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxFrameSize(MAX_MESSAGE).setMaxMessageSize(MAX_MESSAGE)
+                .setMaxConnections(100_000).setTcpNoDelay(true));
+        this.http = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true),
+                new PoolOptions().setHttp1MaxSize(100_000));
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        String stream = ctx.pathParam("param0");
+        HttpServerRequest request = ctx.request();
+        String path = "/live/" + stream + ".flv";
+        if (request.canUpgradeToWebSocket()) {
+            request.toWebSocket().onSuccess(viewer -> pipeWebSocket(viewer, stream, path, CONNECT_ATTEMPTS));
+            return;
+        }
+        var relay = directory.choose(stream);
+        if (relay.isEmpty()) {
+            request.response().setStatusCode(503).putHeader("Access-Control-Allow-Origin", "*").end("no relay available\n");
+        } else {
+            pipeHttp(request, relay.get(), path);
+        }
+    }
+
+    /** Connects the viewer to a relay; a relay that cannot be reached is suspected and another tried. */
+    private void pipeWebSocket(ServerWebSocket viewer, String stream, String path, int attemptsLeft) {
+        var chosen = directory.choose(stream);
+        if (chosen.isEmpty() || viewer.isClosed()) {
+            if (!viewer.isClosed()) {
+                viewer.close(CloseReason.RELAY_LOST.code, CloseReason.RELAY_LOST.label);
+            }
+            return;
+        }
+        RelayDirectory.RelayLoad relay = chosen.get();
+        viewer.setWriteQueueMaxSize(viewerQueueBytes);
+        ClientWebSocket upstream = webSockets.webSocket();
+        upstream.binaryMessageHandler(message -> {
+            viewer.writeBinaryMessage(message);
+            if (viewer.writeQueueFull()) {
+                upstream.pause();
+                viewer.drainHandler(v -> upstream.resume());
+            }
+        });
+        boolean[] opened = {false};
+        upstream.closeHandler(v -> {
+            if (viewer.isClosed() || !opened[0]) {
+                return;
+            }
+            Short code = upstream.closeStatusCode();
+            if (code == null || code == 1006 || code == 1001 || code < 4000) {
+                viewer.close(CloseReason.RELAY_LOST.code, CloseReason.RELAY_LOST.label);
+            } else {
+                viewer.close(code, upstream.closeReason()); // the relay's named reason, passed on
+            }
+        });
+        upstream.exceptionHandler(e -> LOG.log(System.Logger.Level.DEBUG, "relay {0}: {1}", relay.id(), e.toString()));
+        viewer.closeHandler(v -> {
+            if (!upstream.isClosed()) {
+                upstream.close();
+            }
+        });
+        upstream.connect(port(relay), relay.url().getHost(), path).onSuccess(ws -> opened[0] = true).onFailure(e -> {
+            LOG.log(System.Logger.Level.INFO, "relay {0} unreachable: {1}", relay.id(), e.getMessage());
+            directory.suspect(relay.id());
+            if (attemptsLeft > 1) {
+                pipeWebSocket(viewer, stream, path, attemptsLeft - 1);
+            } else if (!viewer.isClosed()) {
+                viewer.close(CloseReason.RELAY_LOST.code, CloseReason.RELAY_LOST.label);
+            }
+        });
+    }
+
+    private void pipeHttp(HttpServerRequest request, RelayDirectory.RelayLoad relay, String path) {
+        HttpServerResponse response = request.response();
+        response.setWriteQueueMaxSize(viewerQueueBytes);
+        request.pause();
+        http.request(HttpMethod.GET, port(relay), relay.url().getHost(), path)
+                .compose(upstream -> upstream.send())
+                .onSuccess(upstream -> {
+                    response.setStatusCode(upstream.statusCode());
+                    upstream.headers().forEach((name, value) -> {
+                        if (!name.equalsIgnoreCase("transfer-encoding") && !name.equalsIgnoreCase("content-length")
+                                && !name.equalsIgnoreCase("connection")) {
+                            response.putHeader(name, value);
+                        }
+                    });
+                    if (upstream.statusCode() == 200) {
+                        response.setChunked(true);
+                    }
+                    response.closeHandler(v -> upstream.request().connection().close());
+                    upstream.exceptionHandler(e -> request.connection().close());
+                    upstream.pipeTo(response);
+                })
+                .onFailure(e -> {
+                    LOG.log(System.Logger.Level.INFO, "relay {0} unreachable: {1}", relay.id(), e.getMessage());
+                    directory.suspect(relay.id());
+                    if (!response.ended()) {
+                        response.setStatusCode(502).end(CloseReason.RELAY_LOST.label + "\n");
+                    }
+                });
+    }
+
+    private static int port(RelayDirectory.RelayLoad relay) {
+        return relay.url().getPort() > 0 ? relay.url().getPort() : 80;
+    }
+}

@@ -1,0 +1,37 @@
+package io.livestream.launcher.cluster;
+
+import io.livestream.gateway.GatewayConfig;
+import io.livestream.gateway.GatewayVerticle;
+import io.livestream.gateway.PlayBackend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The gateway role: the public HTTP entry, routing viewers to relays. */
+@Command(name = "gateway", mixinStandardHelpOptions = true, description = "Run the clustered gateway role.")
+public final class GatewayRoleCommand implements Callable<Integer> {
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--http-port", defaultValue = "${env:LIVE_HTTP_PORT:-8080}", description = "HTTP port (env LIVE_HTTP_PORT; default ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Option(names = "--host", defaultValue = "${env:LIVE_HOST:-0.0.0.0}", description = "Interface to bind (env LIVE_HOST; default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--relay-max-viewers", defaultValue = "${env:LIVE_RELAY_MAX_VIEWERS:-2000}", description = "Viewers on a relay before new ones spill to the least-loaded relay (env LIVE_RELAY_MAX_VIEWERS; default ${DEFAULT-VALUE})")
+    int relayMaxViewers;
+
+    @Option(names = "--relay-max-egress-mbps", defaultValue = "${env:LIVE_RELAY_MAX_EGRESS_MBPS:-2000}", description = "Egress of a relay before new viewers spill over (env LIVE_RELAY_MAX_EGRESS_MBPS; default ${DEFAULT-VALUE})")
+    double relayMaxEgressMbps;
+
+    @Override
+    public Integer call() throws Exception {
+        GatewayConfig config = GatewayConfig.defaults().withHost(host).withHttpPort(httpPort).withRelayLimits(relayMaxViewers, relayMaxEgressMbps);
+        return RoleRunner.run("gateway", cluster, node -> List.of(new GatewayVerticle(config, node.prometheus(),
+                PlayBackend.relays(config.viewerQueueBytes()), node.checks())));
+    }
+}

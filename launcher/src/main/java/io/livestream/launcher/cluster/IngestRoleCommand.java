@@ -1,0 +1,42 @@
+package io.livestream.launcher.cluster;
+
+import io.livestream.common.ops.OpsVerticle;
+import io.livestream.ingest.IngestConfig;
+import io.livestream.ingest.IngestVerticle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The ingest role: RTMP in, media on the clustered event bus. */
+@Command(name = "ingest", mixinStandardHelpOptions = true, description = "Run the clustered ingest role (RTMP server).")
+public final class IngestRoleCommand implements Callable<Integer> {
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--rtmp-port", defaultValue = "${env:LIVE_RTMP_PORT:-1935}", description = "RTMP port (env LIVE_RTMP_PORT; default ${DEFAULT-VALUE})")
+    int rtmpPort;
+
+    @Option(names = "--http-port", defaultValue = "${env:LIVE_HTTP_PORT:-8080}", description = "Port of /health and /metrics (env LIVE_HTTP_PORT; default ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Option(names = "--host", defaultValue = "${env:LIVE_HOST:-0.0.0.0}", description = "Interface to bind (env LIVE_HOST; default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--jwt-secret", defaultValue = "${env:LIVE_JWT_SECRET}", description = "HS256 secret for publish tokens (env LIVE_JWT_SECRET); required")
+    String jwtSecret;
+
+    @Override
+    public Integer call() throws Exception {
+        if (jwtSecret == null || jwtSecret.isBlank()) {
+            System.err.println("ingest: LIVE_JWT_SECRET (or --jwt-secret) is required in a cluster");
+            return 2;
+        }
+        return RoleRunner.run("ingest", cluster, node -> List.of(
+                new IngestVerticle(IngestConfig.defaults().withHost(host).withRtmpPort(rtmpPort), jwtSecret,
+                        node.nodeId(), node.prometheus(), List.of()),
+                new OpsVerticle(host, httpPort, node.checks(), node.prometheus())));
+    }
+}
