@@ -114,8 +114,12 @@ public final class GatewayVerticle extends VerticleBase {
         prometheus.gauge("live.cluster.relays", relayCount);
         MultiGauge viewers = MultiGauge.builder("live.cluster.viewers")
                 .description("Viewers of a stream summed over every relay of the cluster").register(prometheus);
+        MultiGauge piped = MultiGauge.builder("live.gateway.viewers")
+                .description("Viewers this gateway pipes from each relay").register(prometheus);
         vertx.setPeriodic(1000, id -> {
             relayCount.set(directory.relays().size());
+            piped.register(directory.piping().entrySet().stream()
+                    .map(e -> MultiGauge.Row.of(Tags.of("relay", e.getKey()), e.getValue())).toList(), true);
             viewers.register(directory.viewersByStream().entrySet().stream()
                     .map(e -> MultiGauge.Row.of(Tags.of("stream", e.getKey()), e.getValue())).toList(), true);
         });

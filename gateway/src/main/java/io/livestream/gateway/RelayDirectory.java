@@ -56,6 +56,8 @@ public final class RelayDirectory {
     private final double maxEgressMbps;
     private final long timer;
     private static final long SUSPECT_NANOS = 10_000_000_000L;
+    /** Viewers this gateway is piping to each relay right now. */
+    private final Map<String, Integer> piping = new HashMap<>();
 
     private List<RelayLoad> relays = List.of();
     private final Map<String, Long> suspectUntil = new HashMap<>();
@@ -90,15 +92,29 @@ public final class RelayDirectory {
         suspectUntil.put(relayId, System.nanoTime() + SUSPECT_NANOS);
     }
 
-    /** The relay for a new viewer of {@code stream}; counts the viewer against it until the next refresh. */
+    /** Viewers this gateway pipes from each relay now. */
+    public Map<String, Integer> piping() {
+        return Map.copyOf(piping);
+    }
+
+    /** A viewer this gateway now pipes from {@code relay}: counted against it at once. */
+    public void piping(RelayLoad relay) {
+        int mine = piping.merge(relay.id, 1, Integer::sum);
+        relay.viewers = Math.max(relay.viewers + 1, mine);
+    }
+
+    /** A piped viewer of {@code relay} has gone. */
+    public void unpiped(RelayLoad relay) {
+        piping.computeIfPresent(relay.id, (id, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /** The relay for a new viewer of {@code stream}, by rendezvous hash and load. */
     public Optional<RelayLoad> choose(String stream) {
         long now = System.nanoTime();
         suspectUntil.values().removeIf(until -> until < now);
         List<RelayLoad> candidates = suspectUntil.isEmpty() ? relays
                 : relays.stream().filter(r -> !suspectUntil.containsKey(r.id)).toList();
-        Optional<RelayLoad> chosen = pick(stream, candidates, maxViewers, maxEgressMbps);
-        chosen.ifPresent(r -> r.viewers++);
-        return chosen;
+        return pick(stream, candidates, maxViewers, maxEgressMbps);
     }
 
     static Optional<RelayLoad> pick(String stream, List<RelayLoad> relays, int maxViewers, double maxEgressMbps) {
@@ -145,6 +161,9 @@ public final class RelayDirectory {
                             json.getLong("egressBps", 0L) / 1e6, byStream));
                 }
             });
+            // The registry lags a lease renewal behind: a relay has at least the viewers this
+            // gateway is piping to it now, so that a burst of joins still spills over.
+            live.forEach(r -> r.viewers = Math.max(r.viewers, piping.getOrDefault(r.id, 0)));
             live.sort(Comparator.comparing(r -> r.id));
             relays = List.copyOf(live);
             viewersByStream = Map.copyOf(sum);

@@ -68,9 +68,14 @@ public final class RelayProxy implements Handler<RoutingContext> {
             return;
         }
         RelayDirectory.RelayLoad relay = chosen.get();
+        LOG.log(System.Logger.Level.DEBUG, "stream {0}: viewer {1} -> relay {2} ({3} viewers)", stream, viewer.remoteAddress(), relay.id(), relay.viewers());
+        Runnable unpipe = pipingOnce(relay);
         viewer.setWriteQueueMaxSize(viewerQueueBytes);
         ClientWebSocket upstream = webSockets.webSocket();
         upstream.binaryMessageHandler(message -> {
+            if (viewer.isClosed()) {
+                return; // closing: the relay socket follows
+            }
             viewer.writeBinaryMessage(message);
             if (viewer.writeQueueFull()) {
                 upstream.pause();
@@ -91,6 +96,7 @@ public final class RelayProxy implements Handler<RoutingContext> {
         });
         upstream.exceptionHandler(e -> LOG.log(System.Logger.Level.DEBUG, "relay {0}: {1}", relay.id(), e.toString()));
         viewer.closeHandler(v -> {
+            unpipe.run();
             if (!upstream.isClosed()) {
                 upstream.close();
             }
@@ -98,6 +104,7 @@ public final class RelayProxy implements Handler<RoutingContext> {
         upstream.connect(port(relay), relay.url().getHost(), path).onSuccess(ws -> opened[0] = true).onFailure(e -> {
             LOG.log(System.Logger.Level.INFO, "relay {0} unreachable: {1}", relay.id(), e.getMessage());
             directory.suspect(relay.id());
+            unpipe.run();
             if (attemptsLeft > 1) {
                 pipeWebSocket(viewer, stream, path, attemptsLeft - 1);
             } else if (!viewer.isClosed()) {
@@ -108,6 +115,9 @@ public final class RelayProxy implements Handler<RoutingContext> {
 
     private void pipeHttp(HttpServerRequest request, RelayDirectory.RelayLoad relay, String path) {
         HttpServerResponse response = request.response();
+        Runnable unpipe = pipingOnce(relay);
+        response.closeHandler(v -> unpipe.run());
+        response.endHandler(v -> unpipe.run());
         response.setWriteQueueMaxSize(viewerQueueBytes);
         request.pause();
         http.request(HttpMethod.GET, port(relay), relay.url().getHost(), path)
@@ -123,7 +133,10 @@ public final class RelayProxy implements Handler<RoutingContext> {
                     if (upstream.statusCode() == 200) {
                         response.setChunked(true);
                     }
-                    response.closeHandler(v -> upstream.request().connection().close());
+                    response.closeHandler(v -> {
+                        unpipe.run();
+                        upstream.request().connection().close();
+                    });
                     upstream.exceptionHandler(e -> request.connection().close());
                     upstream.pipeTo(response);
                 })
@@ -134,6 +147,18 @@ public final class RelayProxy implements Handler<RoutingContext> {
                         response.setStatusCode(502).end(CloseReason.RELAY_LOST.label + "\n");
                     }
                 });
+    }
+
+    /** Counts a viewer against {@code relay}; the returned action uncounts it, once. */
+    private Runnable pipingOnce(RelayDirectory.RelayLoad relay) {
+        directory.piping(relay);
+        boolean[] done = {false};
+        return () -> {
+            if (!done[0]) {
+                done[0] = true;
+                directory.unpiped(relay);
+            }
+        };
     }
 
     private static int port(RelayDirectory.RelayLoad relay) {

@@ -16,12 +16,14 @@ final class Sinks {
         return new ViewerSink() {
             @Override
             public void write(Buffer data) {
-                ws.writeBinaryMessage(data);
+                if (!ws.isClosed()) {
+                    ws.writeBinaryMessage(data);
+                }
             }
 
             @Override
             public boolean writeQueueFull() {
-                return ws.writeQueueFull();
+                return !ws.isClosed() && ws.writeQueueFull();
             }
 
             @Override
@@ -32,6 +34,14 @@ final class Sinks {
             @Override
             public void closeHandler(Runnable onClose) {
                 ws.closeHandler(v -> onClose.run());
+                if (ws.isClosed()) {
+                    onClose.run();
+                }
+            }
+
+            @Override
+            public boolean isClosed() {
+                return ws.isClosed();
             }
 
             @Override
@@ -61,7 +71,7 @@ final class Sinks {
 
             @Override
             public boolean writeQueueFull() {
-                return response.writeQueueFull();
+                return !response.closed() && response.writeQueueFull();
             }
 
             @Override
@@ -72,6 +82,14 @@ final class Sinks {
             @Override
             public void closeHandler(Runnable onClose) {
                 response.closeHandler(v -> onClose.run());
+                if (response.closed()) {
+                    onClose.run();
+                }
+            }
+
+            @Override
+            public boolean isClosed() {
+                return response.closed();
             }
 
             /** HTTP has no close reason: a clean end when the stream ended, a reset otherwise. */

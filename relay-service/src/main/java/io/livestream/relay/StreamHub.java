@@ -101,11 +101,13 @@ final class StreamHub {
         }
     }
 
-    /** Closes viewers whose queue has stayed full longer than the stall timeout. */
+    /** Closes viewers whose queue has stayed full longer than the stall timeout; forgets closed ones. */
     void closeStalledViewers(long now) {
         long limit = config.stallTimeout().toNanos();
         for (Viewer v : List.copyOf(viewers)) {
-            if (v.stalledLongerThan(limit, now)) {
+            if (v.sink().isClosed()) {
+                remove(v);
+            } else if (v.stalledLongerThan(limit, now)) {
                 LOG.log(System.Logger.Level.INFO, "stream {0}: closing {1}: {2}", stream, v.sink().describe(), CloseReason.SLOW_CONSUMER);
                 meters.closed(CloseReason.SLOW_CONSUMER);
                 v.sink().close(CloseReason.SLOW_CONSUMER);

@@ -13,7 +13,10 @@ interface ViewerSink {
 
     void drainHandler(Runnable onDrain);
 
+    /** Runs {@code onClose} when the connection closes, or at once if it already has. */
     void closeHandler(Runnable onClose);
+
+    boolean isClosed();
 
     /** Closes with a named reason the client can see (WebSocket close reason; HTTP: end or reset). */
     void close(CloseReason reason);

@@ -44,6 +44,11 @@ class ViewerTest {
         }
 
         @Override
+        public boolean isClosed() {
+            return closedWith != null;
+        }
+
+        @Override
         public String describe() {
             return "fake";
         }

@@ -1,0 +1,254 @@
+package io.livestream.launcher.cluster;
+
+import io.livestream.launcher.harness.Await;
+import io.livestream.launcher.harness.Ffmpeg;
+import io.livestream.launcher.harness.FlvViewer;
+import io.livestream.launcher.harness.RoleProcess;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Gateway, ingest and two relays as separate JVMs from the built jar, clustered over Hazelcast
+ * on 127.0.0.1; ffmpeg publishes to the ingest; viewers play through the gateway. The tests run
+ * in order: the later ones kill processes.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ClusterIT {
+    private static final String SECRET = "cluster-it-secret-0123456789abcdefghij";
+    private static final String STREAM = "clustered";
+    private static final Map<String, String> ENV = Map.of(
+            "LIVE_CLUSTER_NAME", "it-" + UUID.randomUUID().toString().substring(0, 8),
+            "LIVE_CLUSTER_PORT", String.valueOf(6701 + (int) (Math.random() * 200) * 10),
+            "LIVE_JWT_SECRET", SECRET,
+            "LIVE_HOST", "127.0.0.1",
+            "LIVE_GRACE", "3s");
+    private static final int RTMP_PORT = RoleProcess.freePort();
+
+    private static RoleProcess gateway;
+    private static RoleProcess ingest;
+    private static RoleProcess relayA;
+    private static RoleProcess relayB;
+    private static Ffmpeg publisher;
+    private static Vertx clients;
+    private static final List<FlvViewer> viewers = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        clients = Vertx.vertx();
+        ingest = RoleProcess.start("ingest", env("LIVE_RTMP_PORT", String.valueOf(RTMP_PORT)));
+        relayA = RoleProcess.start("relay", ENV);
+        relayB = RoleProcess.start("relay", ENV);
+        gateway = RoleProcess.start("gateway", ENV, "--relay-max-viewers", "1");
+        for (RoleProcess p : List.of(ingest, relayA, relayB, gateway)) {
+            p.awaitHealthy(Duration.ofSeconds(90));
+        }
+        publisher = publish();
+        awaitListed(Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        viewers.forEach(FlvViewer::close);
+        if (publisher != null) {
+            publisher.close();
+        }
+        for (RoleProcess p : new RoleProcess[] {gateway, relayA, relayB, ingest}) {
+            if (p != null) {
+                p.close();
+            }
+        }
+        if (clients != null) {
+            clients.close().await();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void firstViewerOnARelayWithoutViewersGetsAKeyframeWithin200Ms() throws Exception {
+        // The first round runs the relay's code paths once (a fresh JVM interprets them); each
+        // later round is again the first viewer of the stream on that relay: its hub was dropped
+        // when the previous viewer left, so the keyframe comes through the ingest's snapshot.
+        for (int round = 0; round < 3; round++) {
+            FlvViewer direct = watch(relayA.httpPort());
+            long nanos = direct.awaitFirstKeyframe(Duration.ofSeconds(10));
+            if (round > 0) {
+                assertThat(nanos / 1_000_000).as("ms to the first keyframe through the snapshot path").isLessThan(200);
+            }
+            direct.close();
+            Await.until("the relay dropped the stream", Duration.ofSeconds(10),
+                    () -> relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") == 0);
+        }
+        awaitNoViewers();
+    }
+
+    @Test
+    @Order(2)
+    void viewersThroughTheGatewaySpillOverToBothRelays() throws Exception {
+        FlvViewer first = watch(gateway.httpPort());
+        first.awaitFirstKeyframe(Duration.ofSeconds(10));
+        FlvViewer second = watch(gateway.httpPort());
+        second.awaitFirstKeyframe(Duration.ofSeconds(10));
+        Await.until("one viewer on each relay", Duration.ofSeconds(10),
+                () -> relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") == 1
+                        && relayB.metric("live_viewers", "stream=\"" + STREAM + "\"") == 1);
+        JsonObject listed = Await.value("viewers summed over relays", Duration.ofSeconds(10), () -> {
+            JsonObject s = listed();
+            return s != null && s.getInteger("viewers") == 2 ? s : null;
+        });
+        assertThat(listed.getJsonObject("video").getInteger("width")).isEqualTo(640);
+        Await.until("cluster-wide viewers in the gateway's metrics", Duration.ofSeconds(10),
+                () -> gateway.metric("live_cluster_viewers", "stream=\"" + STREAM + "\"") == 2);
+        JsonObject play = new JsonObject(gateway.get("/api/play/" + STREAM).orElseThrow().body());
+        assertThat(play.getString("url")).matches("http://127\\.0\\.0\\.1:(" + relayA.httpPort() + "|" + relayB.httpPort() + ")/live/" + STREAM + "\\.flv");
+        first.close();
+        second.close();
+        awaitNoViewers();
+    }
+
+    @Test
+    @Order(3)
+    void ffprobeDecodes150FramesThroughTheGateway() throws Exception {
+        Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-count_frames", "-read_intervals", "%+7",
+                "-show_entries", "stream=codec_type,nb_read_frames", "-of", "json", gateway.httpUrl("/live/" + STREAM + ".flv")).start();
+        String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String errors = new String(probe.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(errors).as("decoding errors").isBlank();
+        int frames = new JsonObject(out).getJsonArray("streams").stream().map(o -> (JsonObject) o)
+                .filter(s -> "video".equals(s.getString("codec_type")))
+                .mapToInt(s -> Integer.parseInt(s.getString("nb_read_frames"))).sum();
+        assertThat(frames).isGreaterThanOrEqualTo(150);
+        awaitNoViewers();
+    }
+
+    @Test
+    @Order(4)
+    void killingARelayClosesItsViewersRelayLostAndTheyPlayAgainThroughTheGateway() throws Exception {
+        FlvViewer onA = null;
+        FlvViewer onB = null;
+        FlvViewer v1 = watch(gateway.httpPort());
+        v1.awaitFirstKeyframe(Duration.ofSeconds(10));
+        Await.until("first viewer placed", Duration.ofSeconds(10),
+                () -> relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") + relayB.metric("live_viewers", "stream=\"" + STREAM + "\"") == 1);
+        boolean firstOnA = relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") == 1;
+        FlvViewer v2 = watch(gateway.httpPort());
+        v2.awaitFirstKeyframe(Duration.ofSeconds(10));
+        Await.until("the second viewer spilled over to the other relay", Duration.ofSeconds(10),
+                () -> relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") == 1
+                        && relayB.metric("live_viewers", "stream=\"" + STREAM + "\"") == 1);
+        onA = firstOnA ? v1 : v2;
+        onB = firstOnA ? v2 : v1;
+        int beforeKill = onB.count();
+
+        relayA.kill9();
+        FlvViewer.Close close = onA.awaitClose(Duration.ofSeconds(15));
+        assertThat(close.reason()).isEqualTo("relay-lost");
+        assertThat(close.code()).isEqualTo((short) 4502);
+
+        long reconnect = System.nanoTime();
+        FlvViewer again = watch(gateway.httpPort());
+        long toKeyframe = again.awaitFirstKeyframe(Duration.ofSeconds(10));
+        assertThat((System.nanoTime() - reconnect) / 1_000_000).as("ms from reconnect to playing").isLessThan(5000);
+        assertThat(toKeyframe).isPositive();
+
+        List<FlvViewer.Received> got = onB.awaitReceived("another 2 s on the surviving relay", Duration.ofSeconds(10),
+                r -> r.size() > beforeKill + 100);
+        long worstGapMs = 0;
+        for (int i = beforeKill + 1; i < got.size(); i++) {
+            worstGapMs = Math.max(worstGapMs, (got.get(i).arrivalNanos() - got.get(i - 1).arrivalNanos()) / 1_000_000);
+        }
+        assertThat(worstGapMs).as("longest pause on the other relay while one died, ms").isLessThan(1000);
+        assertThat(onB.isClosed()).isFalse();
+        onB.close();
+        again.close();
+    }
+
+    @Test
+    @Order(5)
+    void killingTheIngestDropsTheStreamWithin10SecondsAndARepublishPlaysAgain() throws Exception {
+        FlvViewer viewer = watch(gateway.httpPort());
+        viewer.awaitFirstKeyframe(Duration.ofSeconds(10));
+
+        long killed = System.nanoTime();
+        ingest.kill9();
+        Await.until("stream dropped from /api/streams", Duration.ofSeconds(20), () -> listed() == null);
+        assertThat((System.nanoTime() - killed) / 1_000_000_000.0).as("seconds until the stream is gone").isLessThan(10);
+        FlvViewer.Close close = viewer.awaitClose(Duration.ofSeconds(15));
+        assertThat(close.reason()).isEqualTo("stream-ended");
+        publisher.close();
+
+        ingest.start();
+        ingest.awaitHealthy(Duration.ofSeconds(90));
+        publisher = publish();
+        awaitListed(Duration.ofSeconds(60));
+        FlvViewer back = watch(gateway.httpPort());
+        back.awaitFirstKeyframe(Duration.ofSeconds(10));
+        back.close();
+    }
+
+    private static Map<String, String> env(String key, String value) {
+        Map<String, String> env = new java.util.HashMap<>(ENV);
+        env.put(key, value);
+        return env;
+    }
+
+    private static Ffmpeg publish() {
+        JWTAuth jwt = JWTAuth.create(clients, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
+        String token = jwt.generateToken(new JsonObject().put("role", "publish").put("stream", STREAM),
+                new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(3600).setSubject("cluster-it"));
+        return Ffmpeg.publish("rtmp://127.0.0.1:" + RTMP_PORT + "/live/" + STREAM + "?token=" + token, 640, 360, 30);
+    }
+
+    private static FlvViewer watch(int port) {
+        FlvViewer v = FlvViewer.watch(clients, port, STREAM);
+        viewers.add(v);
+        return v;
+    }
+
+    private static JsonObject listed() {
+        return gateway.get("/api/streams").map(r -> new JsonObject(r.body()).getJsonArray("streams").stream()
+                .map(o -> (JsonObject) o).filter(s -> STREAM.equals(s.getString("name"))).findFirst().orElse(null)).orElse(null);
+    }
+
+    private static void awaitListed(Duration timeout) {
+        Await.until(STREAM + " listed with its video", timeout, () -> {
+            JsonObject s = listed();
+            return s != null && s.getJsonObject("video").getInteger("width", 0) > 0;
+        });
+    }
+
+    /**
+     * Relays report viewers with their lease every second, and the gateway's relay directory
+     * reads them every second: wait until the registry and the gateway's own view show none.
+     */
+    private static void awaitNoViewers() {
+        Await.until("no viewers left on the relays", Duration.ofSeconds(15), () -> {
+            JsonObject s = listed();
+            return s != null && s.getInteger("viewers") == 0
+                    && gateway.metric("live_cluster_viewers", "stream=\"" + STREAM + "\"") == 0
+                    && gateway.metric("live_gateway_viewers") == 0;
+        });
+    }
+}

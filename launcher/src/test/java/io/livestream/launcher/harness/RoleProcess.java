@@ -1,0 +1,123 @@
+package io.livestream.launcher.harness;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One role of the platform started from the built jar as its own JVM, as an operator would. */
+public final class RoleProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String role;
+    private final int httpPort;
+    private final Map<String, String> env;
+    private final List<String> args;
+    private final Path log;
+    private Process process;
+
+    private RoleProcess(String role, int httpPort, Map<String, String> env, List<String> args) throws IOException {
+        this.role = role;
+        this.httpPort = httpPort;
+        this.env = env;
+        this.args = args;
+        this.log = Files.createTempFile("role-" + role + "-", ".log");
+    }
+
+    /** Starts {@code java -jar livestream.jar ROLE ARGS} with LIVE_HTTP_PORT and the given environment. */
+    public static RoleProcess start(String role, Map<String, String> env, String... args) throws IOException {
+        RoleProcess p = new RoleProcess(role, freePort(), env, List.of(args));
+        p.start();
+        return p;
+    }
+
+    public void start() throws IOException {
+        String jar = System.getProperty("livestream.jar", "launcher/target/livestream.jar");
+        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar, role));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        pb.environment().put("LIVE_HTTP_PORT", String.valueOf(httpPort));
+        process = pb.start();
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public String httpUrl(String path) {
+        return "http://127.0.0.1:" + httpPort + path;
+    }
+
+    /** Waits until {@code /health} answers 200: the node has joined the cluster and serves. */
+    public RoleProcess awaitHealthy(Duration timeout) {
+        Await.until(role + " healthy (log: " + log + ")", timeout, () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError(role + " exited: " + output());
+            }
+            return get("/health").map(r -> r.statusCode() == 200).orElse(false);
+        });
+        return this;
+    }
+
+    public java.util.Optional<HttpResponse<String>> get(String path) {
+        try {
+            return java.util.Optional.of(HTTP.send(HttpRequest.newBuilder(URI.create(httpUrl(path))).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The sum of a Prometheus metric of this process over the series carrying every given label. */
+    public double metric(String name, String... labels) {
+        return get("/metrics").map(r -> r.body().lines()
+                .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum()).orElse(0.0);
+    }
+
+    /** SIGKILL: the node vanishes without leaving the cluster. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                kill9();
+            }
+        }
+    }
+}
