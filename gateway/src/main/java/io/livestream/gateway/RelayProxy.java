@@ -115,6 +115,7 @@ public final class RelayProxy implements Handler<RoutingContext> {
 
     private void pipeHttp(HttpServerRequest request, RelayDirectory.RelayLoad relay, String path) {
         HttpServerResponse response = request.response();
+        LOG.log(System.Logger.Level.DEBUG, "{0}: http viewer {1} -> relay {2} ({3} viewers)", path, request.remoteAddress(), relay.id(), relay.viewers());
         Runnable unpipe = pipingOnce(relay);
         response.closeHandler(v -> unpipe.run());
         response.endHandler(v -> unpipe.run());

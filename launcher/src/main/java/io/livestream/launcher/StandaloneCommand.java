@@ -3,8 +3,8 @@ package io.livestream.launcher;
 import io.livestream.gateway.GatewayConfig;
 import io.livestream.ingest.IngestConfig;
 import io.livestream.media.rtmp.RtmpLimits;
-import io.livestream.relay.RelayConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -15,9 +15,11 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "standalone", mixinStandardHelpOptions = true,
         description = "Run every service in one JVM (the default). Every option also reads an environment variable.")
 final class StandaloneCommand implements Callable<Integer> {
+    @Mixin
+    ServerOptions server;
 
-    @Option(names = "--http-port", defaultValue = "${env:LIVE_HTTP_PORT:-8080}", description = "HTTP port for playback, API, web page (env LIVE_HTTP_PORT; default ${DEFAULT-VALUE})")
-    int httpPort;
+    @Mixin
+    RelayOptions relay;
 
     @Option(names = "--rtmp-port", defaultValue = "${env:LIVE_RTMP_PORT:-1935}", description = "RTMP ingest port (env LIVE_RTMP_PORT; default ${DEFAULT-VALUE})")
     int rtmpPort;
@@ -25,23 +27,11 @@ final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--jwt-secret", defaultValue = "${env:LIVE_JWT_SECRET}", description = "HS256 secret for tokens (env LIVE_JWT_SECRET); generated for this run when unset")
     String jwtSecret;
 
-    @Option(names = "--host", defaultValue = "${env:LIVE_HOST:-0.0.0.0}", description = "Interface to bind (env LIVE_HOST; default ${DEFAULT-VALUE})")
-    String host;
-
     @Option(names = "--public-host", defaultValue = "${env:LIVE_PUBLIC_HOST:-localhost}", description = "Host name shown in printed URLs (env LIVE_PUBLIC_HOST; default ${DEFAULT-VALUE})")
     String publicHost;
 
     @Option(names = "--demo", defaultValue = "${env:LIVE_DEMO:-false}", description = "Publish the bundled looping clip as stream 'demo' (env LIVE_DEMO)")
     boolean demo;
-
-    @Option(names = "--grace", defaultValue = "${env:LIVE_GRACE:-10s}", converter = Durations.class, description = "How long viewers wait for a publisher that went away (env LIVE_GRACE; default ${DEFAULT-VALUE})")
-    Duration grace;
-
-    @Option(names = "--stall-timeout", defaultValue = "${env:LIVE_STALL_TIMEOUT:-10s}", converter = Durations.class, description = "Close a viewer whose queue stays full this long (env LIVE_STALL_TIMEOUT; default ${DEFAULT-VALUE})")
-    Duration stallTimeout;
-
-    @Option(names = "--viewer-queue-kb", defaultValue = "${env:LIVE_VIEWER_QUEUE_KB:-1024}", description = "Per-viewer write queue bound in KiB before it skips to the next keyframe (env LIVE_VIEWER_QUEUE_KB; default ${DEFAULT-VALUE})")
-    int viewerQueueKb;
 
     @Option(names = "--max-message-kb", defaultValue = "${env:LIVE_MAX_MESSAGE_KB:-8192}", description = "Largest RTMP message accepted, KiB (env LIVE_MAX_MESSAGE_KB; default ${DEFAULT-VALUE})")
     int maxMessageKb;
@@ -50,10 +40,10 @@ final class StandaloneCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RtmpLimits defaults = RtmpLimits.defaults();
         StandaloneSettings settings = new StandaloneSettings(
-                IngestConfig.defaults().withHost(host).withRtmpPort(rtmpPort)
+                IngestConfig.defaults().withHost(server.host).withRtmpPort(rtmpPort)
                         .withLimits(new RtmpLimits(defaults.maxChunkSize(), maxMessageKb * 1024, defaults.maxChunkStreams())),
-                RelayConfig.defaults().withGrace(grace).withStallTimeout(stallTimeout).withViewerQueueBytes(viewerQueueKb * 1024),
-                GatewayConfig.defaults().withHost(host).withHttpPort(httpPort),
+                relay.config(),
+                GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort),
                 blankToNull(jwtSecret), publicHost, demo);
         Standalone.Running running = Standalone.start(settings).await();
         printWelcome(running, settings.jwtSecret() == null);

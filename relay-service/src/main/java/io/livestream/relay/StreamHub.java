@@ -96,6 +96,7 @@ final class StreamHub {
             return;
         }
         meters.viewerLeft();
+        LOG.log(System.Logger.Level.DEBUG, "stream {0}: - {1}", stream, viewer.sink().describe());
         if (viewers.isEmpty() && waiting.isEmpty()) {
             close(null);
         }

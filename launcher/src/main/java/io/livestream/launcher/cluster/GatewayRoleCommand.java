@@ -3,6 +3,7 @@ package io.livestream.launcher.cluster;
 import io.livestream.gateway.GatewayConfig;
 import io.livestream.gateway.GatewayVerticle;
 import io.livestream.gateway.PlayBackend;
+import io.livestream.launcher.ServerOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,11 +17,8 @@ public final class GatewayRoleCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--http-port", defaultValue = "${env:LIVE_HTTP_PORT:-8080}", description = "HTTP port (env LIVE_HTTP_PORT; default ${DEFAULT-VALUE})")
-    int httpPort;
-
-    @Option(names = "--host", defaultValue = "${env:LIVE_HOST:-0.0.0.0}", description = "Interface to bind (env LIVE_HOST; default ${DEFAULT-VALUE})")
-    String host;
+    @Mixin
+    ServerOptions server;
 
     @Option(names = "--relay-max-viewers", defaultValue = "${env:LIVE_RELAY_MAX_VIEWERS:-2000}", description = "Viewers on a relay before new ones spill to the least-loaded relay (env LIVE_RELAY_MAX_VIEWERS; default ${DEFAULT-VALUE})")
     int relayMaxViewers;
@@ -30,7 +28,7 @@ public final class GatewayRoleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GatewayConfig config = GatewayConfig.defaults().withHost(host).withHttpPort(httpPort).withRelayLimits(relayMaxViewers, relayMaxEgressMbps);
+        GatewayConfig config = GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort).withRelayLimits(relayMaxViewers, relayMaxEgressMbps);
         return RoleRunner.run("gateway", cluster, node -> List.of(new GatewayVerticle(config, node.prometheus(),
                 PlayBackend.relays(config.viewerQueueBytes()), node.checks())));
     }

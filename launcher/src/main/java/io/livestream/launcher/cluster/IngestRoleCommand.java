@@ -3,6 +3,7 @@ package io.livestream.launcher.cluster;
 import io.livestream.common.ops.OpsVerticle;
 import io.livestream.ingest.IngestConfig;
 import io.livestream.ingest.IngestVerticle;
+import io.livestream.launcher.ServerOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,14 +17,11 @@ public final class IngestRoleCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    ServerOptions server;
+
     @Option(names = "--rtmp-port", defaultValue = "${env:LIVE_RTMP_PORT:-1935}", description = "RTMP port (env LIVE_RTMP_PORT; default ${DEFAULT-VALUE})")
     int rtmpPort;
-
-    @Option(names = "--http-port", defaultValue = "${env:LIVE_HTTP_PORT:-8080}", description = "Port of /health and /metrics (env LIVE_HTTP_PORT; default ${DEFAULT-VALUE})")
-    int httpPort;
-
-    @Option(names = "--host", defaultValue = "${env:LIVE_HOST:-0.0.0.0}", description = "Interface to bind (env LIVE_HOST; default ${DEFAULT-VALUE})")
-    String host;
 
     @Option(names = "--jwt-secret", defaultValue = "${env:LIVE_JWT_SECRET}", description = "HS256 secret for publish tokens (env LIVE_JWT_SECRET); required")
     String jwtSecret;
@@ -35,8 +33,8 @@ public final class IngestRoleCommand implements Callable<Integer> {
             return 2;
         }
         return RoleRunner.run("ingest", cluster, node -> List.of(
-                new IngestVerticle(IngestConfig.defaults().withHost(host).withRtmpPort(rtmpPort), jwtSecret,
+                new IngestVerticle(IngestConfig.defaults().withHost(server.host).withRtmpPort(rtmpPort), jwtSecret,
                         node.nodeId(), node.prometheus(), List.of()),
-                new OpsVerticle(host, httpPort, node.checks(), node.prometheus())));
+                new OpsVerticle(server.host, server.httpPort, node.checks(), node.prometheus())));
     }
 }

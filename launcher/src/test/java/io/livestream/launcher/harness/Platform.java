@@ -96,11 +96,7 @@ public final class Platform implements AutoCloseable {
 
     /** The sum of a Prometheus metric over the series that carry every given {@code label="value"}. */
     public double metric(String name, String... labels) {
-        return running.metrics().scrape().lines()
-                .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
-                .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return PrometheusText.sum(running.metrics().scrape(), name, labels);
     }
 
     @Override

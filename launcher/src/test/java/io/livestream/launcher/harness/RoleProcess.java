@@ -83,10 +83,7 @@ public final class RoleProcess implements AutoCloseable {
 
     /** The sum of a Prometheus metric of this process over the series carrying every given label. */
     public double metric(String name, String... labels) {
-        return get("/metrics").map(r -> r.body().lines()
-                .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
-                .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum()).orElse(0.0);
+        return get("/metrics").map(r -> PrometheusText.sum(r.body(), name, labels)).orElse(0.0);
     }
 
     /** SIGKILL: the node vanishes without leaving the cluster. */

@@ -1,0 +1,25 @@
+package io.livestream.launcher;
+
+import io.livestream.relay.RelayConfig;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+
+/** How a relay treats its viewers: standalone and the relay role share these. */
+public final class RelayOptions {
+    @Option(names = "--grace", defaultValue = "${env:LIVE_GRACE:-10s}", converter = Durations.class,
+            description = "How long viewers wait for a publisher that went away (env LIVE_GRACE; default ${DEFAULT-VALUE})")
+    Duration grace;
+
+    @Option(names = "--stall-timeout", defaultValue = "${env:LIVE_STALL_TIMEOUT:-10s}", converter = Durations.class,
+            description = "Close a viewer whose queue stays full this long (env LIVE_STALL_TIMEOUT; default ${DEFAULT-VALUE})")
+    Duration stallTimeout;
+
+    @Option(names = "--viewer-queue-kb", defaultValue = "${env:LIVE_VIEWER_QUEUE_KB:-1024}",
+            description = "Per-viewer write queue in KiB before it skips to the next keyframe (env LIVE_VIEWER_QUEUE_KB; default ${DEFAULT-VALUE})")
+    int viewerQueueKb;
+
+    public RelayConfig config() {
+        return RelayConfig.defaults().withGrace(grace).withStallTimeout(stallTimeout).withViewerQueueBytes(viewerQueueKb * 1024);
+    }
+}
