@@ -1,0 +1,169 @@
+package io.livestream.interaction;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RoomTest {
+    private long nanos = 1_000_000_000L;
+    private long millis = 1_700_000_000_000L;
+    private final RoomUser alice = new RoomUser("alice", "Alice", RoomUser.Role.VIEWER, null);
+    private final RoomUser bob = new RoomUser("bob", "Bob", RoomUser.Role.VIEWER, null);
+    private final RoomUser streamer = new RoomUser("star", "Star", RoomUser.Role.STREAMER, "show");
+    private final RoomUser otherStreamer = new RoomUser("x", "X", RoomUser.Role.STREAMER, "elsewhere");
+
+    private Room room(RoomRules rules) {
+        return new Room("show", rules, () -> nanos, () -> millis);
+    }
+
+    private static JsonObject danmaku(String text) {
+        return new JsonObject().put("type", "danmaku").put("text", text).put("color", "#ff0000").put("mode", "top").put("streamTs", 1234);
+    }
+
+    private void advanceSeconds(double s) {
+        nanos += (long) (s * 1e9);
+        millis += (long) (s * 1000);
+    }
+
+    @Test
+    void danmakuIsStampedWithConsecutiveSequenceNumbers() {
+        Room room = room(RoomRules.defaults());
+        JsonObject first = room.receive(alice, danmaku("hi")).broadcast().get(0);
+        advanceSeconds(1);
+        JsonObject second = room.receive(bob, danmaku("hello")).broadcast().get(0);
+        assertThat(first.getLong("seq")).isEqualTo(1);
+        assertThat(second.getLong("seq")).isEqualTo(2);
+        assertThat(first.getString("mode")).isEqualTo("top");
+        assertThat(first.getLong("streamTs")).isEqualTo(1234);
+        assertThat(first.getJsonObject("user").getString("nick")).isEqualTo("Alice");
+    }
+
+    @Test
+    void tooLongDanmakuIsRefused() {
+        Room room = room(RoomRules.defaults());
+        assertThat(room.receive(alice, danmaku("x".repeat(101))).error().getString("code")).isEqualTo("too-long");
+        assertThat(room.receive(alice, danmaku("x".repeat(100))).error()).isNull();
+    }
+
+    @Test
+    void rateLimitAllowsABurstOfThreeThenOnePerSecond() {
+        Room room = room(RoomRules.defaults());
+        for (int i = 0; i < 3; i++) {
+            assertThat(room.receive(alice, danmaku("m" + i)).error()).isNull();
+        }
+        assertThat(room.receive(alice, danmaku("m3")).error().getString("code")).isEqualTo("rate-limited");
+        assertThat(room.receive(bob, danmaku("m3")).error()).as("another user has his own bucket").isNull();
+        advanceSeconds(1.01);
+        assertThat(room.receive(alice, danmaku("m4")).error()).isNull();
+    }
+
+    @Test
+    void duplicateTextWithinTheWindowIsRefused() {
+        Room room = room(RoomRules.defaults());
+        room.receive(alice, danmaku("same"));
+        advanceSeconds(2);
+        assertThat(room.receive(alice, danmaku(" SAME ")).error().getString("code")).isEqualTo("duplicate");
+        advanceSeconds(11);
+        assertThat(room.receive(alice, danmaku("same")).error()).isNull();
+    }
+
+    @Test
+    void blockedWordsAreFiltered() {
+        Room room = room(RoomRules.defaults().withBlockedWords(List.of("spoiler")));
+        assertThat(room.receive(alice, danmaku("big SPOILER ahead")).error().getString("code")).isEqualTo("filtered");
+    }
+
+    @Test
+    void anonymousUsersCannotSend() {
+        Room room = room(RoomRules.defaults());
+        assertThat(room.receive(RoomUser.ANONYMOUS, danmaku("hi")).error().getString("code")).isEqualTo("not-allowed");
+    }
+
+    @Test
+    void streamerMutesAndBansInTheirOwnRoomOnly() {
+        Room room = room(RoomRules.defaults());
+        assertThat(room.receive(otherStreamer, new JsonObject().put("type", "mute").put("userId", "alice")).error().getString("code"))
+                .isEqualTo("not-allowed");
+        JsonObject notice = room.receive(streamer, new JsonObject().put("type", "mute").put("userId", "alice").put("seconds", 60)).broadcast().get(0);
+        assertThat(notice.getString("kind")).isEqualTo("muted");
+        assertThat(room.receive(alice, danmaku("let me speak")).error().getString("code")).isEqualTo("muted");
+        advanceSeconds(61);
+        assertThat(room.receive(alice, danmaku("back")).error()).isNull();
+
+        room.receive(streamer, new JsonObject().put("type", "ban").put("userId", "bob"));
+        Room.Outcome banned = room.receive(bob, danmaku("hi"));
+        assertThat(banned.error().getString("code")).isEqualTo("banned");
+        assertThat(banned.closeReason()).isEqualTo("banned");
+    }
+
+    @Test
+    void deletionRemovesFromHistoryAndIsBroadcast() {
+        Room room = room(RoomRules.defaults());
+        String id = room.receive(alice, danmaku("oops")).broadcast().get(0).getString("id");
+        JsonObject notice = room.receive(streamer, new JsonObject().put("type", "delete").put("messageId", id)).broadcast().get(0);
+        assertThat(notice.getString("kind")).isEqualTo("deleted");
+        assertThat(room.hello(0).getJsonArray("history").stream().map(o -> ((JsonObject) o).getString("id"))).doesNotContain(id);
+    }
+
+    @Test
+    void likesAreSummedIntoOneStatsEventPerTick() {
+        Room room = room(RoomRules.defaults());
+        for (int i = 0; i < 1000; i++) {
+            assertThat(room.receive(alice, new JsonObject().put("type", "like").put("count", 1)).broadcast()).isEmpty();
+        }
+        JsonObject stats = room.tick();
+        assertThat(stats.getLong("likes")).isEqualTo(1000);
+        assertThat(room.tick()).as("nothing changed since").isNull();
+    }
+
+    @Test
+    void giftsBuildTheLeaderboard() {
+        Room room = room(RoomRules.defaults());
+        room.receive(alice, new JsonObject().put("type", "gift").put("giftId", "rocket").put("count", 2));
+        room.receive(bob, new JsonObject().put("type", "gift").put("giftId", "crown").put("count", 1));
+        assertThat(room.receive(bob, new JsonObject().put("type", "gift").put("giftId", "yacht")).error().getString("code")).isEqualTo("unknown-gift");
+        JsonObject stats = room.tick();
+        assertThat(stats.getJsonArray("leaderboard").getJsonObject(0).getString("id")).isEqualTo("bob");
+        assertThat(stats.getJsonArray("leaderboard").getJsonObject(1).getLong("coins")).isEqualTo(200);
+    }
+
+    @Test
+    void helloResumesFromTheLastSequenceAClientHad() {
+        Room room = room(RoomRules.defaults());
+        for (int i = 0; i < 5; i++) {
+            room.receive(alice, danmaku("m" + i));
+            advanceSeconds(1);
+        }
+        JsonObject hello = room.hello(3);
+        assertThat(hello.getBoolean("resumed")).isTrue();
+        assertThat(hello.getJsonArray("history").stream().map(o -> ((JsonObject) o).getLong("seq")).toList()).containsExactly(4L, 5L);
+        assertThat(room.hello(0).getJsonArray("history")).hasSize(5);
+    }
+
+    @Test
+    void historyKeepsTheLastHundredAndSurvivesARestore() {
+        Room room = room(RoomRules.defaults());
+        for (int i = 0; i < 150; i++) {
+            room.receive(new RoomUser("u" + i, "U", RoomUser.Role.VIEWER, null), danmaku("m" + i));
+        }
+        Room restored = room(RoomRules.defaults());
+        restored.restore(room.toJson());
+        JsonObject hello = restored.hello(0);
+        assertThat(hello.getJsonArray("history")).hasSize(100);
+        assertThat(hello.getLong("seq")).isEqualTo(150);
+        assertThat(restored.receive(alice, danmaku("after")).broadcast().get(0).getLong("seq")).isEqualTo(151);
+    }
+
+    @Test
+    void repeatedViolationsCloseTheSocket() {
+        Room room = room(RoomRules.defaults());
+        Room.Outcome last = null;
+        for (int i = 0; i < 10; i++) {
+            last = room.receive(alice, new JsonObject().put("type", "nonsense"));
+        }
+        assertThat(last.closeReason()).isEqualTo("abuse");
+    }
+}
