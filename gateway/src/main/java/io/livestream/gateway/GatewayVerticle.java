@@ -1,5 +1,6 @@
 package io.livestream.gateway;
 
+import io.livestream.common.auth.Tokens;
 import io.livestream.common.ops.OpsRoutes;
 import io.livestream.common.registry.RelayRegistry;
 import io.livestream.common.registry.StreamRegistry;
@@ -16,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,16 +27,23 @@ public final class GatewayVerticle extends VerticleBase {
     /** {@code /live/<stream>.flv}; the name is regex group {@code param0}. */
     public static final String PLAY_PATH = "/live/([A-Za-z0-9_\\-]{1,64})\\.flv";
     private static final String PLAY_API = "/api/play/([A-Za-z0-9_\\-]{1,64})";
+    private static final String ROOM_PATH = "/ws/room/([A-Za-z0-9_\\-]{1,64})";
+    /** Room messages are small: a larger WebSocket frame closes that client (1009). */
+    private static final int MAX_CLIENT_FRAME = 64 * 1024;
 
     private final GatewayConfig config;
     private final PrometheusMeterRegistry prometheus;
     private final PlayBackend playBackend;
     private final HealthChecks checks;
+    private final String jwtSecret;
     private RelayDirectory directory;
+    private RoomSockets rooms;
     private HttpServer server;
 
-    public GatewayVerticle(GatewayConfig config, PrometheusMeterRegistry prometheus, PlayBackend playBackend, HealthChecks checks) {
+    public GatewayVerticle(GatewayConfig config, PrometheusMeterRegistry prometheus, PlayBackend playBackend, HealthChecks checks,
+                           String jwtSecret) {
         this.config = config;
+        this.jwtSecret = jwtSecret;
         this.prometheus = prometheus;
         this.playBackend = playBackend;
         this.checks = checks;
@@ -49,11 +58,16 @@ public final class GatewayVerticle extends VerticleBase {
                     directory = new RelayDirectory(vertx, relays, config.relayMaxViewers(), config.relayMaxEgressMbps());
                     clusterMeters();
                     StreamsApi api = new StreamsApi(streams, relays);
+                    Tokens tokens = new Tokens(vertx, jwtSecret);
+                    rooms = new RoomSockets(vertx, tokens);
+                    prometheus.gauge("live.gateway.room.members", rooms, RoomSockets::members);
                     return playBackend.create(vertx, directory).compose(play -> {
                         server = vertx.createHttpServer(new HttpServerOptions()
                                 .setTcpNoDelay(true)
-                                .setSendBufferSize(config.viewerSendBufferBytes()))
-                                .requestHandler(router(api, streams, play));
+                                .setSendBufferSize(config.viewerSendBufferBytes())
+                                .setMaxWebSocketFrameSize(MAX_CLIENT_FRAME)
+                                .setMaxWebSocketMessageSize(MAX_CLIENT_FRAME))
+                                .requestHandler(router(api, streams, play, new SessionApi(tokens)));
                         return server.listen(config.httpPort(), config.host());
                     });
                 })
@@ -73,9 +87,11 @@ public final class GatewayVerticle extends VerticleBase {
         return server.actualPort();
     }
 
-    private Router router(StreamsApi api, StreamRegistry streams, Handler<RoutingContext> play) {
+    private Router router(StreamsApi api, StreamRegistry streams, Handler<RoutingContext> play, SessionApi sessions) {
         Router router = Router.router(vertx);
         OpsRoutes.mount(router, checks, prometheus);
+        router.post("/api/session").handler(BodyHandler.create().setBodyLimit(4096)).handler(sessions::handle);
+        router.routeWithRegex(HttpMethod.GET, ROOM_PATH).handler(rooms::handle);
         router.get("/api/streams").handler(ctx -> api.list().onComplete(ar -> {
             if (ar.succeeded()) {
                 json(ctx, 200, ar.result());
@@ -125,7 +141,7 @@ public final class GatewayVerticle extends VerticleBase {
         });
     }
 
-    private static void json(RoutingContext ctx, int status, JsonObject body) {
+    static void json(RoutingContext ctx, int status, JsonObject body) {
         ctx.response().setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Access-Control-Allow-Origin", "*")

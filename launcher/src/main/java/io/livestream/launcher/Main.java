@@ -3,6 +3,7 @@ package io.livestream.launcher;
 import io.livestream.launcher.bench.BenchCommand;
 import io.livestream.launcher.cluster.GatewayRoleCommand;
 import io.livestream.launcher.cluster.IngestRoleCommand;
+import io.livestream.launcher.cluster.InteractionRoleCommand;
 import io.livestream.launcher.cluster.RelayRoleCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,12 +11,13 @@ import picocli.CommandLine.Command;
 import java.util.Arrays;
 
 /**
- * {@code java -jar livestream.jar [standalone|ingest|relay|gateway|token|bench] ...}; no command (or only options) runs
+ * {@code java -jar livestream.jar [standalone|ingest|relay|interaction|gateway|token|bench] ...}; no command (or only options) runs
  * {@code standalone}.
  */
 @Command(name = "livestream", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "H5 live-streaming platform: RTMP in, HTTP-FLV and WebSocket-FLV out.",
         subcommands = {StandaloneCommand.class, IngestRoleCommand.class, RelayRoleCommand.class, GatewayRoleCommand.class,
+                InteractionRoleCommand.class,
                 TokenCommand.class, BenchCommand.class})
 public final class Main {
 

@@ -3,6 +3,8 @@ package io.livestream.launcher;
 import io.livestream.common.auth.Tokens;
 import io.livestream.gateway.GatewayVerticle;
 import io.livestream.ingest.IngestVerticle;
+import io.livestream.interaction.InteractionVerticle;
+import io.livestream.interaction.RoomRules;
 import io.livestream.media.MediaPacket;
 import io.livestream.media.flv.FlvReader;
 import io.livestream.relay.Relay;
@@ -39,6 +41,10 @@ public final class Standalone {
         public String mint(String role, String stream, Duration ttl) {
             return new Tokens(vertx, jwtSecret).mint(role, stream, "launcher", ttl);
         }
+
+        public String mint(io.vertx.core.json.JsonObject claims, String subject, Duration ttl) {
+            return new Tokens(vertx, jwtSecret).mint(claims, subject, ttl);
+        }
     }
 
     private Standalone() {
@@ -60,8 +66,9 @@ public final class Standalone {
         HealthChecks checks = HealthChecks.create(vertx)
                 .register("rtmp", p -> p.complete(ingest.isListening() ? Status.OK() : Status.KO()));
         GatewayVerticle gateway = new GatewayVerticle(settings.gateway(), prometheus,
-                (v, relays) -> Relay.create(v, settings.relay(), nodeId, null, prometheus).map(relay -> relay), checks);
+                (v, relays) -> Relay.create(v, settings.relay(), nodeId, null, prometheus).map(relay -> relay), checks, secret);
         return vertx.deployVerticle(ingest)
+                .compose(id -> vertx.deployVerticle(new InteractionVerticle(RoomRules.defaults(), prometheus)))
                 .compose(id -> vertx.deployVerticle(gateway))
                 .map(id -> new Running(vertx, gateway.actualPort(), ingest.actualPort(), secret, prometheus))
                 .onFailure(e -> vertx.close());

@@ -14,7 +14,9 @@ public enum CloseReason {
     PROTOCOL_VIOLATION(4400, "protocol-violation"),
     HANDSHAKE_TIMEOUT(4504, "handshake-timeout"),
     IDLE_TIMEOUT(4505, "idle-timeout"),
-    SHUTDOWN(4503, "shutdown");
+    SHUTDOWN(4503, "shutdown"),
+    ABUSE(4429, "abuse"),
+    BANNED(4403, "banned");
 
     public final short code;
     public final String label;

@@ -26,10 +26,17 @@ public final class GatewayRoleCommand implements Callable<Integer> {
     @Option(names = "--relay-max-egress-mbps", defaultValue = "${env:LIVE_RELAY_MAX_EGRESS_MBPS:-2000}", description = "Egress of a relay before new viewers spill over (env LIVE_RELAY_MAX_EGRESS_MBPS; default ${DEFAULT-VALUE})")
     double relayMaxEgressMbps;
 
+    @Option(names = "--jwt-secret", defaultValue = "${env:LIVE_JWT_SECRET}", description = "HS256 secret for room and session tokens (env LIVE_JWT_SECRET); required")
+    String jwtSecret;
+
     @Override
     public Integer call() throws Exception {
+        if (jwtSecret == null || jwtSecret.isBlank()) {
+            System.err.println("gateway: LIVE_JWT_SECRET (or --jwt-secret) is required in a cluster");
+            return 2;
+        }
         GatewayConfig config = GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort).withRelayLimits(relayMaxViewers, relayMaxEgressMbps);
         return RoleRunner.run("gateway", cluster, node -> List.of(new GatewayVerticle(config, node.prometheus(),
-                PlayBackend.relays(config.viewerQueueBytes()), node.checks())));
+                PlayBackend.relays(config.viewerQueueBytes()), node.checks(), jwtSecret)));
     }
 }

@@ -45,7 +45,12 @@ public final class Tokens {
         if (stream != null) {
             claims.put("stream", stream);
         }
-        return jwt.generateToken(claims, new JWTOptions()
+        return mint(claims, subject, ttl);
+    }
+
+    /** A token with the given claims (role, stream, nick, ...), subject and lifetime. */
+    public String mint(JsonObject claims, String subject, Duration ttl) {
+        return jwt.generateToken(claims.copy(), new JWTOptions()
                 .setAlgorithm("HS256")
                 .setSubject(subject)
                 .setExpiresInSeconds((int) Math.min(Integer.MAX_VALUE, ttl.toSeconds())));

@@ -21,6 +21,21 @@ public final class Addresses {
         return "ingest.snapshot." + stream;
     }
 
+    /**
+     * Request/reply to the interaction service, from gateways: a JSON object
+     * {@code {op: join|leave|send, room, user: {id, nick, role, stream}, lastSeq?, message?}}.
+     * Replies: join -> {@code {hello}}; send -> {@code {}} or {@code {error, close?}}; leave -> {@code {}}.
+     */
+    public static final String ROOM_IN = "room.in";
+
+    /** Published by the interaction service: {@code {type: "batch", events: [...]}} for every member of a room. */
+    public static String roomOut(String room) {
+        return "room." + room + ".out";
+    }
+
+    /** Cluster-wide map of room state that survives an interaction restart: room -> history, likes, board, bans. */
+    public static final String ROOM_STATE = "live.rooms";
+
     /** Cluster-wide map of live streams: stream name -> {@code StreamInfo} JSON, held as a lease. */
     public static final String STREAM_REGISTRY = "live.streams";
 

@@ -1,0 +1,267 @@
+package io.livestream.gateway;
+
+import io.livestream.common.CloseReason;
+import io.livestream.common.auth.Tokens;
+import io.livestream.common.bus.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Room WebSockets ({@code /ws/room/<stream>?token=...&lastSeq=...}), bridged to the interaction
+ * service: what a member says goes to {@code room.in} and is answered to that member alone; what
+ * the room sees comes from {@code room.<id>.out}, to which this gateway subscribes only while it
+ * has members of that room, and each batch is encoded once and written to every member.
+ * Confined to the gateway's event loop.
+ */
+final class RoomSockets {
+    private static final System.Logger LOG = System.getLogger(RoomSockets.class.getName());
+    private static final int MEMBER_QUEUE_BYTES = 256 * 1024;
+
+    private final Vertx vertx;
+    private final Tokens tokens;
+    private final Map<String, RoomHub> hubs = new HashMap<>();
+
+    RoomSockets(Vertx vertx, Tokens tokens) {
+        this.vertx = vertx;
+        this.tokens = tokens;
+    }
+
+    int members() {
+        return hubs.values().stream().mapToInt(h -> h.members.size()).sum();
+    }
+
+    void handle(RoutingContext ctx) {
+        String room = ctx.pathParam("param0");
+        String token = ctx.request().getParam("token");
+        long lastSeq = parseLong(ctx.request().getParam("lastSeq"));
+        ctx.request().toWebSocket().onSuccess(ws -> {
+            ws.setWriteQueueMaxSize(MEMBER_QUEUE_BYTES);
+            Member member = new Member(ws, room);
+            // handlers first: nothing the client sends before its identity is settled is lost
+            ws.textMessageHandler(text -> member.onText(text));
+            ws.binaryMessageHandler(b -> member.error("bad-request", "room messages are JSON text"));
+            ws.closeHandler(v -> member.closed());
+            identify(token).onComplete(ar -> {
+                if (ar.failed()) {
+                    ws.close(CloseReason.BAD_TOKEN.code, CloseReason.BAD_TOKEN.label);
+                } else {
+                    member.join(ar.result(), lastSeq);
+                }
+            });
+        });
+    }
+
+    /** The member's identity from its token: {@code {id, nick, role, stream}}; no token is an anonymous reader. */
+    private Future<JsonObject> identify(String token) {
+        if (token == null || token.isEmpty()) {
+            return Future.succeededFuture(new JsonObject().put("id", "").put("role", "anonymous"));
+        }
+        return tokens.verify(token).map(claims -> {
+            String role = claims.getString("role", "viewer");
+            String sub = claims.getString("sub", "");
+            if (sub.isEmpty()) {
+                throw new Tokens.TokenRejectedException("token without a subject");
+            }
+            return new JsonObject().put("id", sub).put("nick", claims.getString("nick", sub))
+                    .put("role", switch (role) {
+                        case "streamer", "moderator", "admin" -> role;
+                        default -> "viewer";
+                    })
+                    .put("stream", claims.getString("stream"));
+        });
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return s == null ? 0 : Math.max(0, Long.parseLong(s));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The members of one room on this gateway, and the subscription that feeds them. */
+    private final class RoomHub {
+        final String room;
+        final Set<Member> members = new LinkedHashSet<>();
+        final MessageConsumer<JsonObject> consumer;
+
+        RoomHub(String room) {
+            this.room = room;
+            this.consumer = vertx.eventBus().consumer(Addresses.roomOut(room), this::onBatch);
+        }
+
+        void onBatch(Message<JsonObject> message) {
+            JsonObject batch = message.body();
+            String text = batch.encode(); // once for every member
+            List<String> bannedUsers = new ArrayList<>();
+            batch.getJsonArray("events", new JsonArray()).forEach(o -> {
+                JsonObject e = (JsonObject) o;
+                if ("notice".equals(e.getString("type")) && "banned".equals(e.getString("kind"))) {
+                    bannedUsers.add(e.getString("userId"));
+                }
+            });
+            for (Member m : List.copyOf(members)) {
+                m.deliver(batch, text);
+                if (bannedUsers.contains(m.userId())) {
+                    m.close(CloseReason.BANNED);
+                }
+            }
+        }
+
+        void remove(Member m) {
+            if (members.remove(m) && members.isEmpty()) {
+                consumer.unregister();
+                hubs.remove(room);
+            }
+        }
+    }
+
+    private final class Member {
+        final ServerWebSocket ws;
+        final String room;
+        JsonObject user;
+        long helloSeq = -1;
+        List<JsonObject> early = new ArrayList<>();
+        boolean closed;
+
+        Member(ServerWebSocket ws, String room) {
+            this.ws = ws;
+            this.room = room;
+        }
+
+        String userId() {
+            return user == null ? "" : user.getString("id");
+        }
+
+        void join(JsonObject identity, long lastSeq) {
+            if (closed) {
+                return;
+            }
+            user = identity;
+            hubs.computeIfAbsent(room, RoomHub::new).members.add(this);
+            vertx.eventBus().<JsonObject>request(Addresses.ROOM_IN, new JsonObject().put("op", "join").put("room", room)
+                    .put("user", user).put("lastSeq", lastSeq)).onComplete(ar -> {
+                if (closed) {
+                    return;
+                }
+                if (ar.failed()) {
+                    LOG.log(System.Logger.Level.WARNING, "room {0}: interaction service unavailable: {1}", room, ar.cause().getMessage());
+                    error("unavailable", "the room service is unavailable; try again");
+                    close(CloseReason.SHUTDOWN);
+                    return;
+                }
+                JsonObject hello = ar.result().body().getJsonObject("hello");
+                helloSeq = hello.getLong("seq", 0L);
+                ws.writeTextMessage(hello.put("you", user).encode());
+                // batches that overtook the hello: only what the hello did not already contain
+                for (JsonObject batch : early) {
+                    JsonArray newer = new JsonArray();
+                    batch.getJsonArray("events").forEach(o -> {
+                        JsonObject e = (JsonObject) o;
+                        if (e.getLong("seq", 0L) > helloSeq || "stats".equals(e.getString("type"))) {
+                            newer.add(e);
+                        }
+                    });
+                    if (!newer.isEmpty()) {
+                        ws.writeTextMessage(new JsonObject().put("type", "batch").put("events", newer).encode());
+                    }
+                }
+                early = null;
+            });
+        }
+
+        void deliver(JsonObject batch, String text) {
+            if (closed) {
+                return;
+            }
+            if (early != null) {
+                early.add(batch);
+                return;
+            }
+            if (ws.writeQueueFull()) {
+                close(CloseReason.SLOW_CONSUMER);
+                return;
+            }
+            ws.writeTextMessage(text);
+        }
+
+        void onText(String text) {
+            if (closed) {
+                return;
+            }
+            JsonObject message;
+            try {
+                message = new JsonObject(text);
+            } catch (DecodeException | ClassCastException e) {
+                error("bad-request", "not a JSON object");
+                return;
+            }
+            if ("ping".equals(message.getValue("type"))) {
+                ws.writeTextMessage(new JsonObject().put("type", "pong").put("ts", System.currentTimeMillis()).encode());
+                return;
+            }
+            if (user == null) {
+                error("not-ready", "wait for the hello message");
+                return;
+            }
+            vertx.eventBus().<JsonObject>request(Addresses.ROOM_IN, new JsonObject().put("op", "send").put("room", room)
+                    .put("user", user).put("message", message)).onComplete(ar -> {
+                if (closed) {
+                    return;
+                }
+                if (ar.failed()) {
+                    error("unavailable", "the room service is unavailable; try again");
+                    return;
+                }
+                JsonObject reply = ar.result().body();
+                if (reply.containsKey("error")) {
+                    ws.writeTextMessage(reply.getJsonObject("error").encode());
+                }
+                String close = reply.getString("close");
+                if (close != null) {
+                    close("banned".equals(close) ? CloseReason.BANNED : CloseReason.ABUSE);
+                }
+            });
+        }
+
+        void error(String code, String message) {
+            if (!closed && !ws.isClosed()) {
+                ws.writeTextMessage(new JsonObject().put("type", "error").put("code", code).put("message", message).encode());
+            }
+        }
+
+        void close(CloseReason reason) {
+            if (!ws.isClosed()) {
+                ws.close(reason.code, reason.label);
+            }
+        }
+
+        void closed() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            RoomHub hub = hubs.get(room);
+            if (hub != null) {
+                hub.remove(this);
+            }
+            if (user != null) {
+                vertx.eventBus().request(Addresses.ROOM_IN, new JsonObject().put("op", "leave").put("room", room).put("user", user));
+            }
+        }
+    }
+}

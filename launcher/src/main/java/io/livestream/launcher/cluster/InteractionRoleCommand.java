@@ -1,0 +1,35 @@
+package io.livestream.launcher.cluster;
+
+import io.livestream.common.ops.OpsVerticle;
+import io.livestream.interaction.InteractionVerticle;
+import io.livestream.interaction.RoomRules;
+import io.livestream.launcher.ServerOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The interaction role: the authority for rooms (danmaku, likes, gifts, moderation). */
+@Command(name = "interaction", mixinStandardHelpOptions = true, description = "Run the clustered interaction role (rooms).")
+public final class InteractionRoleCommand implements Callable<Integer> {
+    @Mixin
+    ClusterOptions cluster;
+
+    @Mixin
+    ServerOptions server;
+
+    @Option(names = "--blocked-words", defaultValue = "${env:LIVE_BLOCKED_WORDS:-}", description = "Comma-separated words danmaku may not contain (env LIVE_BLOCKED_WORDS)")
+    String blockedWords;
+
+    @Override
+    public Integer call() throws Exception {
+        RoomRules rules = RoomRules.defaults().withBlockedWords(
+                Arrays.stream(blockedWords.split(",")).map(String::trim).filter(w -> !w.isEmpty()).toList());
+        return RoleRunner.run("interaction", cluster, node -> List.of(
+                new InteractionVerticle(rules, node.prometheus()),
+                new OpsVerticle(server.host, server.httpPort, node.checks(), node.prometheus())));
+    }
+}
