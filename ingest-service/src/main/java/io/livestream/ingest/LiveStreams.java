@@ -1,5 +1,6 @@
 package io.livestream.ingest;
 
+import io.livestream.common.bus.Addresses;
 import io.livestream.common.registry.StreamRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -8,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
 import java.util.List;
@@ -84,6 +86,7 @@ public final class LiveStreams {
             sessions.remove(session.name());
             lastCounts.remove(session.name());
             registry.remove(session.name(), session.epoch());
+            announce(session.name(), false);
         }
         if (!session.ended()) {
             LOG.log(System.Logger.Level.INFO, "stream {0} offline ({1}) from {2}",
@@ -125,8 +128,13 @@ public final class LiveStreams {
         Counter.builder("live.ingest.sessions").tag("stream", name)
                 .description("Publishing sessions started").register(meters).increment();
         LOG.log(System.Logger.Level.INFO, "stream {0} online from {1}", name, publisher.describe());
+        announce(name, true);
         registry.renew(session.info(nodeId), config.lease());
         return session;
+    }
+
+    private void announce(String stream, boolean online) {
+        bus.publish(Addresses.STREAM_EVENTS, new JsonObject().put("stream", stream).put("online", online));
     }
 
     /** Renews every lease, with bitrate and frame rate measured since the last renewal. */

@@ -46,6 +46,14 @@ public final class InteractionVerticle extends VerticleBase {
         return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.ROOM_STATE).compose(map -> {
             saved = map;
             vertx.setPeriodic(TICK_MS, id -> tick());
+            vertx.eventBus().<JsonObject>consumer(Addresses.STREAM_EVENTS, m -> {
+                String stream = m.body().getString("stream");
+                // only rooms that exist hear of it: a notice must not create a room
+                Future<Room> room = stream == null ? null : rooms.get(stream);
+                if (room != null) {
+                    room.onSuccess(r -> queue(stream, r.streamNotice(m.body().getBoolean("online", false))));
+                }
+            });
             return vertx.eventBus().<JsonObject>consumer(Addresses.ROOM_IN, this::onRequest).completion();
         });
     }

@@ -4,7 +4,6 @@ import io.livestream.common.auth.Tokens;
 import io.livestream.gateway.GatewayVerticle;
 import io.livestream.ingest.IngestVerticle;
 import io.livestream.interaction.InteractionVerticle;
-import io.livestream.interaction.RoomRules;
 import io.livestream.media.MediaPacket;
 import io.livestream.media.flv.FlvReader;
 import io.livestream.relay.Relay;
@@ -68,7 +67,7 @@ public final class Standalone {
         GatewayVerticle gateway = new GatewayVerticle(settings.gateway(), prometheus,
                 (v, relays) -> Relay.create(v, settings.relay(), nodeId, null, prometheus).map(relay -> relay), checks, secret);
         return vertx.deployVerticle(ingest)
-                .compose(id -> vertx.deployVerticle(new InteractionVerticle(RoomRules.defaults(), prometheus)))
+                .compose(id -> vertx.deployVerticle(new InteractionVerticle(settings.rooms(), prometheus)))
                 .compose(id -> vertx.deployVerticle(gateway))
                 .map(id -> new Running(vertx, gateway.actualPort(), ingest.actualPort(), secret, prometheus))
                 .onFailure(e -> vertx.close());

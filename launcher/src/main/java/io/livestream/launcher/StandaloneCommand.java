@@ -2,12 +2,14 @@ package io.livestream.launcher;
 
 import io.livestream.gateway.GatewayConfig;
 import io.livestream.ingest.IngestConfig;
+import io.livestream.interaction.RoomRules;
 import io.livestream.media.rtmp.RtmpLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -36,6 +38,9 @@ final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--max-message-kb", defaultValue = "${env:LIVE_MAX_MESSAGE_KB:-8192}", description = "Largest RTMP message accepted, KiB (env LIVE_MAX_MESSAGE_KB; default ${DEFAULT-VALUE})")
     int maxMessageKb;
 
+    @Option(names = "--blocked-words", defaultValue = "${env:LIVE_BLOCKED_WORDS:-}", description = "Comma-separated words danmaku may not contain (env LIVE_BLOCKED_WORDS)")
+    String blockedWords;
+
     @Override
     public Integer call() throws Exception {
         RtmpLimits defaults = RtmpLimits.defaults();
@@ -44,6 +49,7 @@ final class StandaloneCommand implements Callable<Integer> {
                         .withLimits(new RtmpLimits(defaults.maxChunkSize(), maxMessageKb * 1024, defaults.maxChunkStreams())),
                 relay.config(),
                 GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort),
+                RoomRules.defaults().withBlockedWords(Arrays.stream(blockedWords.split(",")).map(String::trim).filter(w -> !w.isEmpty()).toList()),
                 blankToNull(jwtSecret), publicHost, demo);
         Standalone.Running running = Standalone.start(settings).await();
         printWelcome(running, settings.jwtSecret() == null);

@@ -2,6 +2,7 @@ package io.livestream.launcher;
 
 import io.livestream.gateway.GatewayConfig;
 import io.livestream.ingest.IngestConfig;
+import io.livestream.interaction.RoomRules;
 import io.livestream.relay.RelayConfig;
 
 /**
@@ -15,31 +16,36 @@ public record StandaloneSettings(
         IngestConfig ingest,
         RelayConfig relay,
         GatewayConfig gateway,
+        RoomRules rooms,
         String jwtSecret,
         String publicHost,
         boolean demo) {
 
     public static StandaloneSettings defaults() {
         return new StandaloneSettings(IngestConfig.defaults(), RelayConfig.defaults(), GatewayConfig.defaults(),
-                null, "localhost", false);
+                RoomRules.defaults(), null, "localhost", false);
     }
 
     /** Loopback only, free ports: what tests start. */
     public static StandaloneSettings forTests(String secret) {
         return new StandaloneSettings(IngestConfig.defaults().withHost("127.0.0.1").withRtmpPort(0),
                 RelayConfig.defaults(), GatewayConfig.defaults().withHost("127.0.0.1").withHttpPort(0),
-                secret, "127.0.0.1", false);
+                RoomRules.defaults(), secret, "127.0.0.1", false);
     }
 
     public StandaloneSettings withRelay(RelayConfig r) {
-        return new StandaloneSettings(ingest, r, gateway, jwtSecret, publicHost, demo);
+        return new StandaloneSettings(ingest, r, gateway, rooms, jwtSecret, publicHost, demo);
     }
 
     public StandaloneSettings withIngest(IngestConfig i) {
-        return new StandaloneSettings(i, relay, gateway, jwtSecret, publicHost, demo);
+        return new StandaloneSettings(i, relay, gateway, rooms, jwtSecret, publicHost, demo);
+    }
+
+    public StandaloneSettings withRooms(RoomRules r) {
+        return new StandaloneSettings(ingest, relay, gateway, r, jwtSecret, publicHost, demo);
     }
 
     public StandaloneSettings withDemo(boolean d) {
-        return new StandaloneSettings(ingest, relay, gateway, jwtSecret, publicHost, d);
+        return new StandaloneSettings(ingest, relay, gateway, rooms, jwtSecret, publicHost, d);
     }
 }

@@ -1,7 +1,9 @@
 package io.livestream.launcher;
 
+import io.livestream.interaction.RoomRules;
 import io.livestream.launcher.harness.Platform;
 import io.livestream.launcher.harness.RoomClient;
+import io.livestream.launcher.harness.RtmpTestClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +27,7 @@ class RoomTest {
 
     @BeforeAll
     static void start() {
-        platform = Platform.start();
+        platform = Platform.start(s -> s.withRooms(RoomRules.defaults().withBlockedWords(List.of("spoiler"))));
     }
 
     @AfterAll
@@ -111,6 +113,40 @@ class RoomTest {
             c.send(danmaku("three"));
             c.send(danmaku("four"));
             c.await("rate-limited", e -> "rate-limited".equals(e.getString("code")));
+        }
+    }
+
+    @Test
+    void roomIsToldWhenItsStreamGoesOnlineAndOffline() throws Exception {
+        try (RoomClient reader = join("onair", null, 0)) {
+            try (RtmpTestClient publisher = new RtmpTestClient(platform.rtmpPort())) {
+                assertThat(publisher.publish("onair?token=" + platform.publishToken("onair"))).isEqualTo("NetStream.Publish.Start");
+                reader.await("online notice", e -> "stream-online".equals(e.getString("kind")));
+            }
+            reader.await("offline notice", e -> "stream-offline".equals(e.getString("kind")));
+        }
+    }
+
+    @Test
+    void blockedWordsAreFiltered() throws Exception {
+        try (RoomClient c = join("words", guest("Wes"), 0)) {
+            c.send(danmaku("huge SPOILER: it was a dream"));
+            assertThat(c.await("error", e -> "error".equals(e.getString("type"))).getString("code")).isEqualTo("filtered");
+        }
+    }
+
+    @Test
+    void bannedViewerIsClosedAndCannotComeBackToTalk() throws Exception {
+        String moderator = platform.running().mint(new JsonObject().put("role", "moderator").put("stream", "banroom").put("nick", "Mo"),
+                "mod-1", Duration.ofHours(1));
+        String trollToken = guest("Troll");
+        try (RoomClient mod = join("banroom", moderator, 0); RoomClient troll = join("banroom", trollToken, 0)) {
+            mod.send(new JsonObject().put("type", "ban").put("userId", "guest-troll"));
+            assertThat(troll.awaitClose().reason()).isEqualTo("banned");
+        }
+        try (RoomClient again = join("banroom", trollToken, 0)) {
+            again.send(danmaku("I am back"));
+            assertThat(again.await("error", e -> "error".equals(e.getString("type"))).getString("code")).isEqualTo("banned");
         }
     }
 

@@ -33,6 +33,9 @@ public final class Addresses {
         return "room." + room + ".out";
     }
 
+    /** Published by ingest nodes when a stream goes online or offline: {@code {stream, online}}. */
+    public static final String STREAM_EVENTS = "streams.events";
+
     /** Cluster-wide map of room state that survives an interaction restart: room -> history, likes, board, bans. */
     public static final String ROOM_STATE = "live.rooms";
 
