@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Room benchmark: starts the standalone server from the jar on loopback, then for each
+# MEMBERS:RATE pair fills one room with MEMBERS WebSocket members, RATE of them sending one
+# danmaku a second, and prints delivered messages/s, delivery delay and server cost.
+#   bench/room.sh [MEMBERS:RATE ...]      (default: 500:20 1000:50)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=launcher/target/livestream.jar
+[ -f "$JAR" ] || mvn -B -q -DskipTests package
+runs=("$@")
+[ ${#runs[@]} -gt 0 ] || runs=(500:20 1000:50)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+HTTP_PORT=$(free_port) RTMP_PORT=$(free_port)
+export LIVE_JWT_SECRET="bench-room-$(date +%s)-0123456789abcdefghij"
+log=$(mktemp -t bench-room.XXXX.log)
+java -Xms256m -Xmx1g -jar "$JAR" --host 127.0.0.1 --http-port "$HTTP_PORT" --rtmp-port "$RTMP_PORT" >"$log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+until curl -sf "http://127.0.0.1:$HTTP_PORT/health" >/dev/null; do sleep 0.2; done
+echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1)"
+n=0
+for run in "${runs[@]}"; do
+  n=$((n + 1))
+  echo "---- ${run%%:*} members, ${run##*:} danmaku/s"
+  java -Xmx1g -jar "$JAR" bench room --url "ws://127.0.0.1:$HTTP_PORT/ws/room/bench$n" \
+    --members "${run%%:*}" --rate "${run##*:}" --duration "${DURATION:-20s}" --server-pid "$server"
+done
