@@ -42,6 +42,32 @@ public record RoomRules(
                 100, 10, Duration.ofSeconds(60), 100);
     }
 
+    /**
+     * The gift catalog from a setting such as {@code heart:Heart:1,rocket:Rocket:100} (id, name,
+     * price in coins); blank keeps the default catalog.
+     */
+    public RoomRules withGifts(String spec) {
+        if (spec == null || spec.isBlank()) {
+            return this;
+        }
+        Map<String, Gift> catalog = new java.util.LinkedHashMap<>();
+        for (String item : spec.split(",")) {
+            String[] parts = item.trim().split(":");
+            if (parts.length != 3 || parts[0].isBlank()) {
+                throw new IllegalArgumentException("gift '" + item + "': expected id:name:price");
+            }
+            catalog.put(parts[0].trim(), new Gift(parts[0].trim(), parts[1].trim(), Integer.parseInt(parts[2].trim())));
+        }
+        return new RoomRules(maxLength, ratePerSecond, burst, duplicateWindow, blockedWords, Map.copyOf(catalog), historySize,
+                abuseLimit, abuseWindow, maxLikesPerMessage);
+    }
+
+    /** Blocked words from a comma-separated setting. */
+    public RoomRules withBlockedWords(String commaSeparated) {
+        return withBlockedWords(java.util.Arrays.stream(commaSeparated == null ? new String[0] : commaSeparated.split(","))
+                .map(String::trim).filter(w -> !w.isEmpty()).toList());
+    }
+
     public RoomRules withBlockedWords(List<String> words) {
         return new RoomRules(maxLength, ratePerSecond, burst, duplicateWindow, List.copyOf(words), gifts, historySize,
                 abuseLimit, abuseWindow, maxLikesPerMessage);

@@ -144,6 +144,15 @@ class RoomTest {
     }
 
     @Test
+    void giftCatalogComesFromTheSetting() {
+        RoomRules rules = RoomRules.defaults().withGifts("star:Star:5, car:Sports car:1000");
+        Room room = room(rules);
+        assertThat(room.hello(0).getJsonArray("gifts").getJsonObject(1).getString("name")).isEqualTo("Sports car");
+        assertThat(room.receive(alice, new JsonObject().put("type", "gift").put("giftId", "car")).broadcast().get(0).getLong("coins")).isEqualTo(1000);
+        assertThat(room.receive(alice, new JsonObject().put("type", "gift").put("giftId", "rocket")).error().getString("code")).isEqualTo("unknown-gift");
+    }
+
+    @Test
     void historyKeepsTheLastHundredAndSurvivesARestore() {
         Room room = room(RoomRules.defaults());
         for (int i = 0; i < 150; i++) {

@@ -9,7 +9,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -41,6 +40,9 @@ final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--blocked-words", defaultValue = "${env:LIVE_BLOCKED_WORDS:-}", description = "Comma-separated words danmaku may not contain (env LIVE_BLOCKED_WORDS)")
     String blockedWords;
 
+    @Option(names = "--gifts", defaultValue = "${env:LIVE_GIFTS:-}", description = "Gift catalog as id:name:price,... (env LIVE_GIFTS; default heart:Heart:1,rocket:Rocket:100,crown:Crown:500)")
+    String gifts;
+
     @Override
     public Integer call() throws Exception {
         RtmpLimits defaults = RtmpLimits.defaults();
@@ -49,7 +51,7 @@ final class StandaloneCommand implements Callable<Integer> {
                         .withLimits(new RtmpLimits(defaults.maxChunkSize(), maxMessageKb * 1024, defaults.maxChunkStreams())),
                 relay.config(),
                 GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort),
-                RoomRules.defaults().withBlockedWords(Arrays.stream(blockedWords.split(",")).map(String::trim).filter(w -> !w.isEmpty()).toList()),
+                RoomRules.defaults().withBlockedWords(blockedWords).withGifts(gifts),
                 blankToNull(jwtSecret), publicHost, demo);
         Standalone.Running running = Standalone.start(settings).await();
         printWelcome(running, settings.jwtSecret() == null);
