@@ -8,6 +8,7 @@ command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
+command -v kubectl >/dev/null 2>&1 || need+=(kubectl)   # renders the Kubernetes overlays in tests
 # Later parts of the platform add their needs here (chromium, npm packages for the web client).
 
 if [ ${#need[@]} -eq 0 ]; then

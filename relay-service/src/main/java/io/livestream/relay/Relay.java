@@ -40,6 +40,7 @@ public final class Relay implements Handler<RoutingContext> {
     private final Map<String, RelayMetrics.StreamMeters> meters = new HashMap<>();
     private final long housekeeping;
     private long leaseTicks;
+    private boolean draining;
     private long lastBytesOut;
 
     private Relay(Vertx vertx, RelayConfig config, String relayId, String publicUrl, StreamRegistry streams,
@@ -74,6 +75,10 @@ public final class Relay implements Handler<RoutingContext> {
     }
 
     public void play(String stream, HttpServerRequest request) {
+        if (draining) {
+            request.response().setStatusCode(503).putHeader("Retry-After", "1").end(CloseReason.SHUTDOWN.label + "\n");
+            return;
+        }
         if (request.canUpgradeToWebSocket()) {
             request.toWebSocket().onSuccess(ws -> isLive(stream).onComplete(live -> {
                 if (live.succeeded() && live.result()) {
@@ -108,9 +113,21 @@ public final class Relay implements Handler<RoutingContext> {
     }
 
     public Future<Void> close() {
+        return drain(Duration.ZERO);
+    }
+
+    /**
+     * Graceful shutdown: leave the relay registry at once (gateways stop sending viewers here),
+     * let the current viewers play on for {@code grace}, then close them with {@code shutdown} so
+     * that they reconnect through a gateway to another relay.
+     */
+    public Future<Void> drain(Duration grace) {
+        draining = true;
         vertx.cancelTimer(housekeeping);
-        List.copyOf(hubs.values()).forEach(hub -> hub.close(CloseReason.SHUTDOWN));
-        return relays.remove(relayId);
+        return relays.remove(relayId).recover(e -> Future.succeededFuture())
+                .compose(v -> grace.isZero() ? Future.<Void>succeededFuture()
+                        : Future.<Void>future(p -> vertx.setTimer(grace.toMillis(), id -> p.complete())))
+                .onComplete(v -> List.copyOf(hubs.values()).forEach(hub -> hub.close(CloseReason.SHUTDOWN)));
     }
 
     void attach(String stream, ViewerSink sink) {

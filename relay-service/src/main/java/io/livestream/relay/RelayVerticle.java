@@ -26,12 +26,14 @@ public final class RelayVerticle extends VerticleBase {
     private final String publicUrl;
     private final PrometheusMeterRegistry prometheus;
     private final HealthChecks checks;
+    private final java.time.Duration drain;
     private Relay relay;
     private HttpServer server;
 
     public RelayVerticle(RelayConfig config, String host, int port, int sendBufferBytes, String relayId, String publicUrl,
-                         PrometheusMeterRegistry prometheus, HealthChecks checks) {
+                         PrometheusMeterRegistry prometheus, HealthChecks checks, java.time.Duration drain) {
         this.config = config;
+        this.drain = drain;
         this.host = host;
         this.port = port;
         this.sendBufferBytes = sendBufferBytes;
@@ -54,9 +56,10 @@ public final class RelayVerticle extends VerticleBase {
         });
     }
 
+    /** Leaves the registry, lets viewers play on for the drain time, then closes them and the server. */
     @Override
     public Future<?> stop() {
-        return relay == null ? Future.succeededFuture() : relay.close().eventually(() -> server.close());
+        return relay == null ? Future.succeededFuture() : relay.drain(drain).eventually(() -> server.close());
     }
 
     public int actualPort() {

@@ -58,7 +58,9 @@ public final class Clustering {
                 throw new IllegalArgumentException("kubernetes discovery needs --kubernetes-service-dns (LIVE_KUBERNETES_SERVICE_DNS)");
             }
             join.getTcpIpConfig().setEnabled(false);
-            join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", options.kubernetesServiceDns);
+            join.getKubernetesConfig().setEnabled(true)
+                    .setProperty("service-dns", options.kubernetesServiceDns)
+                    .setProperty("service-port", String.valueOf(options.port));
         } else if ("tcp".equalsIgnoreCase(options.discovery)) {
             network.getInterfaces().setEnabled(true).addInterface(options.host);
             join.getTcpIpConfig().setEnabled(true);

@@ -25,10 +25,14 @@ public final class RelayRoleCommand implements Callable<Integer> {
     @Option(names = "--advertise-host", defaultValue = "${env:LIVE_ADVERTISE_HOST:-}", description = "Host gateways reach this relay at (env LIVE_ADVERTISE_HOST; default: --cluster-host)")
     String advertiseHost;
 
+    @Option(names = "--drain", defaultValue = "${env:LIVE_DRAIN:-5s}", converter = io.livestream.launcher.Durations.class,
+            description = "On shutdown, how long viewers play on after the relay stopped taking new ones (env LIVE_DRAIN; default ${DEFAULT-VALUE})")
+    java.time.Duration drain;
+
     @Override
     public Integer call() throws Exception {
         String advertised = advertiseHost == null || advertiseHost.isBlank() ? cluster.host : advertiseHost;
         return RoleRunner.run("relay", cluster, node -> List.of(new RelayVerticle(relay.config(), server.host, server.httpPort,
-                256 * 1024, node.nodeId(), "http://" + advertised + ":" + server.httpPort, node.prometheus(), node.checks())));
+                256 * 1024, node.nodeId(), "http://" + advertised + ":" + server.httpPort, node.prometheus(), node.checks(), drain)));
     }
 }

@@ -1,0 +1,105 @@
+package io.livestream.launcher.k8s;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The Kubernetes objects an overlay renders to, read with {@code kubectl kustomize} (no cluster involved). */
+final class Manifests {
+    static final Path K8S = Path.of(System.getProperty("user.dir")).getParent().resolve("k8s");
+
+    final List<Map<String, Object>> objects;
+
+    private Manifests(List<Map<String, Object>> objects) {
+        this.objects = objects;
+    }
+
+    /** Renders {@code k8s/<dir>}, e.g. {@code overlays/dev} or {@code base}. */
+    @SuppressWarnings("unchecked")
+    static Manifests render(String dir) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("kustomize-", ".yaml");
+        Process p = new ProcessBuilder("kubectl", "kustomize", K8S.resolve(dir).toString())
+                .redirectOutput(out.toFile()).redirectErrorStream(false).start();
+        String errors = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("kubectl kustomize " + dir + " failed: " + errors);
+        }
+        List<Map<String, Object>> objects = new ArrayList<>();
+        for (Object doc : new Yaml(new LoaderOptions()).loadAll(Files.readString(out))) {
+            if (doc != null) {
+                objects.add((Map<String, Object>) doc);
+            }
+        }
+        Files.delete(out);
+        return new Manifests(objects);
+    }
+
+    List<Map<String, Object>> ofKind(String kind) {
+        return objects.stream().filter(o -> kind.equals(o.get("kind"))).toList();
+    }
+
+    Map<String, Object> named(String kind, String name) {
+        return ofKind(kind).stream().filter(o -> name.equals(at(o, "metadata", "name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+    }
+
+    /** The settings ConfigMap's data. */
+    @SuppressWarnings("unchecked")
+    Map<String, String> settings() {
+        Map<String, Object> cm = ofKind("ConfigMap").stream()
+                .filter(o -> String.valueOf(at(o, "metadata", "name")).startsWith("livestream-settings")).findFirst().orElseThrow();
+        return (Map<String, String>) cm.get("data");
+    }
+
+    /** The environment a container gets: its ConfigMaps (envFrom), then its env (values, secrets, and fieldRefs as given). */
+    @SuppressWarnings("unchecked")
+    Map<String, String> environment(Map<String, Object> container, Map<String, String> fieldRefs) {
+        Map<String, String> env = new HashMap<>();
+        for (Object from : (List<Object>) container.getOrDefault("envFrom", List.of())) {
+            String name = String.valueOf(at(from, "configMapRef", "name"));
+            env.putAll((Map<String, String>) named("ConfigMap", name).get("data"));
+        }
+        for (Object e : (List<Object>) container.getOrDefault("env", List.of())) {
+            Map<String, Object> var = (Map<String, Object>) e;
+            String name = (String) var.get("name");
+            if (var.containsKey("value")) {
+                env.put(name, String.valueOf(var.get("value")));
+            } else if (at(var, "valueFrom", "secretKeyRef") != null) {
+                Map<String, Object> secret = named("Secret", String.valueOf(at(var, "valueFrom", "secretKeyRef", "name")));
+                String encoded = String.valueOf(((Map<String, Object>) secret.get("data")).get(at(var, "valueFrom", "secretKeyRef", "key")));
+                env.put(name, new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
+            } else if (at(var, "valueFrom", "fieldRef") != null) {
+                env.put(name, fieldRefs.get(String.valueOf(at(var, "valueFrom", "fieldRef", "fieldPath"))));
+            }
+        }
+        return env;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> containers(Map<String, Object> deployment) {
+        return (List<Map<String, Object>>) at(deployment, "spec", "template", "spec", "containers");
+    }
+
+    /** Walks nested maps; null where a key is missing. */
+    @SuppressWarnings("unchecked")
+    static Object at(Object node, String... path) {
+        Object current = node;
+        for (String key : path) {
+            if (!(current instanceof Map<?, ?> map)) {
+                return null;
+            }
+            current = ((Map<String, Object>) map).get(key);
+        }
+        return current;
+    }
+}
