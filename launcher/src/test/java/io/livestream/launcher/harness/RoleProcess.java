@@ -54,6 +54,11 @@ public final class RoleProcess implements AutoCloseable {
         return httpPort;
     }
 
+    /** A variable of the environment this process was started with. */
+    public String env(String name) {
+        return env.get(name);
+    }
+
     public String httpUrl(String path) {
         return "http://127.0.0.1:" + httpPort + path;
     }
