@@ -2,7 +2,6 @@ package io.livestream.launcher;
 
 import io.livestream.gateway.GatewayConfig;
 import io.livestream.ingest.IngestConfig;
-import io.livestream.interaction.RoomRules;
 import io.livestream.media.rtmp.RtmpLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,6 +17,9 @@ import java.util.concurrent.CountDownLatch;
 final class StandaloneCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
+
+    @Mixin
+    RoomOptions rooms;
 
     @Mixin
     RelayOptions relay;
@@ -37,12 +39,6 @@ final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--max-message-kb", defaultValue = "${env:LIVE_MAX_MESSAGE_KB:-8192}", description = "Largest RTMP message accepted, KiB (env LIVE_MAX_MESSAGE_KB; default ${DEFAULT-VALUE})")
     int maxMessageKb;
 
-    @Option(names = "--blocked-words", defaultValue = "${env:LIVE_BLOCKED_WORDS:-}", description = "Comma-separated words danmaku may not contain (env LIVE_BLOCKED_WORDS)")
-    String blockedWords;
-
-    @Option(names = "--gifts", defaultValue = "${env:LIVE_GIFTS:-}", description = "Gift catalog as id:name:price,... (env LIVE_GIFTS; default heart:Heart:1,rocket:Rocket:100,crown:Crown:500)")
-    String gifts;
-
     @Override
     public Integer call() throws Exception {
         RtmpLimits defaults = RtmpLimits.defaults();
@@ -51,7 +47,7 @@ final class StandaloneCommand implements Callable<Integer> {
                         .withLimits(new RtmpLimits(defaults.maxChunkSize(), maxMessageKb * 1024, defaults.maxChunkStreams())),
                 relay.config(),
                 GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort),
-                RoomRules.defaults().withBlockedWords(blockedWords).withGifts(gifts),
+                rooms.rules(),
                 blankToNull(jwtSecret), publicHost, demo);
         Standalone.Running running = Standalone.start(settings).await();
         printWelcome(running, settings.jwtSecret() == null);
