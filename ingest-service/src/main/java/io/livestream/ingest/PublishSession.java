@@ -6,6 +6,7 @@ import io.livestream.common.bus.MediaSnapshot;
 import io.livestream.common.registry.StreamInfo;
 import io.livestream.media.GopCache;
 import io.livestream.media.MediaPacket;
+import io.livestream.media.flv.ScriptTags;
 import io.livestream.media.codec.AacConfig;
 import io.livestream.media.codec.AvcDecoderConfig;
 import io.micrometer.core.instrument.Counter;
@@ -94,6 +95,12 @@ public final class PublishSession {
         }
         gop.add(packet);
         bus.publish(mediaAddress, new MediaEvent.Packet(epoch, ++seq, packet));
+        if (packet.isKeyframe()) {
+            // when this keyframe reached the platform, so that players and benchmarks can measure delay
+            MediaPacket clock = ScriptTags.clock(packet.timestamp(), System.currentTimeMillis());
+            gop.add(clock);
+            bus.publish(mediaAddress, new MediaEvent.Packet(epoch, ++seq, clock));
+        }
     }
 
     /** Marks the publisher alive without media (a ping, a command). */

@@ -91,6 +91,24 @@ class PublishAndPlayTest {
     }
 
     @Test
+    void everyKeyframeIsFollowedByTheServerClock() throws Exception {
+        try (FlvViewer viewer = FlvViewer.watch(platform.clientVertx(), platform.httpPort(), STREAM)) {
+            List<FlvViewer.Received> got = viewer.awaitReceived("three keyframes", Duration.ofSeconds(20),
+                    r -> r.stream().filter(x -> x.packet().isKeyframe()).count() >= 3);
+            for (int i = 0; i < got.size() - 1; i++) {
+                if (got.get(i).packet().isKeyframe()) {
+                    MediaPacket next = got.get(i + 1).packet();
+                    java.util.OptionalLong serverTime = io.livestream.media.flv.ScriptTags.serverTime(next);
+                    assertThat(serverTime).as("onClock after the keyframe at %d", got.get(i).packet().timestamp()).isPresent();
+                    long ageMs = System.currentTimeMillis() - serverTime.getAsLong();
+                    assertThat(ageMs).as("the clock is the server's recent time").isBetween(-1000L, 30_000L);
+                    assertThat(next.timestamp()).isEqualTo(got.get(i).packet().timestamp());
+                }
+            }
+        }
+    }
+
+    @Test
     void viewerJoiningMidStreamGetsItsFirstKeyframeWithin100Ms() throws Exception {
         try (FlvViewer first = FlvViewer.watch(platform.clientVertx(), platform.httpPort(), STREAM)) {
             first.awaitFirstKeyframe(Duration.ofSeconds(10));

@@ -86,8 +86,9 @@ public record MediaPacket(Kind kind, int timestamp, byte[] payload) {
         return isVideoSequenceHeader() || isAudioSequenceHeader();
     }
 
+    /** The stream's {@code onMetaData} script tag (other script tags, such as clocks, are not metadata). */
     public boolean isMetadata() {
-        return kind == Kind.SCRIPT;
+        return io.livestream.media.flv.ScriptTags.isNamed(this, io.livestream.media.flv.ScriptTags.ON_METADATA);
     }
 
     /** The same packet on another timeline; the payload is shared. */

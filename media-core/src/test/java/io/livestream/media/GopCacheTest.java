@@ -7,7 +7,7 @@ import java.util.function.Function;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class GopCacheTest {
-    private static final MediaPacket META = MediaPacket.script(0, new byte[] {2, 0, 1, 'x'});
+    private static final MediaPacket META = MediaPacket.script(0, io.livestream.media.amf.Amf0.encodeAll("onMetaData", java.util.Map.of("width", 1.0)));
     private static final MediaPacket AVC_CONFIG = MediaPacket.video(0, new byte[] {0x17, 0, 0, 0, 0, 1});
     private static final MediaPacket AAC_CONFIG = MediaPacket.audio(0, new byte[] {(byte) 0xaf, 0, 0x12, 0x10});
 
@@ -104,6 +104,17 @@ class GopCacheTest {
         GopCache<MediaPacket> c = cache();
         c.add(eos);
         assertThat(c.hasKeyframe()).isFalse();
+    }
+
+    @Test
+    void clockTagsAfterAKeyframeStayInTheGop() {
+        GopCache<MediaPacket> c = cache();
+        c.add(io.livestream.media.flv.ScriptTags.clock(0, 1));
+        MediaPacket k = key(40);
+        MediaPacket clock = io.livestream.media.flv.ScriptTags.clock(40, 2);
+        c.add(k);
+        c.add(clock);
+        assertThat(c.snapshot()).containsExactly(k, clock);
     }
 
     @Test

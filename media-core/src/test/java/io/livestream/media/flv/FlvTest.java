@@ -99,6 +99,17 @@ class FlvTest {
     }
 
     @Test
+    void clockTagCarriesTheServerTimeAndIsNotMetadata() {
+        MediaPacket clock = ScriptTags.clock(4000, 1_795_000_000_123L);
+        assertThat(clock.isMetadata()).isFalse();
+        assertThat(ScriptTags.serverTime(clock)).hasValue(1_795_000_000_123L);
+        assertThat(HEX.formatHex(clock.payload(), 0, 10)).as("AMF0 string 'onClock'").isEqualTo("0200076f6e436c6f636b");
+        MediaPacket meta = MediaPacket.script(0, io.livestream.media.amf.Amf0.encodeAll("onMetaData", java.util.Map.of("width", 640.0)));
+        assertThat(meta.isMetadata()).isTrue();
+        assertThat(ScriptTags.serverTime(meta)).isEmpty();
+    }
+
+    @Test
     void oversizedTagIsRejectedBeforeItsBytesArrive() {
         ByteBuf in = Unpooled.buffer().writeBytes(Flv.header(true, true)).writeBytes(HEX.parseHex("09" + "100000" + "00000000" + "000000"));
         assertThatThrownBy(() -> new FlvReader(1024).feed(in, p -> { }))
