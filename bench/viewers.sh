@@ -25,7 +25,8 @@ HTTP_PORT=$(free_port) RTMP_PORT=$(free_port)
 export LIVE_JWT_SECRET="bench-secret-$(date +%s)-0123456789abcdef"
 log=$(mktemp -t bench-server.XXXX.log)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+# the publisher first, then the server: ffmpeg should not see the server vanish under it
+cleanup() { for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; sleep 0.2; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
 stream=demo

@@ -23,6 +23,14 @@ final class BenchViewer {
     volatile long bytesAtWindowStart;
     volatile String failure;
     volatile boolean closed;
+    /** Measures delay from the onClock tags (parses every tag), or only counts bytes after the first keyframe. */
+    final boolean probe;
+    final java.util.List<Long> delaysMs = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    volatile boolean measuring;
+
+    BenchViewer(boolean probe) {
+        this.probe = probe;
+    }
 
     Future<Void> start(URI url, WebSocketClient ws, HttpClient http) {
         connectNanos = System.nanoTime();
@@ -53,7 +61,7 @@ final class BenchViewer {
 
     private void onBytes(Buffer data) {
         bytes += data.length();
-        if (firstKeyframeNanos >= 0) {
+        if (firstKeyframeNanos >= 0 && !probe) {
             return; // after the first keyframe only bytes are counted: parsing would cost the client, not the server
         }
         pending.writeBytes(((BufferInternal) data).getByteBuf());
@@ -61,6 +69,10 @@ final class BenchViewer {
             reader.feed(pending, p -> {
                 if (p.isKeyframe() && firstKeyframeNanos < 0) {
                     firstKeyframeNanos = System.nanoTime();
+                }
+                if (measuring) {
+                    io.livestream.media.flv.ScriptTags.serverTime(p)
+                            .ifPresent(sent -> delaysMs.add(System.currentTimeMillis() - sent));
                 }
             });
         } catch (RuntimeException e) {

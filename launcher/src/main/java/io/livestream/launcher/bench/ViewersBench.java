@@ -47,6 +47,9 @@ final class ViewersBench implements Callable<Integer> {
     @Option(names = "--server-pid", defaultValue = "0", description = "Server process id, to read its CPU and RSS from /proc")
     long serverPid;
 
+    @Option(names = "--probes", defaultValue = "50", description = "Viewers that parse every tag to measure delay from the onClock tags (default ${DEFAULT-VALUE})")
+    int probes;
+
     @Override
     public Integer call() throws Exception {
         String host = url.getHost();
@@ -70,13 +73,16 @@ final class ViewersBench implements Callable<Integer> {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
-                BenchViewer v = new BenchViewer();
+                BenchViewer v = new BenchViewer(i < probes);
                 all.add(v);
                 vertx.runOnContext(x -> v.start(url, ws, http));
             }
             Thread.sleep(settle.toMillis());
 
-            all.forEach(v -> v.bytesAtWindowStart = v.bytes);
+            all.forEach(v -> {
+                v.bytesAtWindowStart = v.bytes;
+                v.measuring = true;
+            });
             ProcStats before = serverPid > 0 ? ProcStats.read(serverPid) : null;
             long windowStart = System.nanoTime();
             Thread.sleep(duration.toMillis());
@@ -103,6 +109,9 @@ final class ViewersBench implements Callable<Integer> {
         line(out, "window", "%.1f s", seconds);
         line(out, "delivered", "%.1f Mbps total; per viewer min %.3f, median %.3f Mbps", total, pct(mbps, 0), pct(mbps, 50));
         line(out, "first keyframe", "p50 %.1f ms, p99 %.1f ms, max %.1f ms", pct(ttfk, 50), pct(ttfk, 99), pct(ttfk, 100));
+        double[] delays = all.stream().flatMap(v -> List.copyOf(v.delaysMs).stream()).mapToDouble(Long::doubleValue).sorted().toArray();
+        line(out, "server delay", "p50 %.0f ms, p99 %.0f ms, max %.0f ms (ingest receive to viewer receive, %d keyframes at %d probes)",
+                pct(delays, 50), pct(delays, 99), pct(delays, 100), delays.length, Math.min(probes, all.size()));
         if (after != null) {
             double cpu = (after.cpuTicks() - before.cpuTicks()) / ProcStats.TICKS_PER_SECOND / seconds * 100;
             line(out, "server cpu", "%.1f %% of one core; %.4f %% per viewer", cpu, cpu / Math.max(1, ok.size()));
