@@ -3,5 +3,5 @@
 # end-to-end and multi-process tests. Extra arguments go to Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --tests
 exec mvn -B verify "$@"
