@@ -99,7 +99,7 @@ class PublishAndPlayTest {
                 if (got.get(i).packet().isKeyframe()) {
                     MediaPacket next = got.get(i + 1).packet();
                     java.util.OptionalLong serverTime = io.livestream.media.flv.ScriptTags.serverTime(next);
-                    assertThat(serverTime).as("onClock after the keyframe at %d", got.get(i).packet().timestamp()).isPresent();
+                    assertThat(serverTime).as("clock cue point after the keyframe at %d", got.get(i).packet().timestamp()).isPresent();
                     long ageMs = System.currentTimeMillis() - serverTime.getAsLong();
                     assertThat(ageMs).as("the clock is the server's recent time").isBetween(-1000L, 30_000L);
                     assertThat(next.timestamp()).isEqualTo(got.get(i).packet().timestamp());

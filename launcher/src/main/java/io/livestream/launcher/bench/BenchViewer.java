@@ -23,7 +23,7 @@ final class BenchViewer {
     volatile long bytesAtWindowStart;
     volatile String failure;
     volatile boolean closed;
-    /** Measures delay from the onClock tags (parses every tag), or only counts bytes after the first keyframe. */
+    /** Measures delay from the clock cue points (parses every tag), or only counts bytes after the first keyframe. */
     final boolean probe;
     final java.util.List<Long> delaysMs = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     volatile boolean measuring;

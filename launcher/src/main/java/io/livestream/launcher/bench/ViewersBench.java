@@ -47,7 +47,7 @@ final class ViewersBench implements Callable<Integer> {
     @Option(names = "--server-pid", defaultValue = "0", description = "Server process id, to read its CPU and RSS from /proc")
     long serverPid;
 
-    @Option(names = "--probes", defaultValue = "50", description = "Viewers that parse every tag to measure delay from the onClock tags (default ${DEFAULT-VALUE})")
+    @Option(names = "--probes", defaultValue = "50", description = "Viewers that parse every tag to measure delay from the clock cue points (default ${DEFAULT-VALUE})")
     int probes;
 
     @Override

@@ -12,13 +12,16 @@ import java.util.OptionalLong;
 
 /**
  * The script tags (FLV spec E.4.4) the platform reads or writes: the publisher's
- * {@code onMetaData}, and {@code onClock}, which ingest puts after every keyframe:
- * {@code {serverTime: epoch ms when ingest received the keyframe, streamTs}}. A player measures
- * how far behind live it is from it, a benchmark what delay the servers add.
+ * {@code onMetaData}, and the clock that ingest puts after every keyframe: an event cue point
+ * {@code onCuePoint {name: "livestream.clock", time, type: "event", parameters: {serverTime}}}
+ * where serverTime is the epoch ms at which ingest received the keyframe. A player measures how
+ * far behind live it is from it, a benchmark what delay the servers add. A cue point, because
+ * demuxers such as FFmpeg's skip those instead of opening a data stream for an unknown tag.
  */
 public final class ScriptTags {
     public static final String ON_METADATA = "onMetaData";
-    public static final String ON_CLOCK = "onClock";
+    public static final String ON_CUE_POINT = "onCuePoint";
+    public static final String CLOCK = "livestream.clock";
 
     private ScriptTags() {
     }
@@ -40,20 +43,25 @@ public final class ScriptTags {
     }
 
     public static MediaPacket clock(int streamTs, long serverTimeMillis) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        values.put("serverTime", (double) serverTimeMillis);
-        values.put("streamTs", (double) streamTs);
-        return MediaPacket.script(streamTs, Amf0.encodeAll(ON_CLOCK, new Amf0.EcmaArray(values)));
+        Map<String, Object> cue = new LinkedHashMap<>();
+        cue.put("name", CLOCK);
+        cue.put("time", streamTs / 1000.0);
+        cue.put("type", "event");
+        cue.put("parameters", Map.of("serverTime", (double) serverTimeMillis));
+        return MediaPacket.script(streamTs, Amf0.encodeAll(ON_CUE_POINT, cue));
     }
 
-    /** The server time an {@code onClock} tag carries; empty for any other tag or a malformed one. */
+    /** The server time a clock cue point carries; empty for any other tag or a malformed one. */
     public static OptionalLong serverTime(MediaPacket p) {
-        if (!isNamed(p, ON_CLOCK)) {
+        if (!isNamed(p, ON_CUE_POINT)) {
             return OptionalLong.empty();
         }
         try {
             List<Object> values = Amf0.decodeAll(Unpooled.wrappedBuffer(p.payload()));
-            return values.size() > 1 && Amf0.property(values.get(1), "serverTime") instanceof Number n
+            if (values.size() < 2 || !CLOCK.equals(Amf0.property(values.get(1), "name"))) {
+                return OptionalLong.empty();
+            }
+            return Amf0.property(Amf0.property(values.get(1), "parameters"), "serverTime") instanceof Number n
                     ? OptionalLong.of(n.longValue()) : OptionalLong.empty();
         } catch (RuntimeException malformed) {
             return OptionalLong.empty();

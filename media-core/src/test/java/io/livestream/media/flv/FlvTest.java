@@ -103,7 +103,7 @@ class FlvTest {
         MediaPacket clock = ScriptTags.clock(4000, 1_795_000_000_123L);
         assertThat(clock.isMetadata()).isFalse();
         assertThat(ScriptTags.serverTime(clock)).hasValue(1_795_000_000_123L);
-        assertThat(HEX.formatHex(clock.payload(), 0, 10)).as("AMF0 string 'onClock'").isEqualTo("0200076f6e436c6f636b");
+        assertThat(HEX.formatHex(clock.payload(), 0, 13)).as("AMF0 string 'onCuePoint'").isEqualTo("02000a6f6e437565506f696e74");
         MediaPacket meta = MediaPacket.script(0, io.livestream.media.amf.Amf0.encodeAll("onMetaData", java.util.Map.of("width", 640.0)));
         assertThat(meta.isMetadata()).isTrue();
         assertThat(ScriptTags.serverTime(meta)).isEmpty();
