@@ -1,0 +1,199 @@
+package io.livestream.media.fuzz;
+
+import io.livestream.media.MediaPacket;
+import io.livestream.media.amf.Amf0;
+import io.livestream.media.amf.Amf0Exception;
+import io.livestream.media.codec.AacConfig;
+import io.livestream.media.codec.AvcDecoderConfig;
+import io.livestream.media.codec.CodecConfigException;
+import io.livestream.media.flv.Flv;
+import io.livestream.media.flv.FlvFormatException;
+import io.livestream.media.flv.FlvReader;
+import io.livestream.media.rtmp.ChunkDecoder;
+import io.livestream.media.rtmp.ChunkEncoder;
+import io.livestream.media.rtmp.HandshakeClient;
+import io.livestream.media.rtmp.HandshakeServer;
+import io.livestream.media.rtmp.RtmpCommands;
+import io.livestream.media.rtmp.RtmpLimits;
+import io.livestream.media.rtmp.RtmpMessage;
+import io.livestream.media.rtmp.RtmpProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hostile bytes for every parser: random inputs and mutations of valid ones (flipped bytes,
+ * cuts, insertions). Nothing but the parser's typed exception may escape, and limits hold before
+ * allocation (a decoder given a 64 KiB message limit never builds a larger message).
+ * 100,000 tries per parser at a fixed seed; {@code -Djqwik.tries.default} runs longer.
+ */
+class ParserFuzzTest {
+    private static final int TRIES = 100_000;
+    private static final String SEED = "20261124";
+
+    private static final byte[] AVC = HexFormat.of().parseHex(
+            "17000000000164001fffe1001a6764001facd9405005bb0110000003001000000303c0f183196001000668ebe3cb22c0fdf8f800");
+    private static final byte[] AAC = HexFormat.of().parseHex("af00121056e500");
+    private static final byte[] VALID_AMF = Amf0.encodeAll("connect", 1.0,
+            Map.of("app", "live", "tcUrl", "rtmp://h/live", "nested", Map.of("list", List.of(1.0, true, "x"))),
+            new Amf0.EcmaArray(Map.of("width", 1280.0)), new Amf0.Date(1.0, 0), Amf0.NULL, Amf0.UNDEFINED);
+    private static final byte[] VALID_CHUNKS = chunks();
+    private static final byte[] VALID_FLV = flv();
+
+    private static byte[] chunks() {
+        ChunkEncoder encoder = new ChunkEncoder();
+        ByteBuf out = Unpooled.buffer();
+        encoder.encode(RtmpCommands.connect(1, "live", "rtmp://h/live"), out);
+        encoder.encode(new RtmpMessage.SetChunkSize(256), out);
+        encoder.setChunkSize(256);
+        encoder.encode(new RtmpMessage.Video(0x01000000L, 1, new byte[700]), out);
+        encoder.encode(new RtmpMessage.Audio(23, 1, new byte[] {(byte) 0xaf, 1, 2}), out);
+        encoder.encode(RtmpCommands.setDataFrame(1, Map.of("width", 640.0)), out);
+        encoder.encode(new RtmpMessage.UserControl(6, 1234, 0), out);
+        return ByteBufUtil.getBytes(out);
+    }
+
+    private static byte[] flv() {
+        ByteBuf out = Unpooled.buffer().writeBytes(Flv.header(true, true));
+        out.writeBytes(Flv.encodeTag(MediaPacket.script(0, Amf0.encodeAll("onMetaData", Map.of("width", 1.0)))));
+        out.writeBytes(Flv.encodeTag(MediaPacket.video(0, AVC)));
+        out.writeBytes(Flv.encodeTag(MediaPacket.video(40, new byte[] {0x17, 1, 0, 0, 0, 0, 0, 0, 2, 0x65, 1})));
+        out.writeBytes(Flv.encodeTag(MediaPacket.audio(41, AAC)));
+        return ByteBufUtil.getBytes(out);
+    }
+
+    /** Random bytes, or a valid input with a few bytes flipped, cut short or grown. */
+    private static Arbitrary<byte[]> hostile(byte[] valid) {
+        Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(2048);
+        Arbitrary<byte[]> mutated = Arbitraries.integers().between(1, 8).flatMap(n ->
+                Arbitraries.integers().between(0, valid.length - 1).list().ofSize(n).flatMap(positions ->
+                        Arbitraries.bytes().list().ofSize(n).flatMap(values ->
+                                Arbitraries.integers().between(0, valid.length + 64).map(length -> {
+                                    byte[] copy = java.util.Arrays.copyOf(valid, length);
+                                    for (int i = 0; i < positions.size(); i++) {
+                                        if (positions.get(i) < copy.length) {
+                                            copy[positions.get(i)] = values.get(i);
+                                        }
+                                    }
+                                    return copy;
+                                }))));
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(1, random), net.jqwik.api.Tuple.of(3, mutated));
+    }
+
+    @Provide
+    Arbitrary<byte[]> amf() {
+        return hostile(VALID_AMF);
+    }
+
+    @Provide
+    Arbitrary<byte[]> chunkStream() {
+        return hostile(VALID_CHUNKS);
+    }
+
+    @Provide
+    Arbitrary<byte[]> flvStream() {
+        return hostile(VALID_FLV);
+    }
+
+    @Provide
+    Arbitrary<byte[]> avc() {
+        return hostile(AVC);
+    }
+
+    @Provide
+    Arbitrary<byte[]> aac() {
+        return hostile(AAC);
+    }
+
+    @Provide
+    Arbitrary<byte[]> handshake() {
+        byte[] c0c1 = new byte[1 + 1536 + 1536];
+        ByteBuf out = Unpooled.buffer();
+        new HandshakeClient().start(out);
+        out.readBytes(c0c1, 0, 1537);
+        return hostile(c0c1);
+    }
+
+    @Property(tries = TRIES, seed = SEED)
+    void amf0DecodingThrowsOnlyAmf0Exception(@ForAll("amf") byte[] input) {
+        try {
+            Amf0.decodeAll(Unpooled.wrappedBuffer(input));
+        } catch (Amf0Exception expected) {
+            // a clear, typed refusal
+        }
+    }
+
+    @Property(tries = TRIES, seed = SEED)
+    void chunkDecodingThrowsOnlyRtmpProtocolExceptionAndKeepsTheMessageLimit(@ForAll("chunkStream") byte[] input) {
+        ChunkDecoder decoder = new ChunkDecoder(new RtmpLimits(RtmpLimits.SPEC_MAX_CHUNK_SIZE, 64 * 1024, 8));
+        try {
+            // fed in two pieces: parsing must not depend on where the bytes were cut
+            ByteBuf in = Unpooled.buffer();
+            int cut = input.length / 2;
+            in.writeBytes(input, 0, cut);
+            decoder.decode(in, m -> assertSmall(m));
+            in.writeBytes(input, cut, input.length - cut);
+            decoder.decode(in, m -> assertSmall(m));
+        } catch (RtmpProtocolException expected) {
+            // a named reason, the connection gets closed
+        }
+    }
+
+    private static void assertSmall(RtmpMessage m) {
+        int size = m instanceof RtmpMessage.Video v ? v.payload().length
+                : m instanceof RtmpMessage.Audio a ? a.payload().length
+                : m instanceof RtmpMessage.Unknown u ? u.payload().length : 0;
+        if (size > 64 * 1024) {
+            throw new AssertionError("a message over the limit was built: " + size);
+        }
+    }
+
+    @Property(tries = TRIES, seed = SEED)
+    void handshakeThrowsOnlyRtmpProtocolException(@ForAll("handshake") byte[] input) {
+        try {
+            new HandshakeServer().feed(Unpooled.wrappedBuffer(input), Unpooled.buffer());
+        } catch (RtmpProtocolException expected) {
+            // bad version: refused by name
+        }
+    }
+
+    @Property(tries = TRIES, seed = SEED)
+    void flvReadingThrowsOnlyFlvFormatExceptionAndKeepsTheTagLimit(@ForAll("flvStream") byte[] input) {
+        try {
+            new FlvReader(4096).feed(Unpooled.wrappedBuffer(input), p -> {
+                if (p.size() > 4096) {
+                    throw new AssertionError("a tag over the limit was built: " + p.size());
+                }
+            });
+        } catch (FlvFormatException expected) {
+            // a clear, typed refusal
+        }
+    }
+
+    @Property(tries = TRIES, seed = SEED)
+    void avcConfigParsingThrowsOnlyCodecConfigException(@ForAll("avc") byte[] input) {
+        try {
+            AvcDecoderConfig.parse(input);
+        } catch (CodecConfigException expected) {
+            // unreadable: the stream is listed without a resolution
+        }
+    }
+
+    @Property(tries = TRIES, seed = SEED)
+    void aacConfigParsingThrowsOnlyCodecConfigException(@ForAll("aac") byte[] input) {
+        try {
+            AacConfig.parse(input);
+        } catch (CodecConfigException expected) {
+            // unreadable: the stream is listed without its audio details
+        }
+    }
+}
