@@ -4,6 +4,7 @@ import io.livestream.gateway.GatewayConfig;
 import io.livestream.gateway.GatewayVerticle;
 import io.livestream.gateway.PlayBackend;
 import io.livestream.launcher.ServerOptions;
+import io.livestream.common.auth.Tokens;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,8 +32,9 @@ public final class GatewayRoleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (jwtSecret == null || jwtSecret.isBlank()) {
-            System.err.println("gateway: LIVE_JWT_SECRET (or --jwt-secret) is required in a cluster");
+        String weakness = Tokens.weakness(jwtSecret);
+        if (weakness != null) {
+            System.err.println("gateway: LIVE_JWT_SECRET (or --jwt-secret) is required in a cluster: " + weakness);
             return 2;
         }
         GatewayConfig config = GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort).withRelayLimits(relayMaxViewers, relayMaxEgressMbps);

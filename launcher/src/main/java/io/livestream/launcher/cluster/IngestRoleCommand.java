@@ -4,6 +4,7 @@ import io.livestream.common.ops.OpsVerticle;
 import io.livestream.ingest.IngestConfig;
 import io.livestream.ingest.IngestVerticle;
 import io.livestream.launcher.ServerOptions;
+import io.livestream.common.auth.Tokens;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,8 +29,9 @@ public final class IngestRoleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (jwtSecret == null || jwtSecret.isBlank()) {
-            System.err.println("ingest: LIVE_JWT_SECRET (or --jwt-secret) is required in a cluster");
+        String weakness = Tokens.weakness(jwtSecret);
+        if (weakness != null) {
+            System.err.println("ingest: LIVE_JWT_SECRET (or --jwt-secret) is required in a cluster: " + weakness);
             return 2;
         }
         return RoleRunner.run("ingest", cluster, node -> List.of(

@@ -33,6 +33,19 @@ public final class Tokens {
                 .setJWTOptions(new JWTOptions().setLeeway(LEEWAY_SECONDS)));
     }
 
+    /** HS256 wants at least as many key bytes as the hash: shorter secrets are refused in a cluster. */
+    public static final int MIN_SECRET_BYTES = 32;
+
+    /** Null when {@code secret} is fit for signing tokens, else why not. */
+    public static String weakness(String secret) {
+        if (secret == null || secret.isBlank()) {
+            return "no secret set";
+        }
+        int bytes = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return bytes < MIN_SECRET_BYTES ? "the secret has " + bytes + " bytes; use at least " + MIN_SECRET_BYTES
+                + " (e.g. openssl rand -base64 32)" : null;
+    }
+
     /** A random secret of 32 bytes, base64url: for a standalone node started without one. */
     public static String randomSecret() {
         byte[] bytes = new byte[32];
