@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The interaction service: the authority for every room. Gateways send it what their members
@@ -32,6 +33,8 @@ public final class InteractionVerticle extends VerticleBase {
     private final Map<String, Future<Room>> rooms = new HashMap<>();
     private final Map<String, List<JsonObject>> pending = new HashMap<>();
     private final Map<String, Long> lastFlushNanos = new HashMap<>();
+    /** Read by the metrics scrape, which may run on another thread. */
+    private final AtomicInteger members = new AtomicInteger();
     private AsyncMap<String, JsonObject> saved;
 
     public InteractionVerticle(RoomRules rules, MeterRegistry meters) {
@@ -42,7 +45,7 @@ public final class InteractionVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Gauge.builder("live.rooms", rooms, Map::size).description("Rooms with state on this node").register(meters);
-        Gauge.builder("live.room.members", this, v -> v.members()).description("Members in every room").register(meters);
+        Gauge.builder("live.room.members", members, AtomicInteger::get).description("Members in every room").register(meters);
         return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.ROOM_STATE).compose(map -> {
             saved = map;
             vertx.setPeriodic(TICK_MS, id -> tick());
@@ -81,10 +84,12 @@ public final class InteractionVerticle extends VerticleBase {
             switch (body.getString("op", "")) {
                 case "join" -> {
                     room.joined();
+                    members.incrementAndGet();
                     request.reply(new JsonObject().put("hello", room.hello(body.getLong("lastSeq", 0L))));
                 }
                 case "leave" -> {
                     room.left();
+                    members.decrementAndGet();
                     request.reply(new JsonObject());
                 }
                 case "send" -> {
@@ -161,9 +166,5 @@ public final class InteractionVerticle extends VerticleBase {
                 saved.put(id, room.toJson());
             }
         });
-    }
-
-    private int members() {
-        return rooms.values().stream().mapToInt(f -> f.result() == null ? 0 : f.result().viewers()).sum();
     }
 }
