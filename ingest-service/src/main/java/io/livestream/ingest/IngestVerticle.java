@@ -2,6 +2,7 @@ package io.livestream.ingest;
 
 import io.livestream.common.auth.Tokens;
 import io.livestream.common.bus.MediaCodecs;
+import io.livestream.common.ops.AddressLimiter;
 import io.livestream.common.registry.StreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -45,8 +46,17 @@ public final class IngestVerticle extends VerticleBase {
         return StreamRegistry.open(vertx).compose(registry -> {
             streams = new LiveStreams(vertx, registry, config, nodeId, meters);
             clips.forEach(clip -> new ClipPublisher(vertx, streams, clip.stream(), clip.packets()).start());
+            AddressLimiter perAddress = new AddressLimiter(config.maxConnectionsPerAddress());
             server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true))
-                    .connectHandler(socket -> new RtmpConnection(socket, vertx, streams, tokens, config, meters).start());
+                    .connectHandler(socket -> {
+                        String address = socket.remoteAddress().hostAddress();
+                        if (!perAddress.tryAcquire(address)) {
+                            meters.counter("live.connections.refused", "server", "rtmp", "reason", "too-many-connections").increment();
+                            socket.close();
+                            return;
+                        }
+                        new RtmpConnection(socket, vertx, streams, tokens, config, meters, () -> perAddress.release(address)).start();
+                    });
             return server.listen(config.rtmpPort(), config.host());
         }).onSuccess(s -> LOG.log(System.Logger.Level.INFO, "RTMP ingest listening on {0}:{1,number,#}",
                 config.host(), s.actualPort()));

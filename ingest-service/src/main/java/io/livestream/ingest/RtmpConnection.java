@@ -49,6 +49,7 @@ final class RtmpConnection implements Publisher {
     private final ChunkDecoder decoder;
     private final ChunkEncoder encoder = new ChunkEncoder();
     private final ByteBuf inbound = Unpooled.buffer();
+    private final Runnable onSocketClosed;
 
     private State state = State.HANDSHAKE;
     private PublishSession session;
@@ -59,8 +60,10 @@ final class RtmpConnection implements Publisher {
     private long handshakeTimer = -1;
     private long idleTimer = -1;
 
-    RtmpConnection(NetSocket socket, Vertx vertx, LiveStreams streams, Tokens tokens, IngestConfig config, MeterRegistry meters) {
+    RtmpConnection(NetSocket socket, Vertx vertx, LiveStreams streams, Tokens tokens, IngestConfig config, MeterRegistry meters,
+                   Runnable onSocketClosed) {
         this.socket = socket;
+        this.onSocketClosed = onSocketClosed;
         this.vertx = vertx;
         this.streams = streams;
         this.tokens = tokens;
@@ -306,6 +309,7 @@ final class RtmpConnection implements Publisher {
 
     private void onSocketClosed() {
         release("publisher-disconnected");
+        onSocketClosed.run();
     }
 
     private void release(String why) {

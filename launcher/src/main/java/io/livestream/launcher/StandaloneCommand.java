@@ -39,11 +39,15 @@ final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--max-message-kb", defaultValue = "${env:LIVE_MAX_MESSAGE_KB:-8192}", description = "Largest RTMP message accepted, KiB (env LIVE_MAX_MESSAGE_KB; default ${DEFAULT-VALUE})")
     int maxMessageKb;
 
+    @Option(names = "--max-rtmp-connections-per-address", defaultValue = "${env:LIVE_MAX_RTMP_CONNECTIONS_PER_ADDRESS:-20}",
+            description = "RTMP connections one client address may hold; 0: no limit (env LIVE_MAX_RTMP_CONNECTIONS_PER_ADDRESS; default ${DEFAULT-VALUE})")
+    int maxRtmpConnectionsPerAddress;
+
     @Override
     public Integer call() throws Exception {
         RtmpLimits defaults = RtmpLimits.defaults();
         StandaloneSettings settings = new StandaloneSettings(
-                IngestConfig.defaults().withHost(server.host).withRtmpPort(rtmpPort)
+                IngestConfig.defaults().withHost(server.host).withRtmpPort(rtmpPort).withMaxConnectionsPerAddress(maxRtmpConnectionsPerAddress)
                         .withLimits(new RtmpLimits(defaults.maxChunkSize(), maxMessageKb * 1024, defaults.maxChunkStreams())),
                 relay.config(),
                 GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort),

@@ -31,7 +31,7 @@ class HostileInputTest {
     static void start() throws Exception {
         platform = Platform.start(s -> s.withIngest(new IngestConfig("127.0.0.1", 0,
                 new RtmpLimits(RtmpLimits.SPEC_MAX_CHUNK_SIZE, 1024 * 1024, 64), Duration.ofSeconds(1),
-                Duration.ofSeconds(30), Duration.ofMillis(1500), Duration.ofSeconds(6), 3000, 32L * 1024 * 1024)));
+                Duration.ofSeconds(30), Duration.ofMillis(1500), Duration.ofSeconds(6), 3000, 32L * 1024 * 1024, 20)));
         publisher = Ffmpeg.publish(platform.publishUrl(STREAM), 320, 240, 30);
         platform.awaitLive(STREAM, Duration.ofSeconds(30));
         viewer = FlvViewer.watch(platform.clientVertx(), platform.httpPort(), STREAM);

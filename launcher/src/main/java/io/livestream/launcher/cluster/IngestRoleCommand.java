@@ -27,6 +27,10 @@ public final class IngestRoleCommand implements Callable<Integer> {
     @Option(names = "--jwt-secret", defaultValue = "${env:LIVE_JWT_SECRET}", description = "HS256 secret for publish tokens (env LIVE_JWT_SECRET); required")
     String jwtSecret;
 
+    @Option(names = "--max-rtmp-connections-per-address", defaultValue = "${env:LIVE_MAX_RTMP_CONNECTIONS_PER_ADDRESS:-20}",
+            description = "RTMP connections one client address may hold; 0: no limit (env LIVE_MAX_RTMP_CONNECTIONS_PER_ADDRESS; default ${DEFAULT-VALUE})")
+    int maxRtmpConnectionsPerAddress;
+
     @Override
     public Integer call() throws Exception {
         String weakness = Tokens.weakness(jwtSecret);
@@ -35,7 +39,7 @@ public final class IngestRoleCommand implements Callable<Integer> {
             return 2;
         }
         return RoleRunner.run("ingest", cluster, node -> List.of(
-                new IngestVerticle(IngestConfig.defaults().withHost(server.host).withRtmpPort(rtmpPort), jwtSecret,
+                new IngestVerticle(IngestConfig.defaults().withHost(server.host).withRtmpPort(rtmpPort).withMaxConnectionsPerAddress(maxRtmpConnectionsPerAddress), jwtSecret,
                         node.nodeId(), node.prometheus(), List.of()),
                 new OpsVerticle(server.host, server.httpPort, node.checks(), node.prometheus())));
     }
