@@ -44,6 +44,7 @@ class ClusterIT {
             "LIVE_JWT_SECRET", SECRET,
             "LIVE_HOST", "127.0.0.1",
             "LIVE_GRACE", "3s",
+            "LIVE_DRAIN", "2s",
             "LIVE_LOG_LEVEL", "FINE");
     private static final int RTMP_PORT = RoleProcess.freePort();
 
@@ -211,6 +212,33 @@ class ClusterIT {
         FlvViewer back = watch(gateway.httpPort());
         back.awaitFirstKeyframe(Duration.ofSeconds(10));
         back.close();
+    }
+
+    @Test
+    @Order(6)
+    void aRelayShuttingDownStopsTakingViewersAndSendsItsOwnToAnotherRelay() throws Exception {
+        RoleProcess relayC = RoleProcess.start("relay", ENV);
+        try {
+            relayC.awaitHealthy(Duration.ofSeconds(90));
+            Await.until("the gateway knows two relays", Duration.ofSeconds(20), () -> gateway.metric("live_cluster_relays") == 2);
+            FlvViewer viewer = watch(gateway.httpPort());
+            viewer.awaitFirstKeyframe(Duration.ofSeconds(10));
+            String stream = "stream=\"" + STREAM + "\"";
+            Await.until("the viewer placed", Duration.ofSeconds(10),
+                    () -> relayB.metric("live_viewers", stream) + relayC.metric("live_viewers", stream) == 1);
+            RoleProcess serving = relayB.metric("live_viewers", stream) == 1 ? relayB : relayC;
+
+            serving.close(); // SIGTERM, as Kubernetes stops a pod
+            FlvViewer.Close close = viewer.awaitClose(Duration.ofSeconds(30));
+            assertThat(close.reason()).as("closed by name after the drain").isEqualTo("shutdown");
+            FlvViewer again = watch(gateway.httpPort());
+            again.awaitFirstKeyframe(Duration.ofSeconds(10));
+            RoleProcess other = serving == relayB ? relayC : relayB;
+            Await.until("the reconnect plays on the other relay", Duration.ofSeconds(10), () -> other.metric("live_viewers", stream) == 1);
+            again.close();
+        } finally {
+            relayC.close();
+        }
     }
 
     private static Map<String, String> env(String key, String value) {
