@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# Installs what building and running need on a Debian machine (a Java 17 JDK, Maven), and with
-# --tests what the tests need too (ffmpeg/ffprobe publish and play; kubectl renders the
-# Kubernetes overlays). Skips what is already there.
+# Installs what building and running need on a Debian machine (a Java 17 JDK, Maven, Node.js and
+# npm for the H5 pages), and with --tests what the tests need too (ffmpeg/ffprobe publish and play;
+# Chromium runs the pages headless; kubectl renders the Kubernetes overlays). Skips what is
+# already there. The npm packages themselves are installed by the Maven build (npm ci).
 set -euo pipefail
 
 need=()
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)   # also for scripts/make-demo-clip.sh and the benchmarks
+# Vite needs Node.js 20.19 or newer: where Debian's is older, install a newer Node.js first.
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 optional=()
 if [ "${1:-}" = "--tests" ]; then
   command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
+  # the browser tests drive Debian's Chromium with playwright-core (no browser download)
+  [ -x /usr/bin/chromium ] || need+=(chromium)
   # kubectl comes from the Kubernetes or Google Cloud apt repository where one is configured
   command -v kubectl >/dev/null 2>&1 || optional+=(kubectl)
 fi
-# Later parts of the platform add their needs here (chromium, npm packages for the web client).
 
 if [ ${#need[@]} -eq 0 ] && [ ${#optional[@]} -eq 0 ]; then
   exit 0

@@ -21,7 +21,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The public HTTP entry: playback routes, the REST API, health and Prometheus metrics. */
+/** The public HTTP entry: playback routes, the room sockets, the REST API, the H5 pages, health and Prometheus metrics. */
 public final class GatewayVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(GatewayVerticle.class.getName());
     /** {@code /live/<stream>.flv}; the name is regex group {@code param0}. */
@@ -67,7 +67,7 @@ public final class GatewayVerticle extends VerticleBase {
                                 .setSendBufferSize(config.viewerSendBufferBytes())
                                 .setMaxWebSocketFrameSize(MAX_CLIENT_FRAME)
                                 .setMaxWebSocketMessageSize(MAX_CLIENT_FRAME))
-                                .requestHandler(router(api, streams, play, new SessionApi(tokens)));
+                                .requestHandler(router(api, streams, play, new SessionApi(tokens), new StudioApi(tokens, config.studio())));
                         return server.listen(config.httpPort(), config.host());
                     });
                 })
@@ -87,10 +87,12 @@ public final class GatewayVerticle extends VerticleBase {
         return server.actualPort();
     }
 
-    private Router router(StreamsApi api, StreamRegistry streams, Handler<RoutingContext> play, SessionApi sessions) {
+    private Router router(StreamsApi api, StreamRegistry streams, Handler<RoutingContext> play, SessionApi sessions,
+                          StudioApi studio) {
         Router router = Router.router(vertx);
         OpsRoutes.mount(router, checks, prometheus);
         router.post("/api/session").handler(BodyHandler.create().setBodyLimit(4096)).handler(sessions::handle);
+        router.post("/api/studio/publish").handler(BodyHandler.create().setBodyLimit(4096)).handler(studio::handle);
         router.routeWithRegex(HttpMethod.GET, ROOM_PATH).handler(rooms::handle);
         router.get("/api/streams").handler(ctx -> api.list().onComplete(ar -> {
             if (ar.succeeded()) {
@@ -101,6 +103,7 @@ public final class GatewayVerticle extends VerticleBase {
         }));
         router.routeWithRegex(HttpMethod.GET, PLAY_API).handler(ctx -> playInfo(ctx, streams, ctx.pathParam("param0")));
         router.routeWithRegex(HttpMethod.GET, PLAY_PATH).handler(play);
+        WebPages.mount(router);
         return router;
     }
 

@@ -1,6 +1,7 @@
 package io.livestream.launcher;
 
 import io.livestream.common.auth.Tokens;
+import io.livestream.gateway.GatewayConfig;
 import io.livestream.gateway.GatewayVerticle;
 import io.livestream.ingest.IngestVerticle;
 import io.livestream.interaction.InteractionVerticle;
@@ -64,12 +65,18 @@ public final class Standalone {
         IngestVerticle ingest = new IngestVerticle(settings.ingest(), secret, nodeId, prometheus, clips);
         HealthChecks checks = HealthChecks.create(vertx)
                 .register("rtmp", p -> p.complete(ingest.isListening() ? Status.OK() : Status.KO()));
-        GatewayVerticle gateway = new GatewayVerticle(settings.gateway(), prometheus,
-                (v, relays) -> Relay.create(v, settings.relay(), nodeId, null, prometheus).map(relay -> relay), checks, secret);
         return vertx.deployVerticle(ingest)
                 .compose(id -> vertx.deployVerticle(new InteractionVerticle(settings.rooms(), prometheus)))
-                .compose(id -> vertx.deployVerticle(gateway))
-                .map(id -> new Running(vertx, gateway.actualPort(), ingest.actualPort(), secret, prometheus))
+                .compose(id -> {
+                    // the studio hands out the RTMP port ingest really listens on (0 in tests picks one)
+                    GatewayConfig.Studio studio = settings.gateway().studio();
+                    GatewayVerticle gateway = new GatewayVerticle(settings.gateway().withStudio(
+                            new GatewayConfig.Studio(studio.openOnLoopback(), studio.publicRtmpUrl(), ingest.actualPort())),
+                            prometheus, (v, relays) -> Relay.create(v, settings.relay(), nodeId, null, prometheus).map(relay -> relay),
+                            checks, secret);
+                    return vertx.deployVerticle(gateway).map(gatewayId -> gateway);
+                })
+                .map(gateway -> new Running(vertx, gateway.actualPort(), ingest.actualPort(), secret, prometheus))
                 .onFailure(e -> vertx.close());
     }
 

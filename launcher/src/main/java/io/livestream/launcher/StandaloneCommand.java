@@ -33,6 +33,9 @@ final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--public-host", defaultValue = "${env:LIVE_PUBLIC_HOST:-localhost}", description = "Host name shown in printed URLs (env LIVE_PUBLIC_HOST; default ${DEFAULT-VALUE})")
     String publicHost;
 
+    @Option(names = "--public-rtmp-url", defaultValue = "${env:LIVE_PUBLIC_RTMP_URL}", description = "RTMP server the studio tells streamers to publish to (env LIVE_PUBLIC_RTMP_URL; default rtmp://<the page's host>:<rtmp port>/live)")
+    String publicRtmpUrl;
+
     @Option(names = "--demo", defaultValue = "${env:LIVE_DEMO:-false}", description = "Publish the bundled looping clip as stream 'demo' (env LIVE_DEMO)")
     boolean demo;
 
@@ -50,7 +53,8 @@ final class StandaloneCommand implements Callable<Integer> {
                 IngestConfig.defaults().withHost(server.host).withRtmpPort(rtmpPort).withMaxConnectionsPerAddress(maxRtmpConnectionsPerAddress)
                         .withLimits(new RtmpLimits(defaults.maxChunkSize(), maxMessageKb * 1024, defaults.maxChunkStreams())),
                 relay.config(),
-                GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort),
+                GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort)
+                        .withStudio(new GatewayConfig.Studio(true, blankToNull(publicRtmpUrl), rtmpPort)),
                 rooms.rules(),
                 blankToNull(jwtSecret), publicHost, demo);
         Standalone.Running running = Standalone.start(settings).await();
@@ -80,8 +84,9 @@ final class StandaloneCommand implements Callable<Integer> {
                .append("  Publish to:   ").append(rtmp).append("/NAME?token=TOKEN\n");
         }
         if (demo) {
-            out.append("  Demo stream:  ").append(http).append("/live/demo.flv  (try: ffplay ").append(http).append("/live/demo.flv)\n");
+            out.append("  Demo stream:  ").append(http).append("/watch/demo  (or ffplay ").append(http).append("/live/demo.flv)\n");
         }
+        out.append("  Go live:      ").append(http).append("/studio  (publish credentials, from this machine)\n");
         out.append("  Streams:      ").append(http).append("/api/streams\n");
         System.out.println(out);
     }

@@ -29,7 +29,8 @@ public record StandaloneSettings(
     /** Loopback only, free ports: what tests start. */
     public static StandaloneSettings forTests(String secret) {
         return new StandaloneSettings(IngestConfig.defaults().withHost("127.0.0.1").withRtmpPort(0),
-                RelayConfig.defaults(), GatewayConfig.defaults().withHost("127.0.0.1").withHttpPort(0),
+                RelayConfig.defaults(), GatewayConfig.defaults().withHost("127.0.0.1").withHttpPort(0)
+                        .withStudio(new GatewayConfig.Studio(true, null, 0)),
                 RoomRules.defaults(), secret, "127.0.0.1", false);
     }
 
@@ -43,6 +44,10 @@ public record StandaloneSettings(
 
     public StandaloneSettings withRooms(RoomRules r) {
         return new StandaloneSettings(ingest, relay, gateway, r, jwtSecret, publicHost, demo);
+    }
+
+    public StandaloneSettings withGateway(GatewayConfig g) {
+        return new StandaloneSettings(ingest, relay, g, rooms, jwtSecret, publicHost, demo);
     }
 
     public StandaloneSettings withDemo(boolean d) {

@@ -27,6 +27,9 @@ public final class GatewayRoleCommand implements Callable<Integer> {
     @Option(names = "--relay-max-egress-mbps", defaultValue = "${env:LIVE_RELAY_MAX_EGRESS_MBPS:-2000}", description = "Egress of a relay before new viewers spill over (env LIVE_RELAY_MAX_EGRESS_MBPS; default ${DEFAULT-VALUE})")
     double relayMaxEgressMbps;
 
+    @Option(names = "--public-rtmp-url", defaultValue = "${env:LIVE_PUBLIC_RTMP_URL}", description = "RTMP server the studio tells streamers to publish to, e.g. rtmp://live.example.com:1935/live (env LIVE_PUBLIC_RTMP_URL; default rtmp://<the page's host>:1935/live)")
+    String publicRtmpUrl;
+
     @Option(names = "--jwt-secret", defaultValue = "${env:LIVE_JWT_SECRET}", description = "HS256 secret for room and session tokens (env LIVE_JWT_SECRET); required")
     String jwtSecret;
 
@@ -37,7 +40,8 @@ public final class GatewayRoleCommand implements Callable<Integer> {
             System.err.println("gateway: LIVE_JWT_SECRET (or --jwt-secret) is required in a cluster: " + weakness);
             return 2;
         }
-        GatewayConfig config = GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort).withRelayLimits(relayMaxViewers, relayMaxEgressMbps);
+        GatewayConfig config = GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort).withRelayLimits(relayMaxViewers, relayMaxEgressMbps)
+                .withStudio(new GatewayConfig.Studio(false, publicRtmpUrl == null || publicRtmpUrl.isBlank() ? null : publicRtmpUrl, 1935));
         return RoleRunner.run("gateway", cluster, node -> List.of(new GatewayVerticle(config, node.prometheus(),
                 PlayBackend.relays(config.viewerQueueBytes()), node.checks(), jwtSecret)));
     }
