@@ -1,7 +1,6 @@
 package io.livestream.gateway;
 
 import io.livestream.common.CloseReason;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpClient;
@@ -13,7 +12,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * Plays {@code /live/<stream>.flv} through the relay the {@link RelayDirectory} chooses, piping
@@ -21,7 +19,7 @@ import io.vertx.ext.web.RoutingContext;
  * paused, TCP pushes back to the relay, and the relay makes that viewer skip to a keyframe. A
  * relay connection that dies without a close reason closes the viewer with {@code relay-lost}.
  */
-public final class RelayProxy implements Handler<RoutingContext> {
+public final class RelayProxy implements PlayBackend.Player {
     private static final System.Logger LOG = System.getLogger(RelayProxy.class.getName());
     private static final int MAX_MESSAGE = 16 * 1024 * 1024;
     private static final int CONNECT_ATTEMPTS = 3;
@@ -42,20 +40,22 @@ public final class RelayProxy implements Handler<RoutingContext> {
     }
 
     @Override
-    public void handle(RoutingContext ctx) {
-        String stream = ctx.pathParam("param0");
-        HttpServerRequest request = ctx.request();
-        String path = "/live/" + stream + ".flv";
-        if (request.canUpgradeToWebSocket()) {
-            request.toWebSocket().onSuccess(viewer -> pipeWebSocket(viewer, stream, path, CONNECT_ATTEMPTS));
-            return;
-        }
+    public void play(String stream, ServerWebSocket viewer) {
+        pipeWebSocket(viewer, stream, path(stream), CONNECT_ATTEMPTS);
+    }
+
+    @Override
+    public void play(String stream, HttpServerRequest request) {
         var relay = directory.choose(stream);
         if (relay.isEmpty()) {
             request.response().setStatusCode(503).putHeader("Access-Control-Allow-Origin", "*").end("no relay available\n");
         } else {
-            pipeHttp(request, relay.get(), path);
+            pipeHttp(request, relay.get(), path(stream));
         }
+    }
+
+    private static String path(String stream) {
+        return "/live/" + stream + ".flv";
     }
 
     /** Connects the viewer to a relay; a relay that cannot be reached is suspected and another tried. */
@@ -101,7 +101,12 @@ public final class RelayProxy implements Handler<RoutingContext> {
                 upstream.close();
             }
         });
-        upstream.connect(port(relay), relay.url().getHost(), path).onSuccess(ws -> opened[0] = true).onFailure(e -> {
+        upstream.connect(port(relay), relay.url().getHost(), path).onSuccess(ws -> {
+            opened[0] = true;
+            if (viewer.isClosed()) {
+                upstream.close(); // the viewer left while the relay was being reached
+            }
+        }).onFailure(e -> {
             LOG.log(System.Logger.Level.INFO, "relay {0} unreachable: {1}", relay.id(), e.getMessage());
             directory.suspect(relay.id());
             unpipe.run();
@@ -134,12 +139,34 @@ public final class RelayProxy implements Handler<RoutingContext> {
                     if (upstream.statusCode() == 200) {
                         response.setChunked(true);
                     }
-                    response.closeHandler(v -> {
+                    // Piped by hand rather than with pipeTo: a viewer that hangs up must close the relay
+                    // connection at once (the relay then drops that viewer), whatever the pipe was doing.
+                    Runnable hangUp = () -> {
                         unpipe.run();
                         upstream.request().connection().close();
+                    };
+                    if (response.closed()) {
+                        hangUp.run();
+                        return;
+                    }
+                    response.closeHandler(v -> hangUp.run());
+                    upstream.handler(chunk -> {
+                        if (response.closed() || response.ended()) {
+                            hangUp.run();
+                            return;
+                        }
+                        response.write(chunk);
+                        if (response.writeQueueFull()) {
+                            upstream.pause();
+                            response.drainHandler(v -> upstream.resume());
+                        }
+                    });
+                    upstream.endHandler(v -> {
+                        if (!response.closed() && !response.ended()) {
+                            response.end();
+                        }
                     });
                     upstream.exceptionHandler(e -> request.connection().close());
-                    upstream.pipeTo(response);
                 })
                 .onFailure(e -> {
                     LOG.log(System.Logger.Level.INFO, "relay {0} unreachable: {1}", relay.id(), e.getMessage());
