@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-mvn -B -q -DskipTests package
+mvn -B -q -DskipTests -Dweb.skip.tests package
 exec java -jar launcher/target/livestream.jar --demo "$@"
