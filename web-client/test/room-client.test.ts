@@ -74,3 +74,45 @@ describe('RoomClient', () => {
     expect(JSON.parse(socket!.sent[0])).toEqual({ type: 'like', count: 3 });
   });
 });
+
+describe('RoomClient (page additions)', () => {
+  it('marks history events and passes pongs on', () => {
+    let socket: FakeSocket | undefined;
+    const seen: [number, boolean][] = [];
+    const pongs: number[] = [];
+    const client = new RoomClient(() => 'ws://x', (url) => (socket = new FakeSocket(url)),
+      { event: (e, fromHistory) => { if (e.type !== 'stats') seen.push([e.seq, fromHistory]); }, pong: (ts) => pongs.push(ts) });
+    client.connect();
+    socket!.receive(hello(1, [danmaku(1)]));
+    socket!.receive({ type: 'batch', events: [danmaku(2)] });
+    socket!.receive({ type: 'pong', ts: 123 });
+    expect(seen).toEqual([[1, true], [2, false]]);
+    expect(pongs).toEqual([123]);
+  });
+
+  it('reconnects at once with a fresh URL and ignores the old socket', () => {
+    const sockets: FakeSocket[] = [];
+    let token = '';
+    const closes: (number | null)[] = [];
+    const client = new RoomClient((last) => `ws://x?token=${token}&lastSeq=${last}`, (url) => { const s = new FakeSocket(url); sockets.push(s); return s; },
+      { closed: (_c, _r, retry) => closes.push(retry) });
+    client.connect();
+    sockets[0].receive(hello(4));
+    token = 't';
+    client.reconnect();
+    expect(sockets[1].url).toBe('ws://x?token=t&lastSeq=4');
+    sockets[0].drop(1000, 'reconnect');
+    expect(closes).toEqual([]);
+    expect(sockets).toHaveLength(2);
+  });
+
+  it('does not retry a refused token (4401)', () => {
+    const sockets: FakeSocket[] = [];
+    const closes: (number | null)[] = [];
+    const client = new RoomClient(() => 'ws://x', (url) => { const s = new FakeSocket(url); sockets.push(s); return s; },
+      { closed: (_c, _r, retry) => closes.push(retry) });
+    client.connect();
+    sockets[0].drop(4401, '');
+    expect(closes).toEqual([null]);
+  });
+});

@@ -11,14 +11,18 @@ export interface SocketLike {
 
 export interface RoomHandlers {
   hello?(hello: Hello): void;
-  event?(event: RoomEvent): void;
+  /** `fromHistory`: the event came in a `hello` (already past: list it, do not replay it). */
+  event?(event: RoomEvent, fromHistory: boolean): void;
+  /** The server's answer to a ping: its clock, epoch ms. */
+  pong?(serverTs: number): void;
   error?(error: RoomError): void;
   /** The socket closed; `retryInMs` is null when the client will not reconnect (banned, bad token). */
   closed?(code: number, reason: string, retryInMs: number | null): void;
 }
 
-/** Closes after which reconnecting would only be refused again. */
+/** Closes after which reconnecting would only be refused again (by reason, or by code). */
 const FINAL = new Set(['banned', 'bad-token', 'abuse']);
+const FINAL_CODES = new Set([4401, 4403, 4429]);
 
 /**
  * A room member: connects, resumes from the last sequence number it saw when it reconnects
@@ -40,14 +44,37 @@ export class RoomClient {
 
   connect(): void {
     this.stopped = false;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     const socket = this.open(this.url(this.lastSeq));
     this.socket = socket;
-    socket.onmessage = (ev) => this.receive(String(ev.data));
-    socket.onclose = (ev) => this.onClose(ev.code, ev.reason);
+    // a replaced socket's late events must not touch its successor
+    socket.onmessage = (ev) => { if (this.socket === socket) this.receive(String(ev.data)); };
+    socket.onclose = (ev) => { if (this.socket === socket) this.onClose(ev.code, ev.reason); };
   }
 
-  send(message: Record<string, unknown>): void {
-    this.socket?.send(JSON.stringify(message));
+  /** Drops the current socket (if any) and connects again at once, e.g. with a new token. */
+  reconnect(): void {
+    const old = this.socket;
+    this.socket = null;
+    old?.close(1000, 'reconnect');
+    this.attempts = 0;
+    this.connect();
+  }
+
+  /** Sends if connected; returns false when there is no socket to send on (the message is dropped). */
+  send(message: Record<string, unknown>): boolean {
+    if (!this.socket) {
+      return false;
+    }
+    try {
+      this.socket.send(JSON.stringify(message));
+      return true;
+    } catch {
+      return false; // still connecting or already closing: the caller may retry
+    }
   }
 
   /** The last sequence number seen: what a reconnect resumes from. */
@@ -59,8 +86,11 @@ export class RoomClient {
     this.stopped = true;
     if (this.timer) {
       clearTimeout(this.timer);
+      this.timer = null;
     }
-    this.socket?.close(1000, 'bye');
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close(1000, 'bye');
   }
 
   private receive(text: string): void {
@@ -74,14 +104,17 @@ export class RoomClient {
       case 'hello':
         this.attempts = 0;
         this.handlers.hello?.(message);
-        message.history.forEach((e) => this.deliver(e));
+        message.history.forEach((e) => this.deliver(e, true));
         this.lastSeq = Math.max(this.lastSeq, message.seq);
         break;
       case 'batch':
-        message.events.forEach((e) => this.deliver(e));
+        message.events.forEach((e) => this.deliver(e, false));
         break;
       case 'error':
         this.handlers.error?.(message);
+        break;
+      case 'pong':
+        this.handlers.pong?.(message.ts);
         break;
       default:
         break;
@@ -89,19 +122,19 @@ export class RoomClient {
   }
 
   /** Stats carry the current sequence number without taking one; everything else is new once. */
-  private deliver(event: RoomEvent): void {
+  private deliver(event: RoomEvent, fromHistory: boolean): void {
     if (event.type !== 'stats') {
       if (event.seq <= this.lastSeq) {
         return;
       }
       this.lastSeq = event.seq;
     }
-    this.handlers.event?.(event);
+    this.handlers.event?.(event, fromHistory);
   }
 
   private onClose(code: number, reason: string): void {
     this.socket = null;
-    if (this.stopped || FINAL.has(reason)) {
+    if (this.stopped || FINAL.has(reason) || FINAL_CODES.has(code)) {
       this.handlers.closed?.(code, reason, null);
       return;
     }

@@ -1,0 +1,105 @@
+package io.livestream.launcher.web;
+
+import io.livestream.launcher.harness.Ffmpeg;
+import io.livestream.launcher.harness.Platform;
+import io.livestream.relay.RelayConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The H5 pages in headless Chromium (Debian's chromium, driven by playwright-core from
+ * {@code web-client/e2e/watch.e2e.mjs}) against the platform, with real ffmpeg publishing:
+ * the watch page plays with a measured delay, a danmaku sent from one page flies over another,
+ * and the page comes back by itself when the publisher is killed and restarted. The script
+ * tells this test when to kill and restart the publisher ({@code AWAIT ...} lines) and reports
+ * each step as {@code RESULT {json}}. Screenshots stay in {@code launcher/target/e2e/}.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class WatchPageBrowserTest {
+    private static final Path WEB_CLIENT = Path.of("..", "web-client").toAbsolutePath().normalize();
+    private static final Path OUT = Path.of("target", "e2e").toAbsolutePath();
+
+    @Test
+    void watchPagePlaysShowsDanmakuAndRecoversFromAPublisherRestart() throws Exception {
+        String stream = "browser";
+        Files.createDirectories(OUT);
+        // a short grace: the killed publisher's viewers are told the stream ended, and the page must resume by itself
+        try (Platform platform = Platform.start(s -> s.withRelay(RelayConfig.defaults().withGrace(Duration.ofSeconds(1))))) {
+            Ffmpeg[] publisher = {Ffmpeg.publish(platform.publishUrl(stream), 640, 360, 30)};
+            try {
+                platform.awaitLive(stream, Duration.ofSeconds(30));
+                Map<String, JsonObject> results = runScript(platform, stream, publisher);
+
+                assertThat(results.get("play").getInteger("frames")).as("frames decoded").isGreaterThanOrEqualTo(100);
+                assertThat(results.get("play").getDouble("delayMs")).as("measured live delay, ms").isBetween(0.0, 2000.0);
+                assertThat(results).containsKeys("danmaku", "offline", "recovered");
+                assertThat(Path.of(results.get("screenshot").getString("path"))).isNotEmptyFile();
+                JsonArray errors = results.get("console").getJsonArray("errors");
+                assertThat(errors).as("console errors on the pages").isEmpty();
+            } finally {
+                publisher[0].close();
+            }
+        }
+    }
+
+    /** Runs the browser script to its end, killing and restarting the publisher when it asks. */
+    private static Map<String, JsonObject> runScript(Platform platform, String stream, Ffmpeg[] publisher) throws Exception {
+        List<String> cmd = List.of("node", "e2e/watch.e2e.mjs", "--base", platform.httpUrl(""), "--stream", stream,
+                "--out", OUT.toString());
+        Process node = new ProcessBuilder(cmd).directory(WEB_CLIENT.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Map<String, JsonObject> results = new HashMap<>();
+        List<String> transcript = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+             Writer in = new OutputStreamWriter(node.getOutputStream(), StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                transcript.add(line);
+                System.out.println("[e2e] " + line);
+                if (line.startsWith("RESULT ")) {
+                    JsonObject result = new JsonObject(line.substring("RESULT ".length()));
+                    results.put(result.getString("step"), result);
+                } else if (line.equals("AWAIT kill-publisher")) {
+                    publisher[0].kill9();
+                    answer(in, "killed");
+                } else if (line.equals("AWAIT restart-publisher")) {
+                    publisher[0] = Ffmpeg.publish(platform.publishUrl(stream), 640, 360, 30);
+                    answer(in, "restarted");
+                } else if (line.startsWith("FAIL")) {
+                    break;
+                }
+            }
+        } finally {
+            if (!node.waitFor(30, TimeUnit.SECONDS)) {
+                node.destroyForcibly();
+            }
+        }
+        assertThat(transcript).as("the browser script's transcript").contains("DONE").noneMatch(l -> l.startsWith("FAIL"));
+        assertThat(node.exitValue()).isZero();
+        return results;
+    }
+
+    private static void answer(Writer in, String word) throws IOException {
+        in.write(word + "\n");
+        in.flush();
+    }
+}

@@ -1,0 +1,311 @@
+import { DanmakuOverlay } from '../danmaku/overlay';
+import { ClockOffset } from '../player/clock-offset';
+import { formatDelay, liveDelayMs, streamTsAt } from '../player/live-clock';
+import { LivePlayer, type WatchState } from '../player/live-player';
+import { createFlvPlayer, flvEvents, flvSupported } from '../player/mpegts-factory';
+import { RoomClient, type SocketLike } from '../room/client';
+import { LikeBatcher } from '../room/likes';
+import type { Hello, RoomEvent } from '../room/protocol';
+import { createSession, dropToken, loadToken, saveToken } from '../room/session';
+import { flvUrl, roomUrl } from '../util/urls';
+import { ChatPanel } from './chat-panel';
+import { h } from './dom';
+import { icon } from './icons';
+
+export interface WatchHook {
+  state: WatchState;
+  delayMs: number | null;
+  reconnects: number;
+  roomReady: boolean;
+}
+
+declare global {
+  interface Window {
+    __watch?: WatchHook;
+  }
+}
+
+export interface WatchViewOptions {
+  stream: string;
+  /** Start muted (the studio's preview of one's own stream). */
+  muted?: boolean;
+  /** A fixed room token (the studio's streamer token); otherwise the viewer's stored guest token. */
+  token?: string;
+  moderation?: boolean;
+  /** A token for the media socket too: a private stream plays only with one (play, streamer, moderator or admin token). */
+  playToken?: string;
+}
+
+const MEMBER_ROLES = new Set(['viewer', 'streamer', 'moderator', 'admin']);
+const PING_EVERY_MS = 10_000;
+
+/**
+ * The watch page's body: player with delay indicator and controls, danmaku overlay, and the
+ * room panel; keeps `window.__watch` current for tests.
+ */
+export class WatchView {
+  readonly root: HTMLElement;
+  private readonly video: HTMLVideoElement;
+  private readonly overlayText: HTMLElement;
+  private readonly delayText: HTMLElement;
+  private readonly playButton: HTMLButtonElement;
+  private readonly muteButton: HTMLButtonElement;
+  private readonly volume: HTMLInputElement;
+  private readonly giftStage: HTMLElement;
+  private readonly player: LivePlayer;
+  private readonly overlay: DanmakuOverlay;
+  private readonly room: RoomClient;
+  private readonly chat: ChatPanel;
+  private readonly likes: LikeBatcher;
+  private readonly clock = new ClockOffset();
+  private token: string | null;
+  private roomReady = false;
+  private you: Hello['you'] | null = null;
+  private delayMs: number | null = null;
+  private timers: ReturnType<typeof setInterval>[] = [];
+  private buttonsShown = '';
+
+  constructor(private readonly options: WatchViewOptions) {
+    this.token = options.token ?? loadToken();
+
+    this.video = h('video', { id: 'player', playsinline: true, 'webkit-playsinline': true, autoplay: true, 'aria-label': `Live video of ${options.stream}` });
+    this.video.muted = options.muted ?? false;
+    const layer = h('div', { id: 'danmaku-layer', class: 'danmaku-layer', 'aria-hidden': 'true' });
+    this.giftStage = h('div', { id: 'gift-stage', class: 'gift-stage', 'aria-live': 'polite' });
+    this.overlayText = h('div', { id: 'player-status', class: 'player-status', role: 'status', text: 'Connecting…' });
+    const box = h('div', { id: 'video-box', class: 'video-box' }, this.video, layer, this.giftStage, this.overlayText);
+
+    this.playButton = h('button', { id: 'play-button', type: 'button', class: 'ctl', 'aria-label': 'Pause' }, icon('pause'));
+    this.muteButton = h('button', { id: 'mute-button', type: 'button', class: 'ctl', 'aria-label': 'Mute' }, icon('volume'));
+    this.volume = h('input', { id: 'volume', type: 'range', min: 0, max: 1, step: 0.05, value: 1, 'aria-label': 'Volume' });
+    this.delayText = h('span', { id: 'live-delay', class: 'live-delay', 'aria-live': 'off', text: 'measuring delay…' });
+    const fullscreen = h('button', { id: 'fullscreen-button', type: 'button', class: 'ctl', 'aria-label': 'Full screen' }, icon('fullscreen'));
+    const danmakuToggle = h('input', { id: 'danmaku-toggle', type: 'checkbox', checked: true });
+    const opacity = h('input', { id: 'danmaku-opacity', type: 'range', min: 0.1, max: 1, step: 0.05, value: 1, 'aria-label': 'Danmaku opacity' });
+    const density = h('select', { id: 'danmaku-density', 'aria-label': 'Danmaku density' },
+      h('option', { value: '0.25', text: 'Few' }), h('option', { value: '0.5', text: 'Some', selected: true }), h('option', { value: '1', text: 'Many' }));
+    const controls = h('div', { class: 'controls', role: 'toolbar', 'aria-label': 'Player controls' },
+      this.playButton, this.muteButton, this.volume,
+      h('span', { class: 'live-badge', text: 'LIVE' }), this.delayText, h('span', { class: 'spacer' }),
+      h('label', { class: 'toggle' }, danmakuToggle, ' Danmaku'), opacity, density, fullscreen);
+
+    this.overlay = new DanmakuOverlay(layer, () => this.playbackTs());
+    this.player = new LivePlayer({
+      url: flvUrl(options.stream) + (options.playToken ? `?token=${encodeURIComponent(options.playToken)}` : ''), video: this.video, createPlayer: createFlvPlayer, events: flvEvents,
+      onChange: () => this.render(),
+    });
+
+    this.chat = new ChatPanel({
+      signIn: (nickname) => this.signIn(nickname),
+      sendDanmaku: (text, color, mode) => this.room.send({ type: 'danmaku', text, color, mode, streamTs: this.ownStreamTs() }),
+      like: () => (this.canSend() ? this.likes.click() : this.chat.showError('not-allowed', 'pick a nickname to like')),
+      gift: (giftId) => (this.canSend() ? this.room.send({ type: 'gift', giftId, count: 1 }) : this.chat.showError('not-allowed', 'pick a nickname to send gifts')),
+      moderate: (action, target) => this.room.send(action === 'mute' ? { type: 'mute', userId: target.userId, seconds: 300 }
+        : action === 'ban' ? { type: 'ban', userId: target.userId } : { type: 'delete', messageId: target.messageId }),
+    }, { moderation: options.moderation ?? false, allowSignIn: options.token === undefined });
+    this.likes = new LikeBatcher((count) => this.room.send({ type: 'like', count }));
+
+    this.room = new RoomClient((lastSeq) => roomUrl(options.stream, this.token, lastSeq), (url) => new WebSocket(url) as unknown as SocketLike, {
+      hello: (hello) => this.onHello(hello),
+      event: (event, fromHistory) => this.onEvent(event, fromHistory),
+      error: (error) => this.chat.showError(error.code, error.message),
+      pong: (ts) => this.clock.pongReceived(ts, Date.now()),
+      closed: (code, _reason, retryInMs) => this.onRoomClosed(code, retryInMs),
+    });
+
+    this.wireControls(box, fullscreen, danmakuToggle, opacity, density);
+    this.root = h('div', { class: 'watch-layout' }, h('section', { class: 'stage', 'aria-label': 'Player' }, box, controls), this.chat.root);
+  }
+
+  start(): void {
+    if (!flvSupported()) {
+      this.overlayText.textContent = 'This browser cannot play the stream (no Media Source Extensions).';
+    } else {
+      this.player.start();
+    }
+    this.room.connect();
+    this.chat.setIdentity(this.token !== null, false);
+    this.timers.push(setInterval(() => this.tick(), 200));
+    this.timers.push(setInterval(() => this.ping(), PING_EVERY_MS));
+    this.render();
+  }
+
+  private tick(): void {
+    this.player.tick();
+    this.overlay.tick();
+    const cue = this.player.cue;
+    const offset = this.clock.offsetMs;
+    this.delayMs = cue && offset !== null && this.player.state === 'playing'
+      ? Math.round(liveDelayMs(cue, this.video.currentTime, Date.now() + offset)) : null;
+    this.render();
+  }
+
+  private render(): void {
+    const state = this.player.state;
+    window.__watch = { state, delayMs: this.delayMs, reconnects: this.player.reconnects, roomReady: this.roomReady };
+    this.delayText.textContent = state === 'offline' ? 'offline' : formatDelay(this.delayMs);
+    this.overlayText.hidden = state === 'playing' && !this.player.autoMuted;
+    if (state === 'offline') this.overlayText.textContent = 'Stream offline — waiting for it to come back';
+    else if (state === 'connecting') this.overlayText.textContent = 'Connecting…';
+    else if (this.player.autoMuted && this.video.muted) this.overlayText.textContent = 'Muted — tap the speaker to unmute';
+    else this.overlayText.hidden = true;
+    const buttons = `${this.video.paused}/${this.video.muted}`;
+    if (buttons !== this.buttonsShown) { // icons only when they change, not on every tick
+      this.buttonsShown = buttons;
+      const paused = this.video.paused;
+      this.playButton.replaceChildren(icon(paused ? 'play' : 'pause'));
+      this.playButton.setAttribute('aria-label', paused ? 'Play (jump to live)' : 'Pause');
+      this.muteButton.replaceChildren(icon(this.video.muted ? 'muted' : 'volume'));
+      this.muteButton.setAttribute('aria-label', this.video.muted ? 'Unmute' : 'Mute');
+    }
+  }
+
+  /** The stream timestamp (ms) on screen now, or null before the first clock cue. */
+  private playbackTs(): number | null {
+    const cue = this.player.cue;
+    return cue ? streamTsAt(cue, this.video.currentTime) : null;
+  }
+
+  /** What our danmaku say we were watching: 0 when unknown (the room then shows it at once). */
+  private ownStreamTs(): number {
+    const ts = this.playbackTs();
+    return ts === null ? 0 : Math.max(0, Math.round(ts));
+  }
+
+  private canSend(): boolean {
+    return this.token !== null && this.roomReady && this.you !== null && MEMBER_ROLES.has(this.you.role);
+  }
+
+  private onHello(hello: Hello): void {
+    this.roomReady = true;
+    this.you = hello.you ?? null;
+    this.chat.hello(hello);
+    this.chat.setIdentity(this.token !== null && this.you !== null && MEMBER_ROLES.has(this.you.role), true);
+    // a few quick samples for a good first offset, then one every 10 s
+    this.clock.reset();
+    this.ping();
+    setTimeout(() => this.ping(), 400);
+    setTimeout(() => this.ping(), 1200);
+    this.render();
+  }
+
+  private ping(): void {
+    if (this.roomReady && this.clock.pingSent(Date.now())) {
+      if (!this.room.send({ type: 'ping' })) this.clock.reset();
+    }
+  }
+
+  private onEvent(event: RoomEvent, fromHistory: boolean): void {
+    switch (event.type) {
+      case 'danmaku':
+        this.chat.addDanmaku(event);
+        if (!fromHistory) this.overlay.add(event); // history is listed, never flown
+        break;
+      case 'gift':
+        this.chat.addGift(event);
+        if (!fromHistory) this.celebrate(`${event.user.nick} sent ${event.name}${event.count > 1 ? ` ×${event.count}` : ''}`);
+        break;
+      case 'stats':
+        this.chat.setCounts(event.viewers, event.likes);
+        this.chat.setLeaderboard(event.leaderboard);
+        break;
+      case 'notice':
+        if (event.kind === 'deleted' && event.messageId) {
+          this.chat.remove(event.messageId);
+          this.overlay.remove(event.messageId);
+        } else if (event.kind === 'stream-online') {
+          if (!fromHistory) this.player.retryNow();
+          this.chat.addNotice('The stream is live.');
+        } else if (event.kind === 'stream-offline') {
+          this.chat.addNotice('The stream went offline.');
+        } else if (event.userId && event.userId === this.you?.id) {
+          const until = event.until ? ` until ${new Date(event.until).toLocaleTimeString()}` : '';
+          this.chat.addNotice(event.kind === 'muted' ? `You are muted${until}.` : event.kind === 'unmuted' ? 'You may chat again.' : 'You were banned from this room.');
+        } else if (this.options.moderation && event.userId) {
+          this.chat.addNotice(`${event.userId} ${event.kind}.`);
+        }
+        break;
+    }
+  }
+
+  /** A gift flies up over the video for a moment (CSS animation). */
+  private celebrate(text: string): void {
+    const el = h('div', { class: 'gift-burst' }, icon('gift', 'gift-burst-icon'), h('span', { text }));
+    el.addEventListener('animationend', () => el.remove());
+    setTimeout(() => el.remove(), 4000); // in case animations are off
+    this.giftStage.append(el);
+  }
+
+  private onRoomClosed(code: number, retryInMs: number | null): void {
+    this.roomReady = false;
+    this.clock.reset();
+    if (code === 4401) {
+      // the token was refused (expired, secret rotated): back to read-only, ask for a nickname again
+      if (this.options.token === undefined) dropToken();
+      this.token = null;
+      this.chat.setIdentity(false, false, this.options.token === undefined ? 'Your session ended: pick a nickname again.' : 'The streamer token was refused.');
+      if (this.options.token === undefined) setTimeout(() => this.room.connect(), 300);
+    } else if (code === 4403) {
+      this.token = null;
+      this.chat.setIdentity(false, false, 'You are banned from this room (read-only).');
+      this.chat.addNotice('You were banned from this room.');
+      setTimeout(() => this.room.connect(), 1000);
+    } else if (retryInMs === null) {
+      this.chat.setIdentity(this.token !== null, false, 'Disconnected from the room; retrying in 10 s.');
+      setTimeout(() => this.room.connect(), 10_000);
+    } else {
+      this.chat.setIdentity(this.token !== null, false);
+    }
+    this.render();
+  }
+
+  private async signIn(nickname: string): Promise<void> {
+    const session = await createSession(nickname);
+    saveToken(session.token);
+    this.token = session.token;
+    this.roomReady = false;
+    this.chat.setIdentity(true, false);
+    this.room.reconnect();
+  }
+
+  private wireControls(box: HTMLElement, fullscreen: HTMLButtonElement, toggle: HTMLInputElement, opacity: HTMLInputElement, density: HTMLSelectElement): void {
+    const video = this.video;
+    this.playButton.addEventListener('click', () => {
+      if (video.paused) {
+        // a live stream resumes at live, not where it was paused
+        const buffered = video.buffered;
+        if (buffered.length > 0) video.currentTime = Math.max(buffered.start(buffered.length - 1), buffered.end(buffered.length - 1) - 0.3);
+        video.play().catch(() => undefined);
+      } else {
+        video.pause();
+      }
+      this.render();
+    });
+    this.muteButton.addEventListener('click', () => {
+      video.muted = !video.muted;
+      if (!video.muted && video.volume === 0) video.volume = this.volume.valueAsNumber = 0.5;
+      this.player.autoMuted = false;
+      this.render();
+    });
+    this.volume.addEventListener('input', () => {
+      video.volume = this.volume.valueAsNumber;
+      video.muted = video.volume === 0;
+      this.render();
+    });
+    video.addEventListener('play', () => this.render());
+    video.addEventListener('pause', () => this.render());
+    video.addEventListener('volumechange', () => this.render());
+    fullscreen.addEventListener('click', () => {
+      if (document.fullscreenElement) {
+        void document.exitFullscreen().catch(() => undefined);
+      } else if (box.requestFullscreen) {
+        void box.requestFullscreen().catch(() => undefined);
+      } else {
+        (video as HTMLVideoElement & { webkitEnterFullscreen?: () => void }).webkitEnterFullscreen?.(); // iOS: the video alone
+      }
+    });
+    toggle.addEventListener('change', () => this.overlay.apply({ enabled: toggle.checked }));
+    opacity.addEventListener('input', () => this.overlay.apply({ opacity: opacity.valueAsNumber }));
+    density.addEventListener('change', () => this.overlay.apply({ density: Number(density.value) }));
+  }
+}
