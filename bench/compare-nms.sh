@@ -48,6 +48,8 @@ run_viewers() { # name pid ws-url n
 # ---- ours
 http=$(free_port) rtmp=$(free_port)
 export LIVE_JWT_SECRET="compare-$(date +%s)-0123456789abcdefghijkl"
+# every client of the benchmark comes from 127.0.0.1: no per-address limits
+export LIVE_MAX_VIEWER_CONNECTIONS_PER_ADDRESS=0 LIVE_MAX_ROOM_CONNECTIONS_PER_ADDRESS=0
 java -Xms256m -Xmx1g -jar "$JAR" --host 127.0.0.1 --http-port "$http" --rtmp-port "$rtmp" > "$work/ours.log" 2>&1 &
 ours=$!; pids+=("$ours")
 until curl -sf "http://127.0.0.1:$http/health" >/dev/null; do sleep 0.2; done

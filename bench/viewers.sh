@@ -23,6 +23,8 @@ done
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 HTTP_PORT=$(free_port) RTMP_PORT=$(free_port)
 export LIVE_JWT_SECRET="bench-secret-$(date +%s)-0123456789abcdef"
+# every client of the benchmark comes from 127.0.0.1: no per-address limits
+export LIVE_MAX_VIEWER_CONNECTIONS_PER_ADDRESS=0 LIVE_MAX_ROOM_CONNECTIONS_PER_ADDRESS=0
 log=$(mktemp -t bench-server.XXXX.log)
 pids=()
 # the publisher first, then the server: ffmpeg should not see the server vanish under it

@@ -1,5 +1,7 @@
 package io.livestream.gateway;
 
+import io.livestream.common.net.TlsFiles;
+
 /**
  * Settings of the gateway.
  *
@@ -11,9 +13,12 @@ package io.livestream.gateway;
  * @param relayMaxViewers       a relay with this many viewers spills new viewers to the least-loaded relay
  * @param relayMaxEgressMbps    likewise for a relay sending this many Mbps
  * @param studio                how the studio hands out publish credentials
+ * @param tls                   certificate and key: HTTPS and WSS on the HTTP port; null: plain HTTP
+ * @param limits                what one client may hold or send
  */
 public record GatewayConfig(String host, int httpPort, int viewerSendBufferBytes, int viewerQueueBytes,
-                            int relayMaxViewers, double relayMaxEgressMbps, Studio studio) {
+                            int relayMaxViewers, double relayMaxEgressMbps, Studio studio, TlsFiles tls,
+                            Limits limits) {
 
     /**
      * The studio's settings.
@@ -26,23 +31,48 @@ public record GatewayConfig(String host, int httpPort, int viewerSendBufferBytes
     public record Studio(boolean openOnLoopback, String publicRtmpUrl, int rtmpPort) {
     }
 
+    /**
+     * What one client may hold or send; a connection over a limit is refused with its reason and
+     * counted in {@code live_limit_refusals_total}.
+     *
+     * @param viewerConnectionsPerAddress WebSocket-FLV and HTTP-FLV viewers one client address may hold (0: no limit)
+     * @param roomConnectionsPerAddress   room WebSockets one client address may hold (0: no limit)
+     * @param maxHeaderBytes              HTTP request headers, all together (431 beyond)
+     * @param maxRequestLineBytes         HTTP request line (414 beyond)
+     * @param maxWebSocketFrameBytes      a WebSocket frame or message from a client (close 1009 beyond)
+     */
+    public record Limits(int viewerConnectionsPerAddress, int roomConnectionsPerAddress, int maxHeaderBytes,
+                         int maxRequestLineBytes, int maxWebSocketFrameBytes) {
+        public static Limits defaults() {
+            return new Limits(50, 20, 8 * 1024, 4096, 64 * 1024);
+        }
+    }
+
     public static GatewayConfig defaults() {
-        return new GatewayConfig("0.0.0.0", 8080, 256 * 1024, 1024 * 1024, 2000, 2000, new Studio(false, null, 1935));
+        return new GatewayConfig("0.0.0.0", 8080, 256 * 1024, 1024 * 1024, 2000, 2000, new Studio(false, null, 1935), null, Limits.defaults());
     }
 
     public GatewayConfig withStudio(Studio s) {
-        return new GatewayConfig(host, httpPort, viewerSendBufferBytes, viewerQueueBytes, relayMaxViewers, relayMaxEgressMbps, s);
+        return new GatewayConfig(host, httpPort, viewerSendBufferBytes, viewerQueueBytes, relayMaxViewers, relayMaxEgressMbps, s, tls, limits);
     }
 
     public GatewayConfig withHttpPort(int port) {
-        return new GatewayConfig(host, port, viewerSendBufferBytes, viewerQueueBytes, relayMaxViewers, relayMaxEgressMbps, studio);
+        return new GatewayConfig(host, port, viewerSendBufferBytes, viewerQueueBytes, relayMaxViewers, relayMaxEgressMbps, studio, tls, limits);
     }
 
     public GatewayConfig withHost(String newHost) {
-        return new GatewayConfig(newHost, httpPort, viewerSendBufferBytes, viewerQueueBytes, relayMaxViewers, relayMaxEgressMbps, studio);
+        return new GatewayConfig(newHost, httpPort, viewerSendBufferBytes, viewerQueueBytes, relayMaxViewers, relayMaxEgressMbps, studio, tls, limits);
     }
 
     public GatewayConfig withRelayLimits(int maxViewers, double maxEgressMbps) {
-        return new GatewayConfig(host, httpPort, viewerSendBufferBytes, viewerQueueBytes, maxViewers, maxEgressMbps, studio);
+        return new GatewayConfig(host, httpPort, viewerSendBufferBytes, viewerQueueBytes, maxViewers, maxEgressMbps, studio, tls, limits);
+    }
+
+    public GatewayConfig withTls(TlsFiles t) {
+        return new GatewayConfig(host, httpPort, viewerSendBufferBytes, viewerQueueBytes, relayMaxViewers, relayMaxEgressMbps, studio, t, limits);
+    }
+
+    public GatewayConfig withLimits(Limits l) {
+        return new GatewayConfig(host, httpPort, viewerSendBufferBytes, viewerQueueBytes, relayMaxViewers, relayMaxEgressMbps, studio, tls, l);
     }
 }

@@ -1,6 +1,8 @@
 package io.livestream.gateway;
 
+import io.livestream.common.auth.JwtKeys;
 import io.livestream.common.auth.Tokens;
+import io.livestream.common.ops.LimitRefusals;
 import io.livestream.common.ops.OpsRoutes;
 import io.livestream.common.registry.RelayRegistry;
 import io.livestream.common.registry.StreamRegistry;
@@ -8,11 +10,13 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
@@ -28,22 +32,20 @@ public final class GatewayVerticle extends VerticleBase {
     public static final String PLAY_PATH = "/live/([A-Za-z0-9_\\-]{1,64})\\.flv";
     private static final String PLAY_API = "/api/play/([A-Za-z0-9_\\-]{1,64})";
     private static final String ROOM_PATH = "/ws/room/([A-Za-z0-9_\\-]{1,64})";
-    /** Room messages are small: a larger WebSocket frame closes that client (1009). */
-    private static final int MAX_CLIENT_FRAME = 64 * 1024;
 
     private final GatewayConfig config;
     private final PrometheusMeterRegistry prometheus;
     private final PlayBackend playBackend;
     private final HealthChecks checks;
-    private final String jwtSecret;
+    private final JwtKeys jwtKeys;
     private RelayDirectory directory;
     private RoomSockets rooms;
     private HttpServer server;
 
     public GatewayVerticle(GatewayConfig config, PrometheusMeterRegistry prometheus, PlayBackend playBackend, HealthChecks checks,
-                           String jwtSecret) {
+                           JwtKeys jwtKeys) {
         this.config = config;
-        this.jwtSecret = jwtSecret;
+        this.jwtKeys = jwtKeys;
         this.prometheus = prometheus;
         this.playBackend = playBackend;
         this.checks = checks;
@@ -58,21 +60,28 @@ public final class GatewayVerticle extends VerticleBase {
                     directory = new RelayDirectory(vertx, relays, config.relayMaxViewers(), config.relayMaxEgressMbps());
                     clusterMeters();
                     StreamsApi api = new StreamsApi(streams, relays);
-                    Tokens tokens = new Tokens(vertx, jwtSecret);
-                    rooms = new RoomSockets(vertx, tokens);
+                    Tokens tokens = new Tokens(vertx, jwtKeys);
+                    GatewayConfig.Limits limits = config.limits();
+                    rooms = new RoomSockets(vertx, tokens, streams, limits.roomConnectionsPerAddress(), prometheus);
                     prometheus.gauge("live.gateway.room.members", rooms, RoomSockets::members);
-                    return playBackend.create(vertx, directory).compose(play -> {
-                        server = vertx.createHttpServer(new HttpServerOptions()
+                    return playBackend.create(vertx, directory).compose(player -> {
+                        // clients send small messages: a larger frame closes that client (1009)
+                        HttpServerOptions options = new HttpServerOptions()
                                 .setTcpNoDelay(true)
                                 .setSendBufferSize(config.viewerSendBufferBytes())
-                                .setMaxWebSocketFrameSize(MAX_CLIENT_FRAME)
-                                .setMaxWebSocketMessageSize(MAX_CLIENT_FRAME))
+                                .setMaxWebSocketFrameSize(limits.maxWebSocketFrameBytes())
+                                .setMaxWebSocketMessageSize(limits.maxWebSocketFrameBytes())
+                                .setMaxHeaderSize(limits.maxHeaderBytes())
+                                .setMaxInitialLineLength(limits.maxRequestLineBytes());
+                        PlayGate play = new PlayGate(streams, tokens, limits.viewerConnectionsPerAddress(), prometheus, player);
+                        server = vertx.createHttpServer(config.tls() == null ? options : config.tls().applyTo(options))
+                                .invalidRequestHandler(this::invalidRequest)
                                 .requestHandler(router(api, streams, play, new SessionApi(tokens), new StudioApi(tokens, config.studio())));
                         return server.listen(config.httpPort(), config.host());
                     });
                 })
-                .onSuccess(s -> LOG.log(System.Logger.Level.INFO, "HTTP gateway listening on {0}:{1,number,#}",
-                        config.host(), s.actualPort()));
+                .onSuccess(s -> LOG.log(System.Logger.Level.INFO, "{0} gateway listening on {1}:{2,number,#}",
+                        config.tls() == null ? "HTTP" : "HTTPS", config.host(), s.actualPort()));
     }
 
     @Override
@@ -87,7 +96,24 @@ public final class GatewayVerticle extends VerticleBase {
         return server.actualPort();
     }
 
-    private Router router(StreamsApi api, StreamRegistry streams, Handler<RoutingContext> play, SessionApi sessions,
+    /** A request the HTTP decoder refused: headers or request line over the limits are counted, then answered 431 / 414. */
+    private void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        if (cause instanceof TooLongHttpHeaderException) {
+            LimitRefusals.count(prometheus, LimitRefusals.HTTP_HEADER_SIZE);
+        } else if (cause instanceof TooLongHttpLineException) {
+            LimitRefusals.count(prometheus, LimitRefusals.HTTP_REQUEST_LINE);
+        }
+        HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
+    }
+
+    /** The client's IP address, for per-address limits. */
+    static String clientAddress(HttpServerRequest request) {
+        return request.remoteAddress() == null || request.remoteAddress().hostAddress() == null
+                ? "?" : request.remoteAddress().hostAddress();
+    }
+
+    private Router router(StreamsApi api, StreamRegistry streams, PlayGate play, SessionApi sessions,
                           StudioApi studio) {
         Router router = Router.router(vertx);
         OpsRoutes.mount(router, checks, prometheus);
@@ -107,7 +133,10 @@ public final class GatewayVerticle extends VerticleBase {
         return router;
     }
 
-    /** {@code GET /api/play/<stream>}: where to play it, on the chosen relay where relays are exposed. */
+    /**
+     * {@code GET /api/play/<stream>}: where to play it, on the chosen relay where relays are exposed;
+     * a private stream only through this gateway, which checks its play tokens.
+     */
     private void playInfo(RoutingContext ctx, StreamRegistry streams, String stream) {
         streams.get(stream).onComplete(ar -> {
             if (ar.failed() || ar.result().isEmpty()) {
@@ -115,13 +144,15 @@ public final class GatewayVerticle extends VerticleBase {
                 return;
             }
             String path = "/live/" + stream + ".flv";
-            JsonObject body = new JsonObject().put("stream", stream);
-            directory.choose(stream).ifPresentOrElse(relay -> {
+            boolean privateStream = ar.result().get().privateStream();
+            JsonObject body = new JsonObject().put("stream", stream).put("private", privateStream);
+            directory.choose(stream).filter(relay -> !privateStream).ifPresentOrElse(relay -> {
                 String base = relay.url().toString().replaceAll("/+$", "");
                 body.put("relay", relay.id()).put("url", base + path).put("ws", base.replaceFirst("^http", "ws") + path);
             }, () -> {
                 String host = ctx.request().authority() == null ? "localhost" : ctx.request().authority().toString();
-                body.put("url", "http://" + host + path).put("ws", "ws://" + host + path);
+                String secure = ctx.request().isSSL() ? "s" : "";
+                body.put("url", "http" + secure + "://" + host + path).put("ws", "ws" + secure + "://" + host + path);
             });
             json(ctx, 200, body);
         });

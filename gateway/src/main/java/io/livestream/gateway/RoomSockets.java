@@ -1,8 +1,14 @@
 package io.livestream.gateway;
 
 import io.livestream.common.CloseReason;
+import io.livestream.common.auth.PlayAccess;
 import io.livestream.common.auth.Tokens;
 import io.livestream.common.bus.Addresses;
+import io.livestream.common.ops.AddressLimiter;
+import io.livestream.common.ops.LimitRefusals;
+import io.livestream.common.registry.StreamRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -25,7 +31,8 @@ import java.util.Set;
  * service: what a member says goes to {@code room.in} and is answered to that member alone; what
  * the room sees comes from {@code room.<id>.out}, to which this gateway subscribes only while it
  * has members of that room, and each batch is encoded once and written to every member.
- * Confined to the gateway's event loop.
+ * The room of a private stream admits only holders of a play token for it ({@link PlayAccess}),
+ * and one client address holds a bounded number of room sockets. Confined to the gateway's event loop.
  */
 final class RoomSockets {
     private static final System.Logger LOG = System.getLogger(RoomSockets.class.getName());
@@ -33,11 +40,17 @@ final class RoomSockets {
 
     private final Vertx vertx;
     private final Tokens tokens;
+    private final StreamRegistry streams;
+    private final AddressLimiter perAddress;
+    private final MeterRegistry meters;
     private final Map<String, RoomHub> hubs = new HashMap<>();
 
-    RoomSockets(Vertx vertx, Tokens tokens) {
+    RoomSockets(Vertx vertx, Tokens tokens, StreamRegistry streams, int maxPerAddress, MeterRegistry meters) {
         this.vertx = vertx;
         this.tokens = tokens;
+        this.streams = streams;
+        this.perAddress = new AddressLimiter(maxPerAddress);
+        this.meters = meters;
     }
 
     int members() {
@@ -48,14 +61,38 @@ final class RoomSockets {
         String room = ctx.pathParam("param0");
         String token = ctx.request().getParam("token");
         long lastSeq = parseLong(ctx.request().getParam("lastSeq"));
-        ctx.request().toWebSocket().onSuccess(ws -> {
+        String address = GatewayVerticle.clientAddress(ctx.request());
+        boolean admitted = perAddress.tryAcquire(address);
+        if (!admitted) {
+            LimitRefusals.count(meters, LimitRefusals.ROOM_CONNECTIONS_PER_ADDRESS);
+        }
+        ctx.request().toWebSocket().onComplete(upgraded -> {
+            if (upgraded.failed()) {
+                if (admitted) {
+                    perAddress.release(address);
+                }
+                return;
+            }
+            if (!admitted) {
+                upgraded.result().close(CloseReason.TOO_MANY_CONNECTIONS.code, CloseReason.TOO_MANY_CONNECTIONS.label);
+                return;
+            }
+            ServerWebSocket ws = upgraded.result();
             ws.setWriteQueueMaxSize(MEMBER_QUEUE_BYTES);
             Member member = new Member(ws, room);
             // handlers first: nothing the client sends before its identity is settled is lost
             ws.textMessageHandler(text -> member.onText(text));
             ws.binaryMessageHandler(b -> member.error("bad-request", "room messages are JSON text"));
-            ws.closeHandler(v -> member.closed());
-            identify(token).onComplete(ar -> {
+            ws.exceptionHandler(e -> {
+                if (e instanceof CorruptedWebSocketFrameException) { // over the frame limit: Vert.x closes it 1009
+                    LimitRefusals.count(meters, LimitRefusals.WEBSOCKET_FRAME_SIZE);
+                }
+            });
+            ws.closeHandler(v -> {
+                perAddress.release(address);
+                member.closed();
+            });
+            admit(room, token).onComplete(ar -> {
                 if (ar.failed()) {
                     ws.close(CloseReason.BAD_TOKEN.code, CloseReason.BAD_TOKEN.label);
                 } else {
@@ -65,24 +102,34 @@ final class RoomSockets {
         });
     }
 
-    /** The member's identity from its token: {@code {id, nick, role, stream}}; no token is an anonymous reader. */
-    private Future<JsonObject> identify(String token) {
-        if (token == null || token.isEmpty()) {
-            return Future.succeededFuture(new JsonObject().put("id", "").put("role", "anonymous"));
-        }
-        return tokens.verify(token).map(claims -> {
-            String role = claims.getString("role", "viewer");
-            String sub = claims.getString("sub", "");
-            if (sub.isEmpty()) {
-                throw new Tokens.TokenRejectedException("token without a subject");
+    /**
+     * The member's identity from its token: {@code {id, nick, role, stream}}; no token is an
+     * anonymous reader, except in the room of a private stream, which takes only play tokens for it.
+     */
+    private Future<JsonObject> admit(String room, String token) {
+        return streams.get(room).compose(info -> {
+            if (info.isPresent() && info.get().privateStream()) {
+                return PlayAccess.authorize(tokens, room, token).map(RoomSockets::identity);
             }
-            return new JsonObject().put("id", sub).put("nick", claims.getString("nick", sub))
-                    .put("role", switch (role) {
-                        case "streamer", "moderator", "admin" -> role;
-                        default -> "viewer";
-                    })
-                    .put("stream", claims.getString("stream"));
+            if (token == null || token.isEmpty()) {
+                return Future.succeededFuture(new JsonObject().put("id", "").put("role", "anonymous"));
+            }
+            return tokens.verify(token).map(RoomSockets::identity);
         });
+    }
+
+    private static JsonObject identity(JsonObject claims) {
+        String role = claims.getString("role", "viewer");
+        String sub = claims.getString("sub", "");
+        if (sub.isEmpty()) {
+            throw new Tokens.TokenRejectedException("token without a subject");
+        }
+        return new JsonObject().put("id", sub).put("nick", claims.getString("nick", sub))
+                .put("role", switch (role) {
+                    case "streamer", "moderator", "admin" -> role;
+                    default -> "viewer";
+                })
+                .put("stream", claims.getString("stream"));
     }
 
     private static long parseLong(String s) {

@@ -45,6 +45,7 @@ final class StreamsApi {
                         .put("sampleRate", s.audio().sampleRate())
                         .put("channels", s.audio().channels()))
                 .put("bitrateKbps", s.bitrateBps() / 1000)
+                .put("private", s.privateStream())
                 .put("viewers", viewers)
                 .put("startedAt", s.startedAt())
                 .put("uptimeSeconds", Math.max(0, (now - s.startedAt()) / 1000));

@@ -1,5 +1,6 @@
 package io.livestream.ingest;
 
+import io.livestream.common.net.TlsFiles;
 import io.livestream.media.rtmp.RtmpLimits;
 
 import java.time.Duration;
@@ -11,12 +12,15 @@ import java.time.Duration;
  * @param rtmpPort         RTMP port (1935; 0 picks a free one)
  * @param limits           RTMP parser bounds
  * @param handshakeTimeout a connection that has not completed the handshake by then is closed
- * @param idleTimeout      a connection that sends nothing for this long is closed
+ * @param idleTimeout      a connection that sends nothing for this long, or that has not published for this long, is closed
  * @param staleAfter       a publisher silent this long may be replaced by a new one for the same stream
  * @param lease            time-to-live of the stream's registry entry (renewed at a third of it)
  * @param gopMaxPackets    bound on the cached GOP, in packets
  * @param gopMaxBytes      bound on the cached GOP, in bytes
  * @param maxConnectionsPerAddress RTMP connections one client address may hold (0: no limit)
+ * @param rtmpsPort        RTMPS port (1936; 0 picks a free one), served only with {@code tls}
+ * @param tls              certificate and key for RTMPS; null: plain RTMP only
+ * @param maxPublishers    streams this node takes at once; the next publisher is refused (0: no limit)
  */
 public record IngestConfig(
         String host,
@@ -28,7 +32,17 @@ public record IngestConfig(
         Duration lease,
         int gopMaxPackets,
         long gopMaxBytes,
-        int maxConnectionsPerAddress) {
+        int maxConnectionsPerAddress,
+        int rtmpsPort,
+        TlsFiles tls,
+        int maxPublishers) {
+
+    /** Without RTMPS. */
+    public IngestConfig(String host, int rtmpPort, RtmpLimits limits, Duration handshakeTimeout, Duration idleTimeout,
+                        Duration staleAfter, Duration lease, int gopMaxPackets, long gopMaxBytes, int maxConnectionsPerAddress) {
+        this(host, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes,
+                maxConnectionsPerAddress, 1936, null, 100);
+    }
 
     public static IngestConfig defaults() {
         return new IngestConfig("0.0.0.0", 1935, RtmpLimits.defaults(), Duration.ofSeconds(10),
@@ -36,18 +50,31 @@ public record IngestConfig(
     }
 
     public IngestConfig withRtmpPort(int port) {
-        return new IngestConfig(host, port, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress);
+        return new IngestConfig(host, port, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, rtmpsPort, tls, maxPublishers);
     }
 
     public IngestConfig withHost(String newHost) {
-        return new IngestConfig(newHost, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress);
+        return new IngestConfig(newHost, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, rtmpsPort, tls, maxPublishers);
     }
 
     public IngestConfig withMaxConnectionsPerAddress(int max) {
-        return new IngestConfig(host, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, max);
+        return new IngestConfig(host, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, max, rtmpsPort, tls, maxPublishers);
     }
 
     public IngestConfig withLimits(RtmpLimits newLimits) {
-        return new IngestConfig(host, rtmpPort, newLimits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress);
+        return new IngestConfig(host, rtmpPort, newLimits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, rtmpsPort, tls, maxPublishers);
+    }
+
+    /** RTMPS (RTMP over TLS) on {@code port} beside plain RTMP; a null {@code tlsFiles} turns it off. */
+    public IngestConfig withRtmps(int port, TlsFiles tlsFiles) {
+        return new IngestConfig(host, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, port, tlsFiles, maxPublishers);
+    }
+
+    public IngestConfig withMaxPublishers(int max) {
+        return new IngestConfig(host, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, rtmpsPort, tls, max);
+    }
+
+    public IngestConfig withTimeouts(Duration handshake, Duration idle) {
+        return new IngestConfig(host, rtmpPort, limits, handshake, idle, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, rtmpsPort, tls, maxPublishers);
     }
 }

@@ -49,30 +49,39 @@ public final class LiveStreams {
         this.renewTimer = vertx.setPeriodic(config.lease().toMillis() / 3, id -> renewLeases());
     }
 
+    /** Grants a public stream: see {@link #start(String, Publisher, boolean)}. */
+    public Future<PublishSession> start(String name, Publisher publisher) {
+        return start(name, publisher, false);
+    }
+
     /**
      * Grants {@code name} to {@code publisher}. If another publisher holds it and has been silent
      * for {@code staleAfter}, it is evicted; if it is still sending, this waits until it could
      * have gone stale and decides then, so a publisher whose old connection died half-open is
-     * accepted within {@code staleAfter}.
+     * accepted within {@code staleAfter}. A new stream past {@code maxPublishers} fails with
+     * {@link TooManyPublishersException}.
      */
-    public Future<PublishSession> start(String name, Publisher publisher) {
+    public Future<PublishSession> start(String name, Publisher publisher, boolean privateStream) {
         PublishSession current = sessions.get(name);
         if (current == null) {
-            return Future.succeededFuture(open(name, publisher));
+            if (config.maxPublishers() > 0 && sessions.size() >= config.maxPublishers()) {
+                return Future.failedFuture(new TooManyPublishersException(config.maxPublishers()));
+            }
+            return Future.succeededFuture(open(name, publisher, privateStream));
         }
         long staleNanos = config.staleAfter().toNanos();
         long silentNanos = current.nanosSinceActivity();
         if (silentNanos >= staleNanos) {
-            return Future.succeededFuture(takeOver(current, publisher));
+            return Future.succeededFuture(takeOver(current, publisher, privateStream));
         }
         Promise<PublishSession> decided = Promise.promise();
         long waitMs = Math.max(1, (staleNanos - silentNanos) / 1_000_000 + 1);
         vertx.setTimer(waitMs, id -> {
             PublishSession now = sessions.get(name);
             if (now == null) {
-                decided.complete(open(name, publisher));
+                decided.complete(open(name, publisher, privateStream));
             } else if (now == current && now.nanosSinceActivity() >= staleNanos) {
-                decided.complete(takeOver(now, publisher));
+                decided.complete(takeOver(now, publisher, privateStream));
             } else {
                 decided.fail(new StreamBusyException(name));
             }
@@ -110,24 +119,24 @@ public final class LiveStreams {
         return Future.succeededFuture();
     }
 
-    private PublishSession takeOver(PublishSession old, Publisher publisher) {
+    private PublishSession takeOver(PublishSession old, Publisher publisher, boolean privateStream) {
         LOG.log(System.Logger.Level.INFO, "stream {0}: {1} takes over from silent {2}",
                 old.name(), publisher.describe(), old.publisher().describe());
         end(old, "replaced");
         old.publisher().evict("replaced by a new publisher");
-        return open(old.name(), publisher);
+        return open(old.name(), publisher, privateStream);
     }
 
-    private PublishSession open(String name, Publisher publisher) {
+    private PublishSession open(String name, Publisher publisher, boolean privateStream) {
         Counter bytesIn = Counter.builder("live.ingest.bytes").tag("stream", name).baseUnit("bytes")
                 .description("Media bytes received from publishers").register(meters);
-        PublishSession session = new PublishSession(name, EPOCHS.incrementAndGet(), publisher, bus,
+        PublishSession session = new PublishSession(name, EPOCHS.incrementAndGet(), privateStream, publisher, bus,
                 config.gopMaxPackets(), config.gopMaxBytes(), bytesIn,
                 changed -> registry.renew(changed.info(nodeId), config.lease()));
         sessions.put(name, session);
         Counter.builder("live.ingest.sessions").tag("stream", name)
                 .description("Publishing sessions started").register(meters).increment();
-        LOG.log(System.Logger.Level.INFO, "stream {0} online from {1}", name, publisher.describe());
+        LOG.log(System.Logger.Level.INFO, "stream {0} online{1} from {2}", name, privateStream ? " (private)" : "", publisher.describe());
         announce(name, true);
         registry.renew(session.info(nodeId), config.lease());
         return session;
@@ -150,6 +159,13 @@ public final class LiveStreams {
             last[1] = s.videoFrames();
             s.measured(bitrate, fps);
             registry.renew(s.info(nodeId), config.lease());
+        }
+    }
+
+    /** This node already takes {@code maxPublishers} streams. */
+    public static final class TooManyPublishersException extends RuntimeException {
+        public TooManyPublishersException(int max) {
+            super("this ingest node takes at most " + max + " streams at once");
         }
     }
 

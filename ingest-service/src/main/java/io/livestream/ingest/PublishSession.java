@@ -26,6 +26,7 @@ public final class PublishSession {
 
     private final String name;
     private final long epoch;
+    private final boolean privateStream;
     private final long startedAt;
     private final Publisher publisher;
     private final EventBus bus;
@@ -45,12 +46,13 @@ public final class PublishSession {
     private long measuredBitrate;
     private double measuredFps;
 
-    PublishSession(String name, long epoch, Publisher publisher, EventBus bus, int gopMaxPackets, long gopMaxBytes,
+    PublishSession(String name, long epoch, boolean privateStream, Publisher publisher, EventBus bus, int gopMaxPackets, long gopMaxBytes,
                    Counter bytesCounter, Consumer<PublishSession> onInfoChanged) {
         this.bytesCounter = bytesCounter;
         this.onInfoChanged = onInfoChanged;
         this.name = name;
         this.epoch = epoch;
+        this.privateStream = privateStream;
         this.startedAt = System.currentTimeMillis();
         this.publisher = publisher;
         this.bus = bus;
@@ -136,7 +138,7 @@ public final class PublishSession {
         if (v.fps() == 0 && measuredFps > 0 && v != StreamInfo.Video.NONE) {
             v = new StreamInfo.Video(v.codec(), v.profile(), v.width(), v.height(), Math.round(measuredFps * 100) / 100.0);
         }
-        return new StreamInfo(name, node, epoch, startedAt, v, audio, measuredBitrate);
+        return new StreamInfo(name, node, epoch, startedAt, v, audio, measuredBitrate, privateStream);
     }
 
     /** Ends the session once: subscribers are told, the snapshot address goes away. */

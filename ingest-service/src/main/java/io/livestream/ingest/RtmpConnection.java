@@ -1,7 +1,9 @@
 package io.livestream.ingest;
 
 import io.livestream.common.CloseReason;
+import io.livestream.common.auth.PlayAccess;
 import io.livestream.common.auth.Tokens;
+import io.livestream.common.ops.LimitRefusals;
 import io.livestream.media.MediaPacket;
 import io.livestream.media.amf.Amf0;
 import io.livestream.media.rtmp.ChunkDecoder;
@@ -13,6 +15,7 @@ import io.livestream.media.rtmp.RtmpProtocolException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -54,9 +57,12 @@ final class RtmpConnection implements Publisher {
     private State state = State.HANDSHAKE;
     private PublishSession session;
     private String connectQueryToken;
+    private boolean connectQueryPrivate;
     private long peerWindow = 2_500_000;
     private long lastAcked;
     private long lastReadNanos = System.nanoTime();
+    /** Since when this connection has not been publishing: one that never does is closed as idle too. */
+    private long notPublishingSince = System.nanoTime();
     private long handshakeTimer = -1;
     private long idleTimer = -1;
 
@@ -84,8 +90,11 @@ final class RtmpConnection implements Publisher {
         });
         long idleMs = config.idleTimeout().toMillis();
         idleTimer = vertx.setPeriodic(Math.max(100, idleMs / 4), id -> {
-            if (System.nanoTime() - lastReadNanos > idleMs * 1_000_000) {
+            long now = System.nanoTime();
+            if (now - lastReadNanos > idleMs * 1_000_000) {
                 close(CloseReason.IDLE_TIMEOUT, "nothing received for " + config.idleTimeout());
+            } else if (state != State.PUBLISHING && state != State.AUTHORIZING && now - notPublishingSince > idleMs * 1_000_000) {
+                close(CloseReason.IDLE_TIMEOUT, "not publishing for " + config.idleTimeout());
             }
         });
     }
@@ -201,6 +210,7 @@ final class RtmpConnection implements Publisher {
         int query = app.indexOf('?');
         if (query >= 0) {
             connectQueryToken = queryParam(app.substring(query + 1), "token");
+            connectQueryPrivate = "1".equals(queryParam(app.substring(query + 1), "private"));
             app = app.substring(0, query);
         }
         if (!APP.equals(app.replaceAll("/+$", ""))) {
@@ -230,15 +240,19 @@ final class RtmpConnection implements Publisher {
         if (token == null) {
             token = connectQueryToken;
         }
+        // private: the publish token's claim, or the streamer's own choice in the key ("NAME?token=...&private=1")
+        boolean privateByKey = connectQueryPrivate || query >= 0 && "1".equals(queryParam(key.substring(query + 1), "private"));
+        String publishToken = token;
         int streamId = command.streamId();
         if (!STREAM_NAME.matcher(name).matches()) {
-            refuse(streamId, "NetStream.Publish.BadName", "invalid stream name; use letters, digits, - and _");
+            refuse(streamId, "NetStream.Publish.BadName", "invalid stream name; use letters, digits, - and _", CloseReason.STREAM_BUSY);
             return;
         }
         state = State.AUTHORIZING;
         tokens.authorizePublish(token, name)
-                .onFailure(e -> refuse(streamId, "NetStream.Publish.Unauthorized", "publish refused: " + e.getMessage()))
-                .compose(subject -> streams.start(name, this))
+                .onFailure(e -> refuse(streamId, "NetStream.Publish.Unauthorized", "publish refused: " + e.getMessage(), CloseReason.BAD_TOKEN))
+                .compose(subject -> privateByKey ? Future.succeededFuture(true) : tokens.verify(publishToken).map(PlayAccess::markedPrivate))
+                .compose(privateStream -> streams.start(name, this, privateStream))
                 .onSuccess(granted -> {
                     if (state == State.CLOSED) {
                         streams.end(granted, "publisher-disconnected");
@@ -251,7 +265,11 @@ final class RtmpConnection implements Publisher {
                 })
                 .onFailure(e -> {
                     if (e instanceof LiveStreams.StreamBusyException) {
-                        refuse(streamId, "NetStream.Publish.BadName", e.getMessage());
+                        refuse(streamId, "NetStream.Publish.BadName", e.getMessage(), CloseReason.STREAM_BUSY);
+                    } else if (e instanceof LiveStreams.TooManyPublishersException) {
+                        LimitRefusals.count(meters, LimitRefusals.PUBLISHERS);
+                        refuse(streamId, "NetStream.Publish.Rejected", CloseReason.TOO_MANY_PUBLISHERS.label + ": " + e.getMessage(),
+                                CloseReason.TOO_MANY_PUBLISHERS);
                     }
                 });
     }
@@ -262,18 +280,19 @@ final class RtmpConnection implements Publisher {
             send(RtmpCommands.onStatus(PUBLISH_STREAM_ID, "status", "NetStream.Unpublish.Success", session.name() + " is now unpublished"));
             session = null;
             state = State.CONNECTED;
+            notPublishingSince = System.nanoTime();
         }
     }
 
     /** An onStatus error before NetStream.Publish.Start, then the connection is closed. */
-    private void refuse(int streamId, String code, String description) {
+    private void refuse(int streamId, String code, String description, CloseReason reason) {
         if (state == State.CLOSED) {
             return;
         }
         meters.counter("live.rtmp.rejected", "reason", code).increment();
         LOG.log(System.Logger.Level.INFO, "rtmp {0}: {1} {2}", remote, code, description);
         send(RtmpCommands.onStatus(streamId, "error", code, description));
-        close(code.endsWith("Unauthorized") ? CloseReason.BAD_TOKEN : CloseReason.STREAM_BUSY, description);
+        close(reason, description);
     }
 
     /** Spec 5.4.3: acknowledge every window's worth of received bytes. */

@@ -26,10 +26,21 @@ public final class Main {
         String[] effective = args.length == 0 || args[0].startsWith("-") && !isHelpOrVersion(args[0])
                 ? prepend("standalone", args)
                 : args;
-        int code = new CommandLine(new Main()).execute(effective);
+        int code = commandLine().execute(effective);
         if (code != 0) {
             System.exit(code);
         }
+    }
+
+    /** The command line; a setting the process cannot start with is reported as one line, exit code 2. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof BadSettingException) {
+                command.getErr().println(command.getCommandName() + ": " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
     }
 
     private static boolean isHelpOrVersion(String arg) {

@@ -1,8 +1,10 @@
 package io.livestream.launcher;
 
+import io.livestream.common.auth.JwtKeys;
 import io.livestream.common.auth.Tokens;
 import io.livestream.gateway.GatewayConfig;
 import io.livestream.gateway.GatewayVerticle;
+import io.livestream.gateway.PlayBackend;
 import io.livestream.ingest.IngestVerticle;
 import io.livestream.interaction.InteractionVerticle;
 import io.livestream.media.MediaPacket;
@@ -32,8 +34,8 @@ public final class Standalone {
     private static final String DEMO_CLIP = "/demo/demo.flv";
     private static final int MAX_CLIP_TAG = 4 * 1024 * 1024;
 
-    /** A started platform: its ports, its secret, and how to stop it. */
-    public record Running(Vertx vertx, int httpPort, int rtmpPort, String jwtSecret, PrometheusMeterRegistry metrics) {
+    /** A started platform: its ports (RTMPS 0 when off), its secret, and how to stop it. */
+    public record Running(Vertx vertx, int httpPort, int rtmpPort, int rtmpsPort, String jwtSecret, PrometheusMeterRegistry metrics) {
         public Future<Void> close() {
             return vertx.close();
         }
@@ -51,7 +53,7 @@ public final class Standalone {
     }
 
     public static Future<Running> start(StandaloneSettings settings) {
-        String secret = settings.jwtSecret() != null ? settings.jwtSecret() : Tokens.randomSecret();
+        JwtKeys keys = settings.jwt().secret() != null ? settings.jwt() : settings.jwt().withSecret(Tokens.randomSecret());
         String nodeId = "standalone-" + UUID.randomUUID().toString().substring(0, 8);
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(prometheus);
@@ -62,7 +64,7 @@ public final class Standalone {
         List<IngestVerticle.LoopedClip> clips = settings.demo()
                 ? List.of(new IngestVerticle.LoopedClip("demo", loadClip(DEMO_CLIP)))
                 : List.of();
-        IngestVerticle ingest = new IngestVerticle(settings.ingest(), secret, nodeId, prometheus, clips);
+        IngestVerticle ingest = new IngestVerticle(settings.ingest(), keys, nodeId, prometheus, clips);
         HealthChecks checks = HealthChecks.create(vertx)
                 .register("rtmp", p -> p.complete(ingest.isListening() ? Status.OK() : Status.KO()));
         return vertx.deployVerticle(ingest)
@@ -72,11 +74,13 @@ public final class Standalone {
                     GatewayConfig.Studio studio = settings.gateway().studio();
                     GatewayVerticle gateway = new GatewayVerticle(settings.gateway().withStudio(
                             new GatewayConfig.Studio(studio.openOnLoopback(), studio.publicRtmpUrl(), ingest.actualPort())),
-                            prometheus, (v, relays) -> Relay.create(v, settings.relay(), nodeId, null, prometheus).map(relay -> relay),
-                            checks, secret);
+                            prometheus, (v, relays) -> Relay.create(v, settings.relay(), nodeId, null, prometheus)
+                                    .map(relay -> PlayBackend.Player.of(relay::play, relay::play)),
+                            checks, keys);
                     return vertx.deployVerticle(gateway).map(gatewayId -> gateway);
                 })
-                .map(gateway -> new Running(vertx, gateway.actualPort(), ingest.actualPort(), secret, prometheus))
+                .map(gateway -> new Running(vertx, gateway.actualPort(), ingest.actualPort(), ingest.actualRtmpsPort(),
+                        keys.secret(), prometheus))
                 .onFailure(e -> vertx.close());
     }
 

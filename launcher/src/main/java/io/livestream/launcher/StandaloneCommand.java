@@ -1,5 +1,6 @@
 package io.livestream.launcher;
 
+import io.livestream.common.net.TlsFiles;
 import io.livestream.gateway.GatewayConfig;
 import io.livestream.ingest.IngestConfig;
 import io.livestream.media.rtmp.RtmpLimits;
@@ -24,11 +25,23 @@ final class StandaloneCommand implements Callable<Integer> {
     @Mixin
     RelayOptions relay;
 
+    @Mixin
+    JwtOptions jwt;
+
+    @Mixin
+    TlsOptions tls;
+
+    @Mixin
+    IngestLimitOptions ingestLimits;
+
+    @Mixin
+    GatewayLimitOptions gatewayLimits;
+
     @Option(names = "--rtmp-port", defaultValue = "${env:LIVE_RTMP_PORT:-1935}", description = "RTMP ingest port (env LIVE_RTMP_PORT; default ${DEFAULT-VALUE})")
     int rtmpPort;
 
-    @Option(names = "--jwt-secret", defaultValue = "${env:LIVE_JWT_SECRET}", description = "HS256 secret for tokens (env LIVE_JWT_SECRET); generated for this run when unset")
-    String jwtSecret;
+    @Option(names = "--rtmps-port", defaultValue = "${env:LIVE_RTMPS_PORT:-1936}", description = "RTMPS (RTMP over TLS) port, served with --tls-cert (env LIVE_RTMPS_PORT; default ${DEFAULT-VALUE})")
+    int rtmpsPort;
 
     @Option(names = "--public-host", defaultValue = "${env:LIVE_PUBLIC_HOST:-localhost}", description = "Host name shown in printed URLs (env LIVE_PUBLIC_HOST; default ${DEFAULT-VALUE})")
     String publicHost;
@@ -42,23 +55,22 @@ final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--max-message-kb", defaultValue = "${env:LIVE_MAX_MESSAGE_KB:-8192}", description = "Largest RTMP message accepted, KiB (env LIVE_MAX_MESSAGE_KB; default ${DEFAULT-VALUE})")
     int maxMessageKb;
 
-    @Option(names = "--max-rtmp-connections-per-address", defaultValue = "${env:LIVE_MAX_RTMP_CONNECTIONS_PER_ADDRESS:-20}",
-            description = "RTMP connections one client address may hold; 0: no limit (env LIVE_MAX_RTMP_CONNECTIONS_PER_ADDRESS; default ${DEFAULT-VALUE})")
-    int maxRtmpConnectionsPerAddress;
-
     @Override
     public Integer call() throws Exception {
         RtmpLimits defaults = RtmpLimits.defaults();
+        TlsFiles tlsFiles = tls.load();
         StandaloneSettings settings = new StandaloneSettings(
-                IngestConfig.defaults().withHost(server.host).withRtmpPort(rtmpPort).withMaxConnectionsPerAddress(maxRtmpConnectionsPerAddress)
-                        .withLimits(new RtmpLimits(defaults.maxChunkSize(), maxMessageKb * 1024, defaults.maxChunkStreams())),
+                ingestLimits.apply(IngestConfig.defaults().withHost(server.host).withRtmpPort(rtmpPort))
+                        .withLimits(new RtmpLimits(defaults.maxChunkSize(), maxMessageKb * 1024, defaults.maxChunkStreams()))
+                        .withRtmps(rtmpsPort, tlsFiles),
                 relay.config(),
                 GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort)
-                        .withStudio(new GatewayConfig.Studio(true, blankToNull(publicRtmpUrl), rtmpPort)),
+                        .withStudio(new GatewayConfig.Studio(true, blankToNull(publicRtmpUrl), rtmpPort)).withTls(tlsFiles)
+                        .withLimits(gatewayLimits.limits()),
                 rooms.rules(),
-                blankToNull(jwtSecret), publicHost, demo);
+                jwt.keys(null), publicHost, demo);
         Standalone.Running running = Standalone.start(settings).await();
-        printWelcome(running, settings.jwtSecret() == null);
+        printWelcome(running, settings.jwt().secret() == null);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close().await();
@@ -69,7 +81,7 @@ final class StandaloneCommand implements Callable<Integer> {
     }
 
     private void printWelcome(Standalone.Running running, boolean generatedSecret) {
-        String http = "http://" + publicHost + ":" + running.httpPort();
+        String http = (running.rtmpsPort() > 0 ? "https://" : "http://") + publicHost + ":" + running.httpPort();
         String rtmp = "rtmp://" + publicHost + ":" + running.rtmpPort() + "/live";
         StringBuilder out = new StringBuilder("\n  livestream is running (standalone)\n");
         if (generatedSecret) {
@@ -78,10 +90,14 @@ final class StandaloneCommand implements Callable<Integer> {
                .append("  Go live from OBS (Settings > Stream > Custom):\n")
                .append("    Server:     ").append(rtmp).append('\n')
                .append("    Stream Key: obs?token=").append(token).append('\n')
-               .append("  Watch:        ").append(http).append("/live/obs.flv  (HTTP-FLV; ws:// for WebSocket-FLV)\n");
+               .append("  Watch:        ").append(http).append("/live/obs.flv  (HTTP-FLV; ")
+               .append(running.rtmpsPort() > 0 ? "wss://" : "ws://").append(" for WebSocket-FLV)\n");
         } else {
             out.append("  Mint a publish token: java -jar launcher/target/livestream.jar token publish --stream NAME\n")
                .append("  Publish to:   ").append(rtmp).append("/NAME?token=TOKEN\n");
+        }
+        if (running.rtmpsPort() > 0) {
+            out.append("  RTMPS:        rtmps://").append(publicHost).append(':').append(running.rtmpsPort()).append("/live (TLS)\n");
         }
         if (demo) {
             out.append("  Demo stream:  ").append(http).append("/watch/demo  (or ffplay ").append(http).append("/live/demo.flv)\n");

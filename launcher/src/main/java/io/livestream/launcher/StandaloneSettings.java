@@ -1,5 +1,6 @@
 package io.livestream.launcher;
 
+import io.livestream.common.auth.JwtKeys;
 import io.livestream.gateway.GatewayConfig;
 import io.livestream.ingest.IngestConfig;
 import io.livestream.interaction.RoomRules;
@@ -8,7 +9,7 @@ import io.livestream.relay.RelayConfig;
 /**
  * Everything a standalone node needs.
  *
- * @param jwtSecret  HS256 secret; null generates one for this run
+ * @param jwt        token keys: an HS256 secret (none: one is generated for this run), a public key
  * @param publicHost host name printed in the URLs the start-up log shows
  * @param demo       publish the bundled looping clip as the stream {@code demo}
  */
@@ -17,13 +18,13 @@ public record StandaloneSettings(
         RelayConfig relay,
         GatewayConfig gateway,
         RoomRules rooms,
-        String jwtSecret,
+        JwtKeys jwt,
         String publicHost,
         boolean demo) {
 
     public static StandaloneSettings defaults() {
         return new StandaloneSettings(IngestConfig.defaults(), RelayConfig.defaults(), GatewayConfig.defaults(),
-                RoomRules.defaults(), null, "localhost", false);
+                RoomRules.defaults(), JwtKeys.ofSecret(null), "localhost", false);
     }
 
     /** Loopback only, free ports: what tests start. */
@@ -31,26 +32,30 @@ public record StandaloneSettings(
         return new StandaloneSettings(IngestConfig.defaults().withHost("127.0.0.1").withRtmpPort(0),
                 RelayConfig.defaults(), GatewayConfig.defaults().withHost("127.0.0.1").withHttpPort(0)
                         .withStudio(new GatewayConfig.Studio(true, null, 0)),
-                RoomRules.defaults(), secret, "127.0.0.1", false);
+                RoomRules.defaults(), JwtKeys.ofSecret(secret), "127.0.0.1", false);
     }
 
     public StandaloneSettings withRelay(RelayConfig r) {
-        return new StandaloneSettings(ingest, r, gateway, rooms, jwtSecret, publicHost, demo);
+        return new StandaloneSettings(ingest, r, gateway, rooms, jwt, publicHost, demo);
     }
 
     public StandaloneSettings withIngest(IngestConfig i) {
-        return new StandaloneSettings(i, relay, gateway, rooms, jwtSecret, publicHost, demo);
+        return new StandaloneSettings(i, relay, gateway, rooms, jwt, publicHost, demo);
     }
 
     public StandaloneSettings withRooms(RoomRules r) {
-        return new StandaloneSettings(ingest, relay, gateway, r, jwtSecret, publicHost, demo);
+        return new StandaloneSettings(ingest, relay, gateway, r, jwt, publicHost, demo);
     }
 
     public StandaloneSettings withGateway(GatewayConfig g) {
-        return new StandaloneSettings(ingest, relay, g, rooms, jwtSecret, publicHost, demo);
+        return new StandaloneSettings(ingest, relay, g, rooms, jwt, publicHost, demo);
     }
 
     public StandaloneSettings withDemo(boolean d) {
-        return new StandaloneSettings(ingest, relay, gateway, rooms, jwtSecret, publicHost, d);
+        return new StandaloneSettings(ingest, relay, gateway, rooms, jwt, publicHost, d);
+    }
+
+    public StandaloneSettings withJwt(JwtKeys keys) {
+        return new StandaloneSettings(ingest, relay, gateway, rooms, keys, publicHost, demo);
     }
 }

@@ -206,6 +206,7 @@ class RoomTest {
             noisy.sendBinary(new byte[1024 * 1024]);
             // the server closes with 1009 (too big) while the client is still writing: it may see 1009 or 1006
             assertThat(noisy.awaitClose().code()).as("1 MiB frame closes the connection").isIn((short) 1009, (short) 1006);
+            assertThat(platform.metric("live_limit_refusals_total", "limit=\"websocket-frame-size\"")).isEqualTo(1);
             bystander.send(danmaku("still here"));
             bystander.await("own danmaku after the noise", e -> "still here".equals(e.getString("text")));
             assertThat(bystander.isClosed()).isFalse();

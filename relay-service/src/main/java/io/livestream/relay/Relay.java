@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -17,6 +18,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The relay: plays {@code /live/<stream>.flv} over HTTP-FLV and WebSocket-FLV from per-stream
@@ -38,6 +41,8 @@ public final class Relay implements Handler<RoutingContext> {
     private final RelayMetrics metrics;
     private final Map<String, StreamHub> hubs = new HashMap<>();
     private final Map<String, RelayMetrics.StreamMeters> meters = new HashMap<>();
+    /** Streams the registry last showed as private: in its publisher's grace such a stream takes no new viewers. */
+    private final Set<String> privateStreams = ConcurrentHashMap.newKeySet();
     private final long housekeeping;
     private long leaseTicks;
     private boolean draining;
@@ -80,13 +85,7 @@ public final class Relay implements Handler<RoutingContext> {
             return;
         }
         if (request.canUpgradeToWebSocket()) {
-            request.toWebSocket().onSuccess(ws -> isLive(stream).onComplete(live -> {
-                if (live.succeeded() && live.result()) {
-                    onContext(() -> attach(stream, Sinks.webSocket(ws, config.viewerQueueBytes())));
-                } else {
-                    ws.close(CloseReason.STREAM_NOT_FOUND.code, CloseReason.STREAM_NOT_FOUND.label);
-                }
-            }));
+            request.toWebSocket().onSuccess(ws -> play(stream, ws));
             return;
         }
         isLive(stream).onComplete(live -> {
@@ -102,6 +101,21 @@ public final class Relay implements Handler<RoutingContext> {
                     .putHeader("Cache-Control", "no-cache")
                     .putHeader("Access-Control-Allow-Origin", "*");
             onContext(() -> attach(stream, Sinks.httpFlv(request, config.viewerQueueBytes())));
+        });
+    }
+
+    /** Plays a WebSocket-FLV viewer whose socket is already upgraded. */
+    public void play(String stream, ServerWebSocket ws) {
+        if (draining) {
+            ws.close(CloseReason.SHUTDOWN.code, CloseReason.SHUTDOWN.label);
+            return;
+        }
+        isLive(stream).onComplete(live -> {
+            if (live.succeeded() && live.result()) {
+                onContext(() -> attach(stream, Sinks.webSocket(ws, config.viewerQueueBytes())));
+            } else {
+                ws.close(CloseReason.STREAM_NOT_FOUND.code, CloseReason.STREAM_NOT_FOUND.label);
+            }
         });
     }
 
@@ -135,6 +149,7 @@ public final class Relay implements Handler<RoutingContext> {
                 meters.computeIfAbsent(name, metrics::forStream), () -> {
                     hubs.remove(name);
                     meters.remove(name);
+                    privateStreams.remove(name);
                 }));
         LOG.log(System.Logger.Level.DEBUG, "stream {0}: + {1}", stream, sink.describe());
         hub.add(new Viewer(sink));
@@ -143,9 +158,17 @@ public final class Relay implements Handler<RoutingContext> {
     private Future<Boolean> isLive(String stream) {
         StreamHub hub = hubs.get(stream);
         if (hub != null && hub.inGrace()) {
-            return Future.succeededFuture(true);
+            // who may watch a private stream is checked against the registry, which lacks it now
+            return Future.succeededFuture(!privateStreams.contains(stream));
         }
-        return streams.get(stream).map(info -> info.isPresent());
+        return streams.get(stream).map(info -> {
+            if (info.isPresent() && info.get().privateStream()) {
+                privateStreams.add(stream);
+            } else {
+                privateStreams.remove(stream);
+            }
+            return info.isPresent();
+        });
     }
 
     /**

@@ -16,6 +16,8 @@ public enum CloseReason {
     IDLE_TIMEOUT(4505, "idle-timeout"),
     SHUTDOWN(4503, "shutdown"),
     ABUSE(4429, "abuse"),
+    TOO_MANY_CONNECTIONS(4430, "too-many-connections"),
+    TOO_MANY_PUBLISHERS(4431, "too-many-publishers"),
     BANNED(4403, "banned");
 
     public final short code;

@@ -3,8 +3,13 @@ package io.livestream.launcher.cluster;
 import io.livestream.gateway.GatewayConfig;
 import io.livestream.gateway.GatewayVerticle;
 import io.livestream.gateway.PlayBackend;
+import io.livestream.common.auth.JwtKeys;
+import io.livestream.common.net.TlsFiles;
+import io.livestream.launcher.BadSettingException;
+import io.livestream.launcher.GatewayLimitOptions;
+import io.livestream.launcher.JwtOptions;
 import io.livestream.launcher.ServerOptions;
-import io.livestream.common.auth.Tokens;
+import io.livestream.launcher.TlsOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,6 +26,15 @@ public final class GatewayRoleCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
+    @Mixin
+    JwtOptions jwt;
+
+    @Mixin
+    TlsOptions tls;
+
+    @Mixin
+    GatewayLimitOptions limits;
+
     @Option(names = "--relay-max-viewers", defaultValue = "${env:LIVE_RELAY_MAX_VIEWERS:-2000}", description = "Viewers on a relay before new ones spill to the least-loaded relay (env LIVE_RELAY_MAX_VIEWERS; default ${DEFAULT-VALUE})")
     int relayMaxViewers;
 
@@ -30,19 +44,24 @@ public final class GatewayRoleCommand implements Callable<Integer> {
     @Option(names = "--public-rtmp-url", defaultValue = "${env:LIVE_PUBLIC_RTMP_URL}", description = "RTMP server the studio tells streamers to publish to, e.g. rtmp://live.example.com:1935/live (env LIVE_PUBLIC_RTMP_URL; default rtmp://<the page's host>:1935/live)")
     String publicRtmpUrl;
 
-    @Option(names = "--jwt-secret", defaultValue = "${env:LIVE_JWT_SECRET}", description = "HS256 secret for room and session tokens (env LIVE_JWT_SECRET); required")
-    String jwtSecret;
+    @Option(names = "--jwt-private-key", defaultValue = "${env:LIVE_JWT_PRIVATE_KEY:-}",
+            description = "PEM private key (PKCS#8) of --jwt-public-key: guest and studio tokens are signed with it instead of the secret (env LIVE_JWT_PRIVATE_KEY)")
+    String jwtPrivateKey;
 
     @Override
     public Integer call() throws Exception {
-        String weakness = Tokens.weakness(jwtSecret);
-        if (weakness != null) {
-            System.err.println("gateway: LIVE_JWT_SECRET (or --jwt-secret) is required in a cluster: " + weakness);
-            return 2;
+        JwtKeys keys = jwt.clusterKeys(jwtPrivateKey);
+        if (!keys.canSign()) {
+            throw new BadSettingException("guest and studio tokens are signed here: give LIVE_JWT_SECRET or LIVE_JWT_PRIVATE_KEY as well");
         }
+        if (keys.privateKey() != null && keys.publicKey() == null) {
+            throw new BadSettingException("LIVE_JWT_PRIVATE_KEY needs LIVE_JWT_PUBLIC_KEY, to check the tokens it signs");
+        }
+        TlsFiles tlsFiles = tls.load();
         GatewayConfig config = GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort).withRelayLimits(relayMaxViewers, relayMaxEgressMbps)
-                .withStudio(new GatewayConfig.Studio(false, publicRtmpUrl == null || publicRtmpUrl.isBlank() ? null : publicRtmpUrl, 1935));
+                .withStudio(new GatewayConfig.Studio(false, publicRtmpUrl == null || publicRtmpUrl.isBlank() ? null : publicRtmpUrl, 1935))
+                .withTls(tlsFiles).withLimits(limits.limits());
         return RoleRunner.run("gateway", cluster, node -> List.of(new GatewayVerticle(config, node.prometheus(),
-                PlayBackend.relays(config.viewerQueueBytes()), node.checks(), jwtSecret)));
+                PlayBackend.relays(config.viewerQueueBytes()), node.checks(), keys)));
     }
 }

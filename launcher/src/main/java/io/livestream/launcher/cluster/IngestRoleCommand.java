@@ -1,10 +1,13 @@
 package io.livestream.launcher.cluster;
 
+import io.livestream.common.auth.JwtKeys;
 import io.livestream.common.ops.OpsVerticle;
 import io.livestream.ingest.IngestConfig;
 import io.livestream.ingest.IngestVerticle;
+import io.livestream.launcher.IngestLimitOptions;
+import io.livestream.launcher.JwtOptions;
 import io.livestream.launcher.ServerOptions;
-import io.livestream.common.auth.Tokens;
+import io.livestream.launcher.TlsOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,25 +24,28 @@ public final class IngestRoleCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
+    @Mixin
+    JwtOptions jwt;
+
+    @Mixin
+    TlsOptions tls;
+
+    @Mixin
+    IngestLimitOptions limits;
+
     @Option(names = "--rtmp-port", defaultValue = "${env:LIVE_RTMP_PORT:-1935}", description = "RTMP port (env LIVE_RTMP_PORT; default ${DEFAULT-VALUE})")
     int rtmpPort;
 
-    @Option(names = "--jwt-secret", defaultValue = "${env:LIVE_JWT_SECRET}", description = "HS256 secret for publish tokens (env LIVE_JWT_SECRET); required")
-    String jwtSecret;
-
-    @Option(names = "--max-rtmp-connections-per-address", defaultValue = "${env:LIVE_MAX_RTMP_CONNECTIONS_PER_ADDRESS:-20}",
-            description = "RTMP connections one client address may hold; 0: no limit (env LIVE_MAX_RTMP_CONNECTIONS_PER_ADDRESS; default ${DEFAULT-VALUE})")
-    int maxRtmpConnectionsPerAddress;
+    @Option(names = "--rtmps-port", defaultValue = "${env:LIVE_RTMPS_PORT:-1936}", description = "RTMPS (RTMP over TLS) port, served with --tls-cert (env LIVE_RTMPS_PORT; default ${DEFAULT-VALUE})")
+    int rtmpsPort;
 
     @Override
     public Integer call() throws Exception {
-        String weakness = Tokens.weakness(jwtSecret);
-        if (weakness != null) {
-            System.err.println("ingest: LIVE_JWT_SECRET (or --jwt-secret) is required in a cluster: " + weakness);
-            return 2;
-        }
+        IngestConfig config = limits.apply(IngestConfig.defaults().withHost(server.host).withRtmpPort(rtmpPort))
+                .withRtmps(rtmpsPort, tls.load());
+        JwtKeys keys = jwt.clusterKeys(null);
         return RoleRunner.run("ingest", cluster, node -> List.of(
-                new IngestVerticle(IngestConfig.defaults().withHost(server.host).withRtmpPort(rtmpPort).withMaxConnectionsPerAddress(maxRtmpConnectionsPerAddress), jwtSecret,
+                new IngestVerticle(config, keys,
                         node.nodeId(), node.prometheus(), List.of()),
                 new OpsVerticle(server.host, server.httpPort, node.checks(), node.prometheus())));
     }

@@ -4,6 +4,7 @@ import io.livestream.launcher.harness.Await;
 import io.livestream.launcher.harness.Ffmpeg;
 import io.livestream.launcher.harness.FlvViewer;
 import io.livestream.launcher.harness.RoleProcess;
+import io.livestream.launcher.harness.RtmpTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -150,6 +151,26 @@ class ClusterIT {
     }
 
     @Test
+    @Order(3)
+    void aPrivateStreamPlaysThroughTheGatewayOnlyWithATokenForIt() throws Exception {
+        String stream = "clustered-private";
+        try (RtmpTestClient streamer = new RtmpTestClient(RTMP_PORT)) {
+            assertThat(streamer.publish(stream + "?token=" + token("publish", stream) + "&private=1")).isEqualTo("NetStream.Publish.Start");
+            Await.until(stream + " listed as private", Duration.ofSeconds(20),
+                    () -> listed(stream) != null && listed(stream).getBoolean("private"));
+            assertThat(gateway.get("/live/" + stream + ".flv").orElseThrow().statusCode()).isEqualTo(401);
+            try (FlvViewer other = FlvViewer.watch(clients, gateway.httpPort(), stream, token("viewer", "other"))) {
+                assertThat(other.awaitClose(Duration.ofSeconds(10)).code()).isEqualTo((short) 4401);
+            }
+            try (FlvViewer admitted = FlvViewer.watch(clients, gateway.httpPort(), stream, token("viewer", stream))) {
+                Await.until("the admitted viewer on a relay", Duration.ofSeconds(10),
+                        () -> relayA.metric("live_viewers", "stream=\"" + stream + "\"") + relayB.metric("live_viewers", "stream=\"" + stream + "\"") == 1);
+                assertThat(admitted.isClosed()).isFalse();
+            }
+        }
+    }
+
+    @Test
     @Order(4)
     void killingARelayClosesItsViewersRelayLostAndTheyPlayAgainThroughTheGateway() throws Exception {
         FlvViewer onA = null;
@@ -248,10 +269,13 @@ class ClusterIT {
     }
 
     private static Ffmpeg publish() {
+        return Ffmpeg.publish("rtmp://127.0.0.1:" + RTMP_PORT + "/live/" + STREAM + "?token=" + token("publish", STREAM), 640, 360, 30);
+    }
+
+    private static String token(String role, String stream) {
         JWTAuth jwt = JWTAuth.create(clients, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
-        String token = jwt.generateToken(new JsonObject().put("role", "publish").put("stream", STREAM),
+        return jwt.generateToken(new JsonObject().put("role", role).put("stream", stream),
                 new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(3600).setSubject("cluster-it"));
-        return Ffmpeg.publish("rtmp://127.0.0.1:" + RTMP_PORT + "/live/" + STREAM + "?token=" + token, 640, 360, 30);
     }
 
     private static FlvViewer watch(int port) {
@@ -261,8 +285,12 @@ class ClusterIT {
     }
 
     private static JsonObject listed() {
+        return listed(STREAM);
+    }
+
+    private static JsonObject listed(String stream) {
         return gateway.get("/api/streams").map(r -> new JsonObject(r.body()).getJsonArray("streams").stream()
-                .map(o -> (JsonObject) o).filter(s -> STREAM.equals(s.getString("name"))).findFirst().orElse(null)).orElse(null);
+                .map(o -> (JsonObject) o).filter(s -> stream.equals(s.getString("name"))).findFirst().orElse(null)).orElse(null);
     }
 
     private static void awaitListed(Duration timeout) {

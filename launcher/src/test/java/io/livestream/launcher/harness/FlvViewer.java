@@ -10,6 +10,7 @@ import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.net.TrustOptions;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,9 +42,8 @@ public final class FlvViewer implements AutoCloseable {
     private volatile boolean firstMessageStartsWithHeader;
     private volatile int messages;
 
-    private FlvViewer(Vertx vertx, int port, String path) {
-        client = vertx.createWebSocketClient(new WebSocketClientOptions()
-                .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024));
+    private FlvViewer(Vertx vertx, WebSocketClientOptions options, int port, String path) {
+        client = vertx.createWebSocketClient(options.setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024));
         ws = client.webSocket();
         ws.binaryMessageHandler(this::onMessage);
         ws.closeHandler(v -> closed.complete(new Close(ws.closeStatusCode(), ws.closeReason())));
@@ -56,7 +56,17 @@ public final class FlvViewer implements AutoCloseable {
 
     /** Connects to {@code ws://127.0.0.1:port/live/<stream>.flv}. */
     public static FlvViewer watch(Vertx vertx, int port, String stream) {
-        return new FlvViewer(vertx, port, "/live/" + stream + ".flv");
+        return new FlvViewer(vertx, new WebSocketClientOptions(), port, "/live/" + stream + ".flv");
+    }
+
+    /** Connects to {@code ws://127.0.0.1:port/live/<stream>.flv?token=<token>} (a play token for a private stream). */
+    public static FlvViewer watch(Vertx vertx, int port, String stream, String token) {
+        return new FlvViewer(vertx, new WebSocketClientOptions(), port, "/live/" + stream + ".flv" + (token == null ? "" : "?token=" + token));
+    }
+
+    /** Connects to {@code wss://127.0.0.1:port/live/<stream>.flv}, trusting the server's certificate {@code trust}. */
+    public static FlvViewer watchTls(Vertx vertx, int port, String stream, TrustOptions trust) {
+        return new FlvViewer(vertx, new WebSocketClientOptions().setSsl(true).setTrustOptions(trust), port, "/live/" + stream + ".flv");
     }
 
     public long startNanos() {

@@ -49,6 +49,11 @@ public final class Platform implements AutoCloseable {
         return running.rtmpPort();
     }
 
+    /** The RTMPS port; 0 unless the ingest was given a certificate. */
+    public int rtmpsPort() {
+        return running.rtmpsPort();
+    }
+
     public String publishToken(String stream) {
         return running.mint("publish", stream, Duration.ofHours(1));
     }

@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * HS256 JSON Web Tokens: {@code sub}, {@code role} and the {@code stream} they are scoped to.
+ * JSON Web Tokens: {@code sub}, {@code role} and the {@code stream} they are scoped to. Checked
+ * with the {@link JwtKeys}: HS256 with the secret, RS256 / ES256 with the public key, whichever
+ * the token's header names; signed with the private key if there is one, else the secret.
  * A token is checked for signature and expiry (with a small clock-skew leeway) by vertx-auth-jwt,
  * then for its role and stream here.
  */
@@ -23,14 +25,27 @@ public final class Tokens {
     private static final int LEEWAY_SECONDS = 5;
 
     private final JWTAuth jwt;
+    private final String signingAlgorithm;
 
     public Tokens(Vertx vertx, String secret) {
-        if (secret == null || secret.isEmpty()) {
-            throw new IllegalArgumentException("a JWT secret is required");
+        this(vertx, JwtKeys.ofSecret(secret));
+    }
+
+    public Tokens(Vertx vertx, JwtKeys keys) {
+        if (keys.secret() == null && keys.publicKey() == null && keys.privateKey() == null) {
+            throw new IllegalArgumentException("a JWT secret or key is required");
         }
-        this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
-                .setJWTOptions(new JWTOptions().setLeeway(LEEWAY_SECONDS)));
+        JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions().setLeeway(LEEWAY_SECONDS));
+        if (keys.secret() != null) {
+            options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(keys.secret()));
+        }
+        for (JwtKeys.PemKey key : new JwtKeys.PemKey[] {keys.publicKey(), keys.privateKey()}) {
+            if (key != null) {
+                options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(key.algorithm()).setBuffer(key.pem()));
+            }
+        }
+        this.jwt = JWTAuth.create(vertx, options);
+        this.signingAlgorithm = keys.privateKey() != null ? keys.privateKey().algorithm() : keys.secret() != null ? "HS256" : null;
     }
 
     /** HS256 wants at least as many key bytes as the hash: shorter secrets are refused in a cluster. */
@@ -63,8 +78,11 @@ public final class Tokens {
 
     /** A token with the given claims (role, stream, nick, ...), subject and lifetime. */
     public String mint(JsonObject claims, String subject, Duration ttl) {
+        if (signingAlgorithm == null) {
+            throw new IllegalStateException("no key to sign tokens with: give a JWT secret or private key");
+        }
         return jwt.generateToken(claims.copy(), new JWTOptions()
-                .setAlgorithm("HS256")
+                .setAlgorithm(signingAlgorithm)
                 .setSubject(subject)
                 .setExpiresInSeconds((int) Math.min(Integer.MAX_VALUE, ttl.toSeconds())));
     }

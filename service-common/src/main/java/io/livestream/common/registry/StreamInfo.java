@@ -4,7 +4,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A live stream as the registry holds it: who ingests it, since when, and what it carries.
- * Codec fields are empty until the sequence headers have arrived.
+ * Codec fields are empty until the sequence headers have arrived. A private stream plays only
+ * with a play token for it ({@link io.livestream.common.auth.PlayAccess}); JSON field {@code private}.
  */
 public record StreamInfo(
         String name,
@@ -13,7 +14,8 @@ public record StreamInfo(
         long startedAt,
         Video video,
         Audio audio,
-        long bitrateBps) {
+        long bitrateBps,
+        boolean privateStream) {
 
     public record Video(String codec, String profile, int width, int height, double fps) {
         public static final Video NONE = new Video("", "", 0, 0, 0);
@@ -34,7 +36,8 @@ public record StreamInfo(
                         .put("width", video.width()).put("height", video.height()).put("fps", video.fps()))
                 .put("audio", new JsonObject()
                         .put("codec", audio.codec()).put("sampleRate", audio.sampleRate()).put("channels", audio.channels()))
-                .put("bitrateBps", bitrateBps);
+                .put("bitrateBps", bitrateBps)
+                .put("private", privateStream);
     }
 
     public static StreamInfo fromJson(JsonObject json) {
@@ -48,6 +51,7 @@ public record StreamInfo(
                 new Video(v.getString("codec", ""), v.getString("profile", ""),
                         v.getInteger("width", 0), v.getInteger("height", 0), v.getDouble("fps", 0.0)),
                 new Audio(a.getString("codec", ""), a.getInteger("sampleRate", 0), a.getInteger("channels", 0)),
-                json.getLong("bitrateBps", 0L));
+                json.getLong("bitrateBps", 0L),
+                json.getBoolean("private", false));
     }
 }

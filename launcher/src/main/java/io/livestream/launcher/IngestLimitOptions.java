@@ -1,0 +1,30 @@
+package io.livestream.launcher;
+
+import io.livestream.ingest.IngestConfig;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+
+/** What RTMP clients may hold at an ingest node: standalone and the ingest role share these. */
+public final class IngestLimitOptions {
+    @Option(names = "--max-rtmp-connections-per-address", defaultValue = "${env:LIVE_MAX_RTMP_CONNECTIONS_PER_ADDRESS:-20}",
+            description = "RTMP connections one client address may hold; 0: no limit (env LIVE_MAX_RTMP_CONNECTIONS_PER_ADDRESS; default ${DEFAULT-VALUE})")
+    int maxRtmpConnectionsPerAddress;
+
+    @Option(names = "--max-publishers", defaultValue = "${env:LIVE_MAX_PUBLISHERS:-100}",
+            description = "Streams one ingest node takes at once; the next publisher is refused; 0: no limit (env LIVE_MAX_PUBLISHERS; default ${DEFAULT-VALUE})")
+    int maxPublishers;
+
+    @Option(names = "--rtmp-handshake-timeout", defaultValue = "${env:LIVE_RTMP_HANDSHAKE_TIMEOUT:-10s}", converter = Durations.class,
+            description = "Close an RTMP connection that has not completed the handshake by then (env LIVE_RTMP_HANDSHAKE_TIMEOUT; default ${DEFAULT-VALUE})")
+    Duration handshakeTimeout;
+
+    @Option(names = "--rtmp-idle-timeout", defaultValue = "${env:LIVE_RTMP_IDLE_TIMEOUT:-30s}", converter = Durations.class,
+            description = "Close an RTMP connection that sends nothing, or does not publish, this long (env LIVE_RTMP_IDLE_TIMEOUT; default ${DEFAULT-VALUE})")
+    Duration idleTimeout;
+
+    public IngestConfig apply(IngestConfig config) {
+        return config.withMaxConnectionsPerAddress(maxRtmpConnectionsPerAddress).withMaxPublishers(maxPublishers)
+                .withTimeouts(handshakeTimeout, idleTimeout);
+    }
+}
