@@ -131,7 +131,25 @@ async function main() {
   await pageC.waitForSelector('#studio-form', { timeout: 10_000 });
   const studioShot = join(out, 'studio.png');
   await pageC.screenshot({ path: studioShot, fullPage: true });
-  result({ step: 'screenshot', path: watchShot, directory: directoryShot, studio: studioShot });
+
+  // 3b. the studio: the stream's key (from loopback), a preview that plays, and moderation:
+  // the streamer deletes page B's comment and it leaves page A's chat
+  await pageC.fill('#stream-name', stream);
+  await pageC.click('#studio-submit');
+  await pageC.waitForSelector('#obs-key', { timeout: 20_000 });
+  const streamKey = await pageC.textContent('#obs-key');
+  if (!streamKey.startsWith(`${stream}?token=`)) throw new Error(`studio stream key ${streamKey}`);
+  const previewStart = await pageC.evaluate(() => document.querySelector('video#player')?.currentTime ?? 0);
+  await waitFor(pageC, (t0) => (document.querySelector('video#player')?.currentTime ?? 0) > t0 + 1, previewStart, 30_000, 'studio preview playing');
+  await waitFor(pageC, (t) => [...document.querySelectorAll('#chat-list .chat-item')].some((el) => el.textContent.includes(t) && el.querySelector('.mod-delete')),
+    text, 20_000, 'the comment in the studio with a delete button');
+  await pageC.evaluate((t) => [...document.querySelectorAll('#chat-list .chat-item')].find((el) => el.textContent.includes(t)).querySelector('.mod-delete').click(), text);
+  await waitFor(pageA, (t) => ![...document.querySelectorAll('#chat-list .chat-item')].some((el) => el.textContent.includes(t)), text, 20_000,
+    'the deleted comment gone from page A');
+  const studioLiveShot = join(out, 'studio-live.png');
+  await pageC.screenshot({ path: studioLiveShot, fullPage: true });
+  result({ step: 'studio', streamKeyPrefix: `${stream}?token=`, deleted: text });
+  result({ step: 'screenshot', path: watchShot, directory: directoryShot, studio: studioShot, studioLive: studioLiveShot });
   await pageC.close();
   await pageB.close();
 

@@ -29,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The H5 pages in headless Chromium (Debian's chromium, driven by playwright-core from
  * {@code web-client/e2e/watch.e2e.mjs}) against the platform, with real ffmpeg publishing:
  * the watch page plays with a measured delay, a danmaku sent from one page flies over another,
+ * the studio hands out the stream key, previews the stream and deletes that comment from the room,
  * and the page comes back by itself when the publisher is killed and restarted. The script
  * tells this test when to kill and restart the publisher ({@code AWAIT ...} lines) and reports
  * each step as {@code RESULT {json}}. Screenshots stay in {@code launcher/target/e2e/}.
@@ -51,7 +52,7 @@ class WatchPageBrowserTest {
 
                 assertThat(results.get("play").getInteger("frames")).as("frames decoded").isGreaterThanOrEqualTo(100);
                 assertThat(results.get("play").getDouble("delayMs")).as("measured live delay, ms").isBetween(0.0, 2000.0);
-                assertThat(results).containsKeys("danmaku", "offline", "recovered");
+                assertThat(results).containsKeys("danmaku", "studio", "offline", "recovered");
                 assertThat(Path.of(results.get("screenshot").getString("path"))).isNotEmptyFile();
                 JsonArray errors = results.get("console").getJsonArray("errors");
                 assertThat(errors).as("console errors on the pages").isEmpty();
