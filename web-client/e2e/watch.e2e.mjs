@@ -149,7 +149,18 @@ async function main() {
   const studioLiveShot = join(out, 'studio-live.png');
   await pageC.screenshot({ path: studioLiveShot, fullPage: true });
   result({ step: 'studio', streamKeyPrefix: `${stream}?token=`, deleted: text });
-  result({ step: 'screenshot', path: watchShot, directory: directoryShot, studio: studioShot, studioLive: studioLiveShot });
+  // 3c. a phone: the watch page fits the width (no sideways scrolling) and still plays
+  const phone = await context.newPage();
+  watchConsole(phone, 'phone');
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(watchUrl, { waitUntil: 'domcontentloaded' });
+  await waitFor(phone, () => (document.querySelector('video#player')?.currentTime ?? 0) > 0.5, null, 30_000, 'playing on a phone-sized page');
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) throw new Error(`the phone-sized watch page scrolls sideways by ${overflow} px`);
+  const phoneShot = join(out, 'watch-phone.png');
+  await phone.screenshot({ path: phoneShot, fullPage: true });
+  await phone.close();
+  result({ step: 'screenshot', path: watchShot, directory: directoryShot, studio: studioShot, studioLive: studioLiveShot, phone: phoneShot });
   await pageC.close();
   await pageB.close();
 
