@@ -37,6 +37,8 @@ import java.util.Set;
 final class RoomSockets {
     private static final System.Logger LOG = System.getLogger(RoomSockets.class.getName());
     private static final int MEMBER_QUEUE_BYTES = 256 * 1024;
+    /** A member's messages awaiting the room's answer; more are refused {@code rate-limited} without reaching the room. */
+    private static final int MAX_IN_FLIGHT = 8;
 
     private final Vertx vertx;
     private final Tokens tokens;
@@ -183,6 +185,7 @@ final class RoomSockets {
         JsonObject user;
         long helloSeq = -1;
         List<JsonObject> early = new ArrayList<>();
+        int inFlight;
         boolean closed;
 
         Member(ServerWebSocket ws, String room) {
@@ -232,7 +235,9 @@ final class RoomSockets {
         }
 
         void deliver(JsonObject batch, String text) {
-            if (closed) {
+            // closing (we sent the close frame, its close handler has not run yet): writeQueueFull
+            // would throw and end the batch's loop before the members after this one
+            if (closed || ws.isClosed()) {
                 return;
             }
             if (early != null) {
@@ -247,7 +252,7 @@ final class RoomSockets {
         }
 
         void onText(String text) {
-            if (closed) {
+            if (closed || ws.isClosed()) {
                 return;
             }
             JsonObject message;
@@ -258,6 +263,10 @@ final class RoomSockets {
                 return;
             }
             if ("ping".equals(message.getValue("type"))) {
+                if (ws.writeQueueFull()) { // pinging without reading the pongs
+                    close(CloseReason.SLOW_CONSUMER);
+                    return;
+                }
                 ws.writeTextMessage(new JsonObject().put("type", "pong").put("ts", System.currentTimeMillis()).encode());
                 return;
             }
@@ -265,8 +274,15 @@ final class RoomSockets {
                 error("not-ready", "wait for the hello message");
                 return;
             }
+            // a client sending faster than the room answers is refused here: queued, its requests would pile up in memory
+            if (inFlight == MAX_IN_FLIGHT) {
+                error("rate-limited", "slow down: wait for the answers to your last messages");
+                return;
+            }
+            inFlight++;
             vertx.eventBus().<JsonObject>request(Addresses.ROOM_IN, new JsonObject().put("op", "send").put("room", room)
                     .put("user", user).put("message", message)).onComplete(ar -> {
+                inFlight--;
                 if (closed) {
                     return;
                 }

@@ -93,6 +93,10 @@ public final class FlvViewer implements AutoCloseable {
         notifyAll();
     }
 
+    public boolean hasKeyframe() {
+        return firstKeyframeNanos.isDone();
+    }
+
     /** Nanoseconds from connecting to the first keyframe. */
     public long awaitFirstKeyframe(Duration timeout) throws Exception {
         return firstKeyframeNanos.get(timeout.toMillis(), TimeUnit.MILLISECONDS) - startNanos;

@@ -19,14 +19,16 @@ public final class RoleProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String role;
+    private final List<String> jvmFlags;
     private final int httpPort;
     private final Map<String, String> env;
     private final List<String> args;
     private final Path log;
     private Process process;
 
-    private RoleProcess(String role, int httpPort, Map<String, String> env, List<String> args) throws IOException {
+    private RoleProcess(String role, List<String> jvmFlags, int httpPort, Map<String, String> env, List<String> args) throws IOException {
         this.role = role;
+        this.jvmFlags = jvmFlags;
         this.httpPort = httpPort;
         this.env = env;
         this.args = args;
@@ -35,14 +37,21 @@ public final class RoleProcess implements AutoCloseable {
 
     /** Starts {@code java -jar livestream.jar ROLE ARGS} with LIVE_HTTP_PORT and the given environment. */
     public static RoleProcess start(String role, Map<String, String> env, String... args) throws IOException {
-        RoleProcess p = new RoleProcess(role, freePort(), env, List.of(args));
+        return start(role, List.of(), env, args);
+    }
+
+    /** As {@link #start(String, Map, String...)}, with JVM flags after the defaults (a later {@code -Xmx} wins). */
+    public static RoleProcess start(String role, List<String> jvmFlags, Map<String, String> env, String... args) throws IOException {
+        RoleProcess p = new RoleProcess(role, List.copyOf(jvmFlags), freePort(), env, List.of(args));
         p.start();
         return p;
     }
 
     public void start() throws IOException {
         String jar = System.getProperty("livestream.jar", "launcher/target/livestream.jar");
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar, role));
+        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx384m", "-XX:+UseSerialGC"));
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-jar", jar, role));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
@@ -52,6 +61,15 @@ public final class RoleProcess implements AutoCloseable {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The process id, for JDK tools ({@code jcmd}). */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** A variable of the environment this process was started with. */
