@@ -27,6 +27,8 @@ public final class InteractionVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(InteractionVerticle.class.getName());
     private static final long BATCH_WINDOW_MS = 100;
     private static final long TICK_MS = 500;
+    /** How often rooms drop the per-user state of users gone quiet (rate buckets, recent texts, violations). */
+    private static final long FORGET_MS = 10_000;
 
     private final RoomRules rules;
     private final MeterRegistry meters;
@@ -49,6 +51,11 @@ public final class InteractionVerticle extends VerticleBase {
         return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.ROOM_STATE).compose(map -> {
             saved = map;
             vertx.setPeriodic(TICK_MS, id -> tick());
+            vertx.setPeriodic(FORGET_MS, id -> rooms.values().forEach(f -> {
+                if (f.result() != null) {
+                    f.result().forgetIdleUsers();
+                }
+            }));
             vertx.eventBus().<JsonObject>consumer(Addresses.STREAM_EVENTS, m -> {
                 String stream = m.body().getString("stream");
                 // only rooms that exist hear of it: a notice must not create a room

@@ -135,6 +135,40 @@ public final class Room {
                 .put("viewers", viewers).put("leaderboard", leaderboard());
     }
 
+    /**
+     * Drops per-user state that no longer says anything: buckets that have refilled, remembered
+     * texts past the duplicate window, violations past the abuse window, mutes that ran out. A room
+     * hears from many passing guests; without this its memory would grow with every one of them.
+     *
+     * @return how many users' entries were dropped
+     */
+    public int forgetIdleUsers() {
+        long now = nanos.getAsLong();
+        long duplicateWindow = rules.duplicateWindow().toNanos();
+        long abuseWindow = rules.abuseWindow().toNanos();
+        long nowMillis = millis.getAsLong();
+        int before = buckets.size() + recentTexts.size() + violations.size() + mutedUntil.size();
+        buckets.values().removeIf(bucket -> bucket.isFullAt(now));
+        recentTexts.values().removeIf(recent -> {
+            recent.values().removeIf(at -> now - at > duplicateWindow);
+            return recent.isEmpty();
+        });
+        violations.values().removeIf(times -> times.isEmpty() || now - times.peekLast() > abuseWindow);
+        if (mutedUntil.values().removeIf(until -> until <= nowMillis)) {
+            persistChanged = true;
+        }
+        return before - (buckets.size() + recentTexts.size() + violations.size() + mutedUntil.size());
+    }
+
+    /** Users with per-user state held: what {@link #forgetIdleUsers()} bounds. */
+    int trackedUsers() {
+        Set<String> users = new HashSet<>(buckets.keySet());
+        users.addAll(recentTexts.keySet());
+        users.addAll(violations.keySet());
+        users.addAll(mutedUntil.keySet());
+        return users.size();
+    }
+
     /** True once since the last call when the persisted state (history, likes, board, bans) changed. */
     public boolean takePersistChanged() {
         boolean changed = persistChanged;

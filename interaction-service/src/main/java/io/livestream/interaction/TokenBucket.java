@@ -23,4 +23,9 @@ final class TokenBucket {
         }
         return false;
     }
+
+    /** True when the bucket has refilled to its burst: it then holds nothing a fresh bucket would not. */
+    boolean isFullAt(long nowNanos) {
+        return tokens + (nowNanos - lastNanos) * ratePerNano >= burst;
+    }
 }

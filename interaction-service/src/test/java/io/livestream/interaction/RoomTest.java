@@ -175,4 +175,27 @@ class RoomTest {
         }
         assertThat(last.closeReason()).isEqualTo("abuse");
     }
+
+    @Test
+    void perUserStateOfQuietGuestsIsForgottenButLiveLimitsHold() {
+        Room room = room(RoomRules.defaults());
+        for (int i = 0; i < 1000; i++) {
+            room.receive(new RoomUser("guest" + i, "G", RoomUser.Role.VIEWER, null), danmaku("hello " + i));
+        }
+        room.receive(alice, new JsonObject().put("type", "nonsense"));
+        for (int i = 0; i < 3; i++) {
+            room.receive(bob, danmaku("burst " + i));
+        }
+        assertThat(room.trackedUsers()).isEqualTo(1002);
+
+        room.forgetIdleUsers();
+        assertThat(room.trackedUsers()).as("nothing forgotten while it still matters").isEqualTo(1002);
+        assertThat(room.receive(bob, danmaku("burst 4")).error().getString("code")).as("bob's bucket is still empty")
+                .isEqualTo("rate-limited");
+
+        advanceSeconds(61);
+        assertThat(room.forgetIdleUsers()).isPositive();
+        assertThat(room.trackedUsers()).as("every quiet user forgotten").isZero();
+        assertThat(room.receive(alice, danmaku("hello 0")).broadcast()).as("a fresh start after the windows").hasSize(1);
+    }
 }
