@@ -37,8 +37,17 @@ import java.util.Set;
 final class RoomSockets {
     private static final System.Logger LOG = System.getLogger(RoomSockets.class.getName());
     private static final int MEMBER_QUEUE_BYTES = 256 * 1024;
-    /** A member's messages awaiting the room's answer; more are refused {@code rate-limited} without reaching the room. */
+    /**
+     * A member's messages awaiting the room's answer; more wait at the gateway, in order, up to
+     * {@link #MAX_WAITING_CHARS}; past that the member is flooding and is closed {@code abuse}, so
+     * that nobody can pile requests up in memory.
+     */
     private static final int MAX_IN_FLIGHT = 8;
+    private static final int MAX_WAITING_CHARS = 256 * 1024;
+
+    /** A member's message waiting for its turn to go to the room, with its size as it arrived. */
+    private record Waiting(JsonObject message, int chars) {
+    }
 
     private final Vertx vertx;
     private final Tokens tokens;
@@ -186,6 +195,8 @@ final class RoomSockets {
         long helloSeq = -1;
         List<JsonObject> early = new ArrayList<>();
         int inFlight;
+        final java.util.ArrayDeque<Waiting> waiting = new java.util.ArrayDeque<>();
+        int waitingChars;
         boolean closed;
 
         Member(ServerWebSocket ws, String room) {
@@ -274,29 +285,45 @@ final class RoomSockets {
                 error("not-ready", "wait for the hello message");
                 return;
             }
-            // a client sending faster than the room answers is refused here: queued, its requests would pile up in memory
+            // a client sending faster than the room answers waits in a small queue; past it, it is a flood
             if (inFlight == MAX_IN_FLIGHT) {
-                error("rate-limited", "slow down: wait for the answers to your last messages");
+                if (waitingChars + text.length() > MAX_WAITING_CHARS) {
+                    error("rate-limited", "flooding: more than " + MAX_WAITING_CHARS / 1024 + " KiB of messages awaiting the room");
+                    close(CloseReason.ABUSE);
+                    return;
+                }
+                waiting.addLast(new Waiting(message, text.length()));
+                waitingChars += text.length();
                 return;
             }
+            send(message);
+        }
+
+        private void send(JsonObject message) {
             inFlight++;
             vertx.eventBus().<JsonObject>request(Addresses.ROOM_IN, new JsonObject().put("op", "send").put("room", room)
                     .put("user", user).put("message", message)).onComplete(ar -> {
                 inFlight--;
                 if (closed) {
+                    waiting.clear();
                     return;
                 }
                 if (ar.failed()) {
                     error("unavailable", "the room service is unavailable; try again");
-                    return;
+                } else {
+                    JsonObject reply = ar.result().body();
+                    if (reply.containsKey("error")) {
+                        ws.writeTextMessage(reply.getJsonObject("error").encode());
+                    }
+                    String close = reply.getString("close");
+                    if (close != null) {
+                        close("banned".equals(close) ? CloseReason.BANNED : CloseReason.ABUSE);
+                    }
                 }
-                JsonObject reply = ar.result().body();
-                if (reply.containsKey("error")) {
-                    ws.writeTextMessage(reply.getJsonObject("error").encode());
-                }
-                String close = reply.getString("close");
-                if (close != null) {
-                    close("banned".equals(close) ? CloseReason.BANNED : CloseReason.ABUSE);
+                Waiting next = waiting.pollFirst();
+                if (next != null) {
+                    waitingChars -= next.chars();
+                    send(next.message());
                 }
             });
         }
