@@ -5,12 +5,15 @@
 # Prints a table (CPU and RSS per viewer, first keyframe p99, server-added delay p99 where the
 # server carries a clock) with the ratio ours/theirs, and plots it when gnuplot is present.
 #   bench/compare-nms.sh [N ...]        (default: 100 500 1000; DURATION=20s)
+#   JAR=another build's livestream.jar for the server; BENCH_JAR=the viewers' (default: JAR), to
+#   compare two servers under the same load generator
 # Everything listens on 127.0.0.1 only; NMS runs with RTMP and HTTP only (no RTMPS, HTTPS, admin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-JAR=$root/launcher/target/livestream.jar
+JAR=${JAR:-$root/launcher/target/livestream.jar}
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
+BENCH_JAR=${BENCH_JAR:-$JAR}
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(100 500 1000)
 DURATION=${DURATION:-20s}
@@ -40,7 +43,7 @@ await_playing() { # http-flv url
   echo "stream at $1 never played" >&2; return 1
 }
 run_viewers() { # name pid ws-url n
-  java -Xmx2g -jar "$JAR" bench viewers --url "$3" --viewers "$4" --duration "$DURATION" --server-pid "$2" \
+  java -Xmx2g -jar "$BENCH_JAR" bench viewers --url "$3" --viewers "$4" --duration "$DURATION" --server-pid "$2" \
     > "$work/$1-$4.txt" 2>&1 || true
   cat "$work/$1-$4.txt" >&2
 }
@@ -82,7 +85,7 @@ field() { # file line-prefix sed-expression that prints the number
   grep -E "^$2" "$1" | head -1 | sed -nE "$3"
 }
 printf '\nmachine: %s cores; %s; node %s\n' "$(nproc)" "$(java -version 2>&1 | head -1)" "$(node --version)"
-printf '%7s | %12s %12s %6s | %12s %12s %6s | %10s %10s | %10s\n' viewers "cpu%/v ours" "cpu%/v nms" ratio "rss KB/v ours" "rss KB/v nms" ratio "kf p99 ours" "kf p99 nms" "delay p99"
+printf '%7s | %12s %12s %6s | %12s %12s %6s | %10s %10s | %12s %12s | %10s\n' viewers "cpu%/v ours" "cpu%/v nms" ratio "rss KB/v ours" "rss KB/v nms" ratio "kf p99 ours" "kf p99 nms" "upg>kf ours" "upg>kf nms" "delay p99"
 : > "$out/compare-nms.dat"
 for n in "${counts[@]}"; do
   o="$work/ours-$n.txt" t="$work/nms-$n.txt"
@@ -90,10 +93,11 @@ for n in "${counts[@]}"; do
   oc=$(field "$o" "server cpu" "$cpu"); tc=$(field "$t" "server cpu" "$cpu")
   orss=$(field "$o" "server rss" "$rss"); trss=$(field "$t" "server rss" "$rss")
   ok=$(field "$o" "first keyframe" "$p99"); tk=$(field "$t" "first keyframe" "$p99")
+  ou=$(field "$o" "  after upgrade" "$p99"); tu=$(field "$t" "  after upgrade" "$p99")
   od=$(field "$o" "server delay" "$p99")
   ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-  printf '%7s | %12s %12s %6s | %12s %12s %6s | %10s %10s | %10s\n' "$n" "$oc" "$tc" "$(ratio "$oc" "$tc")" "$orss" "$trss" "$(ratio "$orss" "$trss")" "$ok" "$tk" "$od"
-  echo "$n $oc $tc $ok $tk" >> "$out/compare-nms.dat"
+  printf '%7s | %12s %12s %6s | %12s %12s %6s | %10s %10s | %12s %12s | %10s\n' "$n" "$oc" "$tc" "$(ratio "$oc" "$tc")" "$orss" "$trss" "$(ratio "$orss" "$trss")" "$ok" "$tk" "$ou" "$tu" "$od"
+  echo "$n $oc $tc $ok $tk $ou $tu" >> "$out/compare-nms.dat"
 done
 if command -v gnuplot >/dev/null 2>&1; then
   gnuplot <<GP
@@ -104,7 +108,8 @@ set xlabel "viewers"; set key top left
 set title "server CPU per viewer (% of a core)"
 plot "$out/compare-nms.dat" using 1:2 with linespoints title "livestream", "" using 1:3 with linespoints title "node-media-server"
 set title "first keyframe p99 (ms)"
-plot "$out/compare-nms.dat" using 1:4 with linespoints title "livestream", "" using 1:5 with linespoints title "node-media-server"
+plot "$out/compare-nms.dat" using 1:4 with linespoints title "livestream (from connect)", "" using 1:5 with linespoints title "node-media-server (from connect)", \\
+     "" using 1:6 with linespoints dashtype 2 title "livestream (from upgrade)", "" using 1:7 with linespoints dashtype 2 title "node-media-server (from upgrade)"
 unset multiplot
 GP
   echo "plot: $out/compare-nms.png"

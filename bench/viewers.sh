@@ -4,10 +4,10 @@
 #   bench/viewers.sh [--ffmpeg] [--http] [N ...]     (default N: 100 500)
 #   --ffmpeg  publish a 1280x720 30 fps ~2 Mbps H.264/AAC pattern with ffmpeg (default: the 640x360 demo clip)
 #   --http    play over HTTP-FLV instead of WebSocket-FLV
-# Environment: DURATION (default 20s).
+# Environment: DURATION (default 20s); JAR (default launcher/target/livestream.jar: another build's jar).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=launcher/target/livestream.jar
+JAR=${JAR:-launcher/target/livestream.jar}
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
 
 use_ffmpeg=0 scheme=ws counts=()

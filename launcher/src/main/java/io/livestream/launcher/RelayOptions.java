@@ -19,7 +19,12 @@ public final class RelayOptions {
             description = "Per-viewer write queue in KiB before it skips to the next keyframe (env LIVE_VIEWER_QUEUE_KB; default ${DEFAULT-VALUE})")
     int viewerQueueKb;
 
+    @Option(names = "--viewer-flush-window", defaultValue = "${env:LIVE_VIEWER_FLUSH_WINDOW:-10ms}", converter = Durations.class,
+            description = "WebSocket viewers get the tags of this window in one write; 0 flushes per event-loop batch (env LIVE_VIEWER_FLUSH_WINDOW; default ${DEFAULT-VALUE})")
+    Duration viewerFlushWindow;
+
     public RelayConfig config() {
-        return RelayConfig.defaults().withGrace(grace).withStallTimeout(stallTimeout).withViewerQueueBytes(viewerQueueKb * 1024);
+        return RelayConfig.defaults().withGrace(grace).withStallTimeout(stallTimeout).withViewerQueueBytes(viewerQueueKb * 1024)
+                .withFlushWindow(viewerFlushWindow);
     }
 }

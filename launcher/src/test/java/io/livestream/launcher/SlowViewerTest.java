@@ -26,7 +26,18 @@ class SlowViewerTest {
 
     @Test
     void viewerThatStopsReadingIsClosedAsSlowConsumerWhileAnotherKeepsPlaying() throws Exception {
-        String stream = "busy";
+        stalledViewerIsClosedWhileAnotherKeepsPlaying("busy", "GET /live/busy.flv HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    }
+
+    /** The same over WebSocket-FLV, whose tags go to the socket below Vert.x and are flushed per batch. */
+    @Test
+    void webSocketViewerThatStopsReadingIsClosedAsSlowConsumerWhileAnotherKeepsPlaying() throws Exception {
+        stalledViewerIsClosedWhileAnotherKeepsPlaying("busyws", "GET /live/busyws.flv HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n");
+    }
+
+    private static void stalledViewerIsClosedWhileAnotherKeepsPlaying(String stream, String request) throws Exception {
         try (Platform platform = Platform.start(s -> s.withRelay(RelayConfig.defaults()
                 .withStallTimeout(Duration.ofSeconds(2)).withViewerQueueBytes(128 * 1024)));
              Ffmpeg publisher = Ffmpeg.publish(platform.publishUrl(stream), 1280, 720, 30);
@@ -38,7 +49,7 @@ class SlowViewerTest {
                 stalled.setReceiveBufferSize(8 * 1024);
                 stalled.connect(new InetSocketAddress("127.0.0.1", platform.httpPort()));
                 OutputStream out = stalled.getOutputStream();
-                out.write(("GET /live/" + stream + ".flv HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(request.getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 long stalledAt = System.nanoTime();
                 int countAtStall = healthy.count();

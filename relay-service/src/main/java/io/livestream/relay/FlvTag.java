@@ -10,18 +10,23 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
 
 /**
- * A packet encoded once as FLV tag bytes; the same buffer is written to every viewer. The bytes
- * live off-heap, so the socket writes them as they are instead of copying them into a direct
- * buffer once per viewer; the memory is the JDK's (freed when the tag is collected), and the
- * Netty wrapper ignores the release each write does.
+ * A packet encoded once as FLV tag bytes; the same memory is written to every viewer: as it is
+ * to HTTP-FLV viewers ({@link #bytes}), and with a WebSocket binary frame header in front to
+ * WebSocket viewers ({@link #webSocketFrame}), so neither copies nor re-frames per viewer. The
+ * bytes live off-heap (the socket writes them without a copy into a direct buffer); the memory
+ * is the JDK's, freed when the tag is collected, and the wrappers ignore the release each write does.
  */
-record FlvTag(MediaPacket packet, Buffer bytes) {
+record FlvTag(MediaPacket packet, Buffer bytes, ByteBuf webSocketFrame) {
 
     static FlvTag of(MediaPacket packet) {
-        ByteBuffer direct = ByteBuffer.allocateDirect(Flv.encodedSize(packet));
-        ByteBuf buf = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct).clear());
+        int size = Flv.encodedSize(packet);
+        int header = WebSocketFrames.headerSize(size);
+        int start = WebSocketFrames.MAX_HEADER;
+        ByteBuf buf = Unpooled.unreleasableBuffer(
+                Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(start + size)).clear().writerIndex(start));
         Flv.writeTag(buf, packet);
-        return new FlvTag(packet, BufferInternal.buffer(buf));
+        WebSocketFrames.setBinaryHeader(buf, start - header, size);
+        return new FlvTag(packet, BufferInternal.buffer(buf.slice(start, size)), buf.slice(start - header, header + size));
     }
 
     boolean isKeyframe() {

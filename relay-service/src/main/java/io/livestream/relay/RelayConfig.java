@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param gopMaxPackets    bound on the cached GOP, in packets
  * @param gopMaxBytes      bound on the cached GOP, in bytes
  * @param snapshotTimeout  how long a first viewer waits for the ingest node's snapshot
+ * @param flushWindow      WebSocket viewers get the tags of this window in one flush (one syscall);
+ *                         zero flushes once the packets already queued on the event loop are written
  */
 public record RelayConfig(
         int viewerQueueBytes,
@@ -18,22 +20,27 @@ public record RelayConfig(
         Duration grace,
         int gopMaxPackets,
         long gopMaxBytes,
-        Duration snapshotTimeout) {
+        Duration snapshotTimeout,
+        Duration flushWindow) {
 
     public static RelayConfig defaults() {
         return new RelayConfig(1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(10), 3000,
-                32L * 1024 * 1024, Duration.ofSeconds(3));
+                32L * 1024 * 1024, Duration.ofSeconds(3), Duration.ofMillis(10));
     }
 
     public RelayConfig withStallTimeout(Duration d) {
-        return new RelayConfig(viewerQueueBytes, d, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout);
+        return new RelayConfig(viewerQueueBytes, d, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow);
     }
 
     public RelayConfig withGrace(Duration d) {
-        return new RelayConfig(viewerQueueBytes, stallTimeout, d, gopMaxPackets, gopMaxBytes, snapshotTimeout);
+        return new RelayConfig(viewerQueueBytes, stallTimeout, d, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow);
     }
 
     public RelayConfig withViewerQueueBytes(int bytes) {
-        return new RelayConfig(bytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout);
+        return new RelayConfig(bytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow);
+    }
+
+    public RelayConfig withFlushWindow(Duration d) {
+        return new RelayConfig(viewerQueueBytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, d);
     }
 }

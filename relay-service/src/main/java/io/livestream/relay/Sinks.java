@@ -1,61 +1,127 @@
 package io.livestream.relay;
 
 import io.livestream.common.CloseReason;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 
-/** The two ways a viewer plays: WebSocket-FLV (one binary message per tag) and chunked HTTP-FLV. */
+/** The two ways a viewer plays: WebSocket-FLV (binary messages of whole tags) and chunked HTTP-FLV. */
 final class Sinks {
     private Sinks() {
     }
 
+    /**
+     * A WebSocket viewer. Tags go straight to the connection's Netty pipeline as the frames
+     * {@link FlvTag} encoded once (a view per viewer, no copy, no frame encoding), and wait there
+     * until {@link ViewerSink#flush()}: the hub flushes each viewer once per batch of tags, one
+     * syscall instead of one per tag. Vert.x's own write path ({@code writeBinaryMessage})
+     * encodes a frame and flushes at every call; it is kept as the fallback for a WebSocket
+     * whose channel cannot be reached.
+     */
     static ViewerSink webSocket(ServerWebSocket ws, int queueBytes) {
         ws.setWriteQueueMaxSize(queueBytes);
-        return new ViewerSink() {
-            @Override
-            public void write(Buffer data) {
-                if (!ws.isClosed()) {
-                    ws.writeBinaryMessage(data);
-                }
-            }
+        ChannelHandlerContext chctx = NettyChannels.of(ws);
+        return chctx != null ? new PipelineWebSocketSink(ws, chctx) : new WebSocketSink(ws);
+    }
 
-            @Override
-            public boolean writeQueueFull() {
-                return !ws.isClosed() && ws.writeQueueFull();
-            }
+    /** WebSocket-FLV through Vert.x: one binary message per tag, flushed at once. */
+    private static class WebSocketSink implements ViewerSink {
+        final ServerWebSocket ws;
 
-            @Override
-            public void drainHandler(Runnable onDrain) {
-                ws.drainHandler(v -> onDrain.run());
-            }
+        WebSocketSink(ServerWebSocket ws) {
+            this.ws = ws;
+        }
 
-            @Override
-            public void closeHandler(Runnable onClose) {
-                ws.closeHandler(v -> onClose.run());
-                if (ws.isClosed()) {
-                    onClose.run();
-                }
+        @Override
+        public void write(Buffer data) {
+            if (!ws.isClosed()) {
+                ws.writeBinaryMessage(data);
             }
+        }
 
-            @Override
-            public boolean isClosed() {
-                return ws.isClosed();
-            }
+        @Override
+        public boolean writeQueueFull() {
+            return !ws.isClosed() && ws.writeQueueFull();
+        }
 
-            @Override
-            public void close(CloseReason reason) {
-                if (!ws.isClosed()) {
-                    ws.close(reason.code, reason.label);
-                }
-            }
+        @Override
+        public void drainHandler(Runnable onDrain) {
+            ws.drainHandler(v -> onDrain.run());
+        }
 
-            @Override
-            public String describe() {
-                return "ws-flv " + ws.remoteAddress();
+        @Override
+        public void closeHandler(Runnable onClose) {
+            ws.closeHandler(v -> onClose.run());
+            if (ws.isClosed()) {
+                onClose.run();
             }
-        };
+        }
+
+        @Override
+        public boolean isClosed() {
+            return ws.isClosed();
+        }
+
+        @Override
+        public void close(CloseReason reason) {
+            if (!ws.isClosed()) {
+                ws.close(reason.code, reason.label);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "ws-flv " + ws.remoteAddress();
+        }
+    }
+
+    /**
+     * WebSocket-FLV written below Vert.x, into the channel at the connection's handler: the
+     * frame encoder passes the pre-encoded frames through, TLS (WSS) still applies. The write
+     * queue is the channel's outbound buffer, bounded by the water marks
+     * {@code setWriteQueueMaxSize} sets, so "full" is the channel not being writable.
+     */
+    private static final class PipelineWebSocketSink extends WebSocketSink {
+        private final ChannelHandlerContext chctx;
+        private boolean unflushed;
+
+        PipelineWebSocketSink(ServerWebSocket ws, ChannelHandlerContext chctx) {
+            super(ws);
+            this.chctx = chctx;
+        }
+
+        @Override
+        public void write(Buffer data) {
+            if (!ws.isClosed()) {
+                chctx.write(WebSocketFrames.binaryFrame(((BufferInternal) data).getByteBuf()), chctx.voidPromise());
+                unflushed = true;
+            }
+        }
+
+        @Override
+        public void write(FlvTag tag) {
+            if (!ws.isClosed()) {
+                // a view of its own: the outbound buffer moves the reader index as it writes
+                chctx.write(tag.webSocketFrame().duplicate(), chctx.voidPromise());
+                unflushed = true;
+            }
+        }
+
+        @Override
+        public void flush() {
+            if (unflushed) {
+                unflushed = false;
+                chctx.flush();
+            }
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return !ws.isClosed() && !chctx.channel().isWritable();
+        }
     }
 
     static ViewerSink httpFlv(HttpServerRequest request, int queueBytes) {

@@ -43,6 +43,7 @@ final class Viewer {
             keyframe |= tag.isKeyframe();
             write(tag);
         }
+        sink.flush(); // a late joiner's first keyframe leaves at once
         skipping = !keyframe;
     }
 
@@ -58,6 +59,7 @@ final class Viewer {
                 return -1;
             }
             skipping = false;
+            fullSinceNanos = 0;
             int written = 0;
             for (FlvTag header : heldHeaders.values()) {
                 written += write(header);
@@ -65,13 +67,21 @@ final class Viewer {
             heldHeaders.clear();
             return written + write(tag);
         }
-        if (!tag.isHeader() && sink.writeQueueFull()) {
-            skipping = true;
-            markFull();
-            skippedFrames++;
-            return -1;
+        if (!tag.isHeader()) {
+            if (sink.writeQueueFull()) {
+                skipping = true;
+                markFull();
+                skippedFrames++;
+                return -1;
+            }
+            fullSinceNanos = 0; // drained, whether or not the sink reports drains
         }
         return write(tag);
+    }
+
+    /** Sends the tags written since the last flush. */
+    void flush() {
+        sink.flush();
     }
 
     /** True when the sink has stayed full for longer than {@code nanos}. */
@@ -101,7 +111,7 @@ final class Viewer {
     }
 
     private int write(FlvTag tag) {
-        sink.write(tag.bytes());
+        sink.write(tag);
         bytesWritten += tag.size();
         return tag.size();
     }

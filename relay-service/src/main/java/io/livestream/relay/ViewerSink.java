@@ -6,7 +6,17 @@ import io.vertx.core.buffer.Buffer;
 /** Where a viewer's FLV bytes go: a WebSocket, a chunked HTTP response, or a test double. */
 interface ViewerSink {
 
+    /** Writes {@code data}; it may wait in the sink until {@link #flush()}. */
     void write(Buffer data);
+
+    /** Writes a shared tag (a sink may write its pre-encoded form); it may wait until {@link #flush()}. */
+    default void write(FlvTag tag) {
+        write(tag.bytes());
+    }
+
+    /** Sends what the writes since the last flush left waiting: one syscall for a batch of tags. */
+    default void flush() {
+    }
 
     /** True while more bytes are queued for this viewer than its bound allows. */
     boolean writeQueueFull();

@@ -135,4 +135,21 @@ class ViewerTest {
         sink.drain.run();
         assertThat(viewer.stalledLongerThan(1_000_000_000L, now + 2_000_000_000L)).isFalse();
     }
+
+    /** A sink whose queue is the channel's outbound buffer reports no drains: writing again is the sign. */
+    @Test
+    void stallIsForgottenOnceTheQueueTakesTagsAgainWithoutADrainEvent() throws InterruptedException {
+        FakeSink sink = new FakeSink();
+        Viewer viewer = new Viewer(sink);
+        viewer.start(Buffer.buffer("FLV"), List.of(keyframe(0)));
+        sink.full = true;
+        viewer.offer(interframe(33));
+        Thread.sleep(60);
+        sink.full = false;
+        viewer.offer(keyframe(66));
+        viewer.offer(interframe(100));
+        sink.full = true; // full again, just now
+        assertThat(viewer.stalledLongerThan(30_000_000L, System.nanoTime()))
+                .as("counted from the new fill, not the first").isFalse();
+    }
 }

@@ -18,6 +18,8 @@ final class BenchViewer {
     private final FlvReader reader = new FlvReader(16 * 1024 * 1024);
     private final ByteBuf pending = Unpooled.buffer();
     private long connectNanos;
+    /** When the WebSocket upgrade (or the HTTP response head) arrived: the server's part starts there. */
+    private volatile long openNanos = -1;
     volatile long firstKeyframeNanos = -1;
     volatile long bytes;
     volatile long bytesAtWindowStart;
@@ -44,11 +46,13 @@ final class BenchViewer {
                 }
             });
             return socket.connect(url.getPort(), url.getHost(), url.getRawPath()).<Void>mapEmpty()
+                    .onSuccess(v -> opened())
                     .onFailure(e -> failure = "connect: " + e.getMessage());
         }
         return http.request(HttpMethod.GET, url.getPort(), url.getHost(), url.getRawPath())
                 .compose(req -> req.send())
                 .compose(resp -> {
+                    opened();
                     if (resp.statusCode() != 200) {
                         return Future.failedFuture("HTTP " + resp.statusCode());
                     }
@@ -81,7 +85,19 @@ final class BenchViewer {
         pending.discardReadBytes();
     }
 
+    private void opened() {
+        if (openNanos < 0) {
+            openNanos = System.nanoTime();
+        }
+    }
+
+    /** From starting the connect (TCP, upgrade, and the client's own queueing during a connect storm). */
     double firstKeyframeMs() {
         return firstKeyframeNanos < 0 ? Double.NaN : (firstKeyframeNanos - connectNanos) / 1e6;
+    }
+
+    /** From the upgrade response to the first keyframe: what the server's late-join path costs. */
+    double firstKeyframeAfterOpenMs() {
+        return firstKeyframeNanos < 0 || openNanos < 0 ? Double.NaN : Math.max(0, firstKeyframeNanos - openNanos) / 1e6;
     }
 }
