@@ -86,13 +86,14 @@ final class StreamHub {
             viewer.sink().close(CloseReason.STREAM_ENDED);
             return;
         }
-        viewer.sink().closeHandler(() -> remove(viewer));
         if (ready) {
             startViewer(viewer);
         } else {
             waiting.add(viewer);
         }
         meters.viewerJoined();
+        // last: a viewer that hung up while it was being admitted is removed at once, and counted out
+        viewer.sink().closeHandler(() -> remove(viewer));
     }
 
     void remove(Viewer viewer) {

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ViewerTest {
 
     /** Captures what a viewer writes; the test decides when its queue is full. */
-    static final class FakeSink implements ViewerSink {
+    static class FakeSink implements ViewerSink {
         final List<Buffer> written = new ArrayList<>();
         boolean full;
         Runnable drain = () -> { };
