@@ -48,7 +48,12 @@ public final class FlvViewer implements AutoCloseable {
         ws.binaryMessageHandler(this::onMessage);
         ws.closeHandler(v -> closed.complete(new Close(ws.closeStatusCode(), ws.closeReason())));
         ws.exceptionHandler(e -> error = e);
-        ws.connect(port, "127.0.0.1", path).onFailure(e -> {
+        ws.connect(port, "127.0.0.1", path).onSuccess(x -> {
+            // closed right after the upgrade (stream-not-found, bad-token): Vert.x may not call the handler
+            if (ws.isClosed()) {
+                closed.complete(new Close(ws.closeStatusCode(), ws.closeReason()));
+            }
+        }).onFailure(e -> {
             error = e;
             closed.complete(new Close(null, "connect failed: " + e));
         });

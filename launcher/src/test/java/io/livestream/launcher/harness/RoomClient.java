@@ -27,7 +27,14 @@ public final class RoomClient implements AutoCloseable {
         ws = client.webSocket();
         ws.textMessageHandler(this::onText);
         ws.closeHandler(v -> closed.complete(new FlvViewer.Close(ws.closeStatusCode(), ws.closeReason())));
-        ws.connect(port, "127.0.0.1", uri).onSuccess(x -> connected.complete(null)).onFailure(connected::completeExceptionally);
+        ws.connect(port, "127.0.0.1", uri).onSuccess(x -> {
+            // a server that closes right after the upgrade (a refused token) can be done before the
+            // close handler reaches the socket: Vert.x then never calls it
+            if (ws.isClosed()) {
+                closed.complete(new FlvViewer.Close(ws.closeStatusCode(), ws.closeReason()));
+            }
+            connected.complete(null);
+        }).onFailure(connected::completeExceptionally);
     }
 
     /** Joins {@code /ws/room/<room>} with the token (none: read-only) and the last sequence it had (0: none). */
