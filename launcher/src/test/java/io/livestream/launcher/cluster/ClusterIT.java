@@ -166,8 +166,14 @@ class ClusterIT {
                 Await.until("the admitted viewer on a relay", Duration.ofSeconds(10),
                         () -> relayA.metric("live_viewers", "stream=\"" + stream + "\"") + relayB.metric("live_viewers", "stream=\"" + stream + "\"") == 1);
                 assertThat(admitted.isClosed()).isFalse();
+                Await.until("the gateway sees the private stream's viewer", Duration.ofSeconds(15),
+                        () -> gateway.metric("live_cluster_viewers", "stream=\"clustered-private\"") == 1);
             }
         }
+        // the relays' load counts every stream: the later spill-over cases need this viewer gone from the gateway's view
+        Await.until("the private stream's viewer gone", Duration.ofSeconds(15),
+                () -> gateway.metric("live_cluster_viewers", "stream=\"clustered-private\"") == 0
+                        && gateway.metric("live_gateway_viewers") == 0);
     }
 
     @Test
