@@ -1,5 +1,6 @@
 package io.livestream.gateway;
 
+import io.livestream.common.StreamNames;
 import io.livestream.common.auth.JwtKeys;
 import io.livestream.common.auth.Tokens;
 import io.livestream.common.ops.LimitRefusals;
@@ -28,10 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The public HTTP entry: playback routes, the room sockets, the REST API, the H5 pages, health and Prometheus metrics. */
 public final class GatewayVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(GatewayVerticle.class.getName());
-    /** {@code /live/<stream>.flv}; the name is regex group {@code param0}. */
-    public static final String PLAY_PATH = "/live/([A-Za-z0-9_\\-]{1,64})\\.flv";
-    private static final String PLAY_API = "/api/play/([A-Za-z0-9_\\-]{1,64})";
-    private static final String ROOM_PATH = "/ws/room/([A-Za-z0-9_\\-]{1,64})";
+    private static final String PLAY_API = "/api/play/(" + StreamNames.REGEX + ")";
+    private static final String ROOM_PATH = "/ws/room/(" + StreamNames.REGEX + ")";
 
     private final GatewayConfig config;
     private final PrometheusMeterRegistry prometheus;
@@ -128,7 +127,7 @@ public final class GatewayVerticle extends VerticleBase {
             }
         }));
         router.routeWithRegex(HttpMethod.GET, PLAY_API).handler(ctx -> playInfo(ctx, streams, ctx.pathParam("param0")));
-        router.routeWithRegex(HttpMethod.GET, PLAY_PATH).handler(play);
+        router.routeWithRegex(HttpMethod.GET, StreamNames.PLAY_PATH).handler(play);
         WebPages.mount(router);
         return router;
     }

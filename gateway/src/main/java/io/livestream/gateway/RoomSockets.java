@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -195,7 +196,7 @@ final class RoomSockets {
         long helloSeq = -1;
         List<JsonObject> early = new ArrayList<>();
         int inFlight;
-        final java.util.ArrayDeque<Waiting> waiting = new java.util.ArrayDeque<>();
+        final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
         int waitingChars;
         boolean closed;
 

@@ -28,7 +28,7 @@ final class SessionApi {
     }
 
     void handle(RoutingContext ctx) {
-        String address = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
+        String address = GatewayVerticle.clientAddress(ctx.request());
         if (!allow(address, System.nanoTime())) {
             GatewayVerticle.json(ctx, 429, new JsonObject().put("error", "rate-limited")
                     .put("message", "at most " + PER_MINUTE + " sessions a minute from one address"));

@@ -1,5 +1,6 @@
 package io.livestream.gateway;
 
+import io.livestream.common.StreamNames;
 import io.livestream.common.auth.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -7,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /api/studio/publish {stream}}: what a streamer needs to go live: a publish token,
@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
  * laptop mode), anyone connecting from this machine. Anyone else gets 401 or 403.
  */
 final class StudioApi {
-    private static final Pattern STREAM = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
     private static final Duration TTL = Duration.ofHours(24);
 
     private final Tokens tokens;
@@ -93,7 +92,7 @@ final class StudioApi {
         try {
             JsonObject body = ctx.body().asJsonObject();
             String stream = body == null ? null : body.getString("stream");
-            return stream != null && STREAM.matcher(stream).matches() ? stream : null;
+            return StreamNames.isValid(stream) ? stream : null;
         } catch (DecodeException | ClassCastException e) {
             return null;
         }

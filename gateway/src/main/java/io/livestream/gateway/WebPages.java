@@ -1,5 +1,6 @@
 package io.livestream.gateway;
 
+import io.livestream.common.StreamNames;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -13,7 +14,7 @@ import io.vertx.ext.web.handler.StaticHandler;
  */
 final class WebPages {
     private static final String ROOT = "webroot/";
-    private static final String WATCH = "/watch/[A-Za-z0-9_\\-]{1,64}/?";
+    private static final String WATCH = "/watch/" + StreamNames.REGEX + "/?";
 
     private WebPages() {
     }

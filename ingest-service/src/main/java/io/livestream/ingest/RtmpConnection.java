@@ -1,6 +1,7 @@
 package io.livestream.ingest;
 
 import io.livestream.common.CloseReason;
+import io.livestream.common.StreamNames;
 import io.livestream.common.auth.PlayAccess;
 import io.livestream.common.auth.Tokens;
 import io.livestream.common.ops.LimitRefusals;
@@ -23,7 +24,6 @@ import io.vertx.core.net.NetSocket;
 
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The server side of one RTMP connection: the thin adapter around the media-core parsers that
@@ -33,7 +33,6 @@ import java.util.regex.Pattern;
  */
 final class RtmpConnection implements Publisher {
     private static final System.Logger LOG = System.getLogger(RtmpConnection.class.getName());
-    private static final Pattern STREAM_NAME = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
     private static final String APP = "live";
     private static final int OUT_CHUNK_SIZE = 4096;
     private static final long OUR_WINDOW = 5_000_000;
@@ -244,7 +243,7 @@ final class RtmpConnection implements Publisher {
         boolean privateByKey = connectQueryPrivate || query >= 0 && "1".equals(queryParam(key.substring(query + 1), "private"));
         String publishToken = token;
         int streamId = command.streamId();
-        if (!STREAM_NAME.matcher(name).matches()) {
+        if (!StreamNames.isValid(name)) {
             refuse(streamId, "NetStream.Publish.BadName", "invalid stream name; use letters, digits, - and _", CloseReason.STREAM_BUSY);
             return;
         }

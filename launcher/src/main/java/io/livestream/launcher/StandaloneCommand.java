@@ -37,6 +37,9 @@ final class StandaloneCommand implements Callable<Integer> {
     @Mixin
     GatewayLimitOptions gatewayLimits;
 
+    @Mixin
+    StudioOptions studio;
+
     @Option(names = "--rtmp-port", defaultValue = "${env:LIVE_RTMP_PORT:-1935}", description = "RTMP ingest port (env LIVE_RTMP_PORT; default ${DEFAULT-VALUE})")
     int rtmpPort;
 
@@ -45,9 +48,6 @@ final class StandaloneCommand implements Callable<Integer> {
 
     @Option(names = "--public-host", defaultValue = "${env:LIVE_PUBLIC_HOST:-localhost}", description = "Host name shown in printed URLs (env LIVE_PUBLIC_HOST; default ${DEFAULT-VALUE})")
     String publicHost;
-
-    @Option(names = "--public-rtmp-url", defaultValue = "${env:LIVE_PUBLIC_RTMP_URL}", description = "RTMP server the studio tells streamers to publish to (env LIVE_PUBLIC_RTMP_URL; default rtmp://<the page's host>:<rtmp port>/live)")
-    String publicRtmpUrl;
 
     @Option(names = "--demo", defaultValue = "${env:LIVE_DEMO:-false}", description = "Publish the bundled looping clip as stream 'demo' (env LIVE_DEMO)")
     boolean demo;
@@ -65,7 +65,7 @@ final class StandaloneCommand implements Callable<Integer> {
                         .withRtmps(rtmpsPort, tlsFiles),
                 relay.config(),
                 GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort)
-                        .withStudio(new GatewayConfig.Studio(true, blankToNull(publicRtmpUrl), rtmpPort)).withTls(tlsFiles)
+                        .withStudio(studio.studio(true, rtmpPort)).withTls(tlsFiles)
                         .withLimits(gatewayLimits.limits()),
                 rooms.rules(),
                 jwt.keys(null), publicHost, demo);
@@ -105,9 +105,5 @@ final class StandaloneCommand implements Callable<Integer> {
         out.append("  Go live:      ").append(http).append("/studio  (publish credentials, from this machine)\n");
         out.append("  Streams:      ").append(http).append("/api/streams\n");
         System.out.println(out);
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 }

@@ -1,5 +1,6 @@
 package io.livestream.relay;
 
+import io.livestream.common.StreamNames;
 import io.livestream.common.ops.OpsRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -15,9 +16,6 @@ import io.vertx.ext.web.Router;
  * (or to viewers directly, where relays are exposed) and answers {@code /health} and {@code /metrics}.
  */
 public final class RelayVerticle extends VerticleBase {
-    /** {@code /live/<stream>.flv}; the name is regex group {@code param0}. */
-    public static final String PLAY_PATH = "/live/([A-Za-z0-9_\\-]{1,64})\\.flv";
-
     private final RelayConfig config;
     private final String host;
     private final int port;
@@ -49,7 +47,7 @@ public final class RelayVerticle extends VerticleBase {
             relay = created;
             Router router = Router.router(vertx);
             OpsRoutes.mount(router, checks, prometheus);
-            router.routeWithRegex(HttpMethod.GET, PLAY_PATH).handler(relay);
+            router.routeWithRegex(HttpMethod.GET, StreamNames.PLAY_PATH).handler(relay);
             server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setSendBufferSize(sendBufferBytes))
                     .requestHandler(router);
             return server.listen(port, host);

@@ -1,6 +1,7 @@
 package io.livestream.relay;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 /**
  * Server-to-client WebSocket frame headers (RFC 6455 section 5.2: FIN, opcode, payload length;
@@ -37,7 +38,7 @@ final class WebSocketFrames {
     static ByteBuf binaryFrame(ByteBuf payload) {
         int length = payload.readableBytes();
         int header = headerSize(length);
-        ByteBuf frame = io.netty.buffer.Unpooled.directBuffer(header + length);
+        ByteBuf frame = Unpooled.directBuffer(header + length);
         setBinaryHeader(frame, 0, length);
         frame.writerIndex(header);
         frame.writeBytes(payload, payload.readerIndex(), length);

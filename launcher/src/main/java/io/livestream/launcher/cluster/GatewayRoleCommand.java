@@ -9,6 +9,7 @@ import io.livestream.launcher.BadSettingException;
 import io.livestream.launcher.GatewayLimitOptions;
 import io.livestream.launcher.JwtOptions;
 import io.livestream.launcher.ServerOptions;
+import io.livestream.launcher.StudioOptions;
 import io.livestream.launcher.TlsOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,14 +36,14 @@ public final class GatewayRoleCommand implements Callable<Integer> {
     @Mixin
     GatewayLimitOptions limits;
 
+    @Mixin
+    StudioOptions studio;
+
     @Option(names = "--relay-max-viewers", defaultValue = "${env:LIVE_RELAY_MAX_VIEWERS:-2000}", description = "Viewers on a relay before new ones spill to the least-loaded relay (env LIVE_RELAY_MAX_VIEWERS; default ${DEFAULT-VALUE})")
     int relayMaxViewers;
 
     @Option(names = "--relay-max-egress-mbps", defaultValue = "${env:LIVE_RELAY_MAX_EGRESS_MBPS:-2000}", description = "Egress of a relay before new viewers spill over (env LIVE_RELAY_MAX_EGRESS_MBPS; default ${DEFAULT-VALUE})")
     double relayMaxEgressMbps;
-
-    @Option(names = "--public-rtmp-url", defaultValue = "${env:LIVE_PUBLIC_RTMP_URL}", description = "RTMP server the studio tells streamers to publish to, e.g. rtmp://live.example.com:1935/live (env LIVE_PUBLIC_RTMP_URL; default rtmp://<the page's host>:1935/live)")
-    String publicRtmpUrl;
 
     @Option(names = "--jwt-private-key", defaultValue = "${env:LIVE_JWT_PRIVATE_KEY:-}",
             description = "PEM private key (PKCS#8) of --jwt-public-key: guest and studio tokens are signed with it instead of the secret (env LIVE_JWT_PRIVATE_KEY)")
@@ -59,7 +60,7 @@ public final class GatewayRoleCommand implements Callable<Integer> {
         }
         TlsFiles tlsFiles = tls.load();
         GatewayConfig config = GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort).withRelayLimits(relayMaxViewers, relayMaxEgressMbps)
-                .withStudio(new GatewayConfig.Studio(false, publicRtmpUrl == null || publicRtmpUrl.isBlank() ? null : publicRtmpUrl, 1935))
+                .withStudio(studio.studio(false, 1935))
                 .withTls(tlsFiles).withLimits(limits.limits());
         return RoleRunner.run("gateway", cluster, node -> List.of(new GatewayVerticle(config, node.prometheus(),
                 PlayBackend.relays(config.viewerQueueBytes()), node.checks(), keys)));

@@ -1,0 +1,22 @@
+package io.livestream.common;
+
+import java.util.regex.Pattern;
+
+/**
+ * What a stream name may be: 1-64 letters, digits, {@code -} or {@code _}. One rule for the RTMP
+ * publish, the play, room and page routes, and the studio, so that a name one accepts the others do too.
+ */
+public final class StreamNames {
+    /** The rule as a regular expression, for routes that capture the name. */
+    public static final String REGEX = "[A-Za-z0-9_\\-]{1,64}";
+    /** {@code /live/<stream>.flv}, the play path of the gateway and the relays; the name is regex group {@code param0}. */
+    public static final String PLAY_PATH = "/live/(" + REGEX + ")\\.flv";
+    private static final Pattern PATTERN = Pattern.compile(REGEX);
+
+    private StreamNames() {
+    }
+
+    public static boolean isValid(String name) {
+        return name != null && PATTERN.matcher(name).matches();
+    }
+}
