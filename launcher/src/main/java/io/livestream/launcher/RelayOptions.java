@@ -19,8 +19,8 @@ public final class RelayOptions {
             description = "Per-viewer write queue in KiB before it skips to the next keyframe (env LIVE_VIEWER_QUEUE_KB; default ${DEFAULT-VALUE})")
     int viewerQueueKb;
 
-    @Option(names = "--viewer-flush-window", defaultValue = "${env:LIVE_VIEWER_FLUSH_WINDOW:-10ms}", converter = Durations.class,
-            description = "WebSocket viewers get the tags of this window in one write; 0 flushes per event-loop batch (env LIVE_VIEWER_FLUSH_WINDOW; default ${DEFAULT-VALUE})")
+    @Option(names = "--viewer-flush-window", defaultValue = "${env:LIVE_VIEWER_FLUSH_WINDOW:-40ms}", converter = Durations.class,
+            description = "Viewers are sent what arrived at each video frame, and at the latest this long after a tag arrived (audio-only streams, low frame rates); 0 sends every tag at once (env LIVE_VIEWER_FLUSH_WINDOW; default ${DEFAULT-VALUE})")
     Duration viewerFlushWindow;
 
     public RelayConfig config() {

@@ -15,8 +15,9 @@ import java.nio.ByteBuffer;
  * WebSocket viewers ({@link #webSocketFrame}), so neither copies nor re-frames per viewer. The
  * bytes live off-heap (the socket writes them without a copy into a direct buffer); the memory
  * is the JDK's, freed when the tag is collected, and the wrappers ignore the release each write does.
+ * {@code isHeader}: metadata or a sequence header, which a viewer that skips keeps to send first.
  */
-record FlvTag(MediaPacket packet, Buffer bytes, ByteBuf webSocketFrame) {
+record FlvTag(MediaPacket packet, Buffer bytes, ByteBuf webSocketFrame, boolean isHeader) {
 
     static FlvTag of(MediaPacket packet) {
         int size = Flv.encodedSize(packet);
@@ -26,15 +27,12 @@ record FlvTag(MediaPacket packet, Buffer bytes, ByteBuf webSocketFrame) {
                 Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(start + size)).clear().writerIndex(start));
         Flv.writeTag(buf, packet);
         WebSocketFrames.setBinaryHeader(buf, start - header, size);
-        return new FlvTag(packet, BufferInternal.buffer(buf.slice(start, size)), buf.slice(start - header, header + size));
+        return new FlvTag(packet, BufferInternal.buffer(buf.slice(start, size)), buf.slice(start - header, header + size),
+                packet.isMetadata() || packet.isSequenceHeader());
     }
 
     boolean isKeyframe() {
         return packet.isKeyframe();
-    }
-
-    boolean isHeader() {
-        return packet.isMetadata() || packet.isSequenceHeader();
     }
 
     int size() {

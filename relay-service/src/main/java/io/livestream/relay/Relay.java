@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
@@ -88,7 +89,7 @@ public final class Relay implements Handler<RoutingContext> {
             request.toWebSocket().onSuccess(ws -> play(stream, ws));
             return;
         }
-        isLive(stream).onComplete(live -> {
+        admit(stream).onComplete(live -> {
             if (!(live.succeeded() && live.result())) {
                 request.response().setStatusCode(404).putHeader("Content-Type", "text/plain")
                         .putHeader("Access-Control-Allow-Origin", "*")
@@ -110,7 +111,7 @@ public final class Relay implements Handler<RoutingContext> {
             ws.close(CloseReason.SHUTDOWN.code, CloseReason.SHUTDOWN.label);
             return;
         }
-        isLive(stream).onComplete(live -> {
+        admit(stream).onComplete(live -> {
             if (live.succeeded() && live.result()) {
                 onContext(() -> attach(stream, Sinks.webSocket(ws, config.viewerQueueBytes())));
             } else {
@@ -155,6 +156,24 @@ public final class Relay implements Handler<RoutingContext> {
         hub.add(new Viewer(sink));
     }
 
+    /**
+     * Whether a viewer of {@code stream} may join: at once when this relay already plays it (a
+     * hub that is live and not waiting for its publisher: its lease is checked every 2 s, and the
+     * gateway checked the viewer's play token), else from the registry. On the relay's context.
+     */
+    private Future<Boolean> admit(String stream) {
+        Promise<Boolean> admitted = Promise.promise();
+        onContext(() -> {
+            StreamHub hub = hubs.get(stream);
+            if (hub != null && hub.ready() && !hub.inGrace()) {
+                admitted.complete(true);
+            } else {
+                isLive(stream).onComplete(admitted);
+            }
+        });
+        return admitted.future();
+    }
+
     private Future<Boolean> isLive(String stream) {
         StreamHub hub = hubs.get(stream);
         if (hub != null && hub.inGrace()) {
@@ -179,6 +198,11 @@ public final class Relay implements Handler<RoutingContext> {
         for (StreamHub hub : List.copyOf(hubs.values())) {
             if (hub.ready() && !hub.inGrace()) {
                 streams.get(hub.stream()).onSuccess(info -> {
+                    if (info.isPresent() && info.get().privateStream()) { // a new publishing session may differ
+                        privateStreams.add(hub.stream());
+                    } else if (info.isPresent()) {
+                        privateStreams.remove(hub.stream());
+                    }
                     if (info.isEmpty() && hubs.get(hub.stream()) == hub && !hub.inGrace()) {
                         LOG.log(System.Logger.Level.INFO, "stream {0}: lease lapsed, its ingest node is gone", hub.stream());
                         hub.close(CloseReason.STREAM_ENDED);

@@ -11,8 +11,8 @@ import java.time.Duration;
  * @param gopMaxPackets    bound on the cached GOP, in packets
  * @param gopMaxBytes      bound on the cached GOP, in bytes
  * @param snapshotTimeout  how long a first viewer waits for the ingest node's snapshot
- * @param flushWindow      WebSocket viewers get the tags of this window in one flush (one syscall);
- *                         zero flushes once the packets already queued on the event loop are written
+ * @param flushWindow      viewers are sent what arrived at each video frame, and at the latest this long
+ *                         after the first tag since the last send; zero sends every tag at once
  */
 public record RelayConfig(
         int viewerQueueBytes,
@@ -25,7 +25,7 @@ public record RelayConfig(
 
     public static RelayConfig defaults() {
         return new RelayConfig(1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(10), 3000,
-                32L * 1024 * 1024, Duration.ofSeconds(3), Duration.ofMillis(10));
+                32L * 1024 * 1024, Duration.ofSeconds(3), Duration.ofMillis(40));
     }
 
     public RelayConfig withStallTimeout(Duration d) {

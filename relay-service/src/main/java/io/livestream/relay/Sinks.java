@@ -42,6 +42,12 @@ final class Sinks {
             }
         }
 
+        /** One binary message per tag, as the contract says (a window is not one message). */
+        @Override
+        public void write(TagWindow window) {
+            window.tags().forEach(this::write);
+        }
+
         @Override
         public boolean writeQueueFull() {
             return !ws.isClosed() && ws.writeQueueFull();
@@ -106,6 +112,14 @@ final class Sinks {
             if (!ws.isClosed()) {
                 // a view of its own: the outbound buffer moves the reader index as it writes
                 chctx.write(tag.webSocketFrame().duplicate(), chctx.voidPromise());
+                unflushed = true;
+            }
+        }
+
+        @Override
+        public void write(TagWindow window) {
+            if (!ws.isClosed()) {
+                chctx.write(window.webSocketFrames().duplicate(), chctx.voidPromise());
                 unflushed = true;
             }
         }

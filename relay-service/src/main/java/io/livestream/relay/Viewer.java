@@ -1,15 +1,19 @@
 package io.livestream.relay;
 
 import io.livestream.media.MediaPacket;
+import io.vertx.core.buffer.Buffer;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * One viewer of one stream. Writes shared tag buffers to its sink while the sink keeps up;
  * when the sink's queue is full it drops frames until the next keyframe (keeping the latest
  * metadata and sequence headers to send first), so a slow viewer never slows the others and
- * never drifts behind live. Confined to its hub's event loop.
+ * never drifts behind live. A viewer that took every tag of the last flush window is "in step":
+ * it takes the next window's tags as the one buffer {@link TagWindow} shares at the flush,
+ * instead of tag by tag. Confined to its hub's event loop.
  */
 final class Viewer {
     private enum HeaderKind { METADATA, VIDEO_CONFIG, AUDIO_CONFIG }
@@ -17,6 +21,7 @@ final class Viewer {
     private final ViewerSink sink;
     private final Map<HeaderKind, FlvTag> heldHeaders = new EnumMap<>(HeaderKind.class);
     private boolean skipping;
+    private boolean inStep;
     private long fullSinceNanos;
     private long skippedFrames;
     private long bytesWritten;
@@ -35,7 +40,7 @@ final class Viewer {
      * (the snapshot is bounded by the GOP cache). Without a keyframe in it, the viewer waits
      * for the next one.
      */
-    void start(io.vertx.core.buffer.Buffer flvHeader, Iterable<FlvTag> snapshot) {
+    void start(Buffer flvHeader, Iterable<FlvTag> snapshot) {
         sink.write(flvHeader);
         bytesWritten += flvHeader.length();
         boolean keyframe = false;
@@ -45,10 +50,34 @@ final class Viewer {
         }
         sink.flush(); // a late joiner's first keyframe leaves at once
         skipping = !keyframe;
+        inStep = false; // the snapshot held the current window's tags so far: the rest go one by one
     }
 
-    /** Offers a live tag; returns the bytes written, or -1 if the tag was skipped. */
+    /** Offers a live tag outside any window (each written on its own); returns its bytes, or -1 if skipped. */
     int offer(FlvTag tag) {
+        return offer(tag, null);
+    }
+
+    /**
+     * Offers a live tag, the last one added to {@code window}; returns the bytes taken (written
+     * now or at the flush), or -1 if the tag was skipped.
+     */
+    int offer(FlvTag tag, TagWindow window) {
+        if (inStep) {
+            if (tag.isHeader() || !sink.writeQueueFull()) {
+                if (!tag.isHeader()) {
+                    fullSinceNanos = 0;
+                }
+                bytesWritten += tag.size();
+                return tag.size();
+            }
+            // falls behind within the window: what it took of the window goes now, then it skips
+            inStep = false;
+            List<FlvTag> taken = window.tags();
+            for (int i = 0; i < taken.size() - 1; i++) {
+                sink.write(taken.get(i));
+            }
+        }
         if (skipping) {
             if (tag.isHeader()) {
                 heldHeaders.put(kindOf(tag.packet()), tag);
@@ -79,9 +108,16 @@ final class Viewer {
         return write(tag);
     }
 
-    /** Sends the tags written since the last flush. */
-    void flush() {
+    /**
+     * Sends what this window gave the viewer: the window's shared buffer if it was in step,
+     * else the tags written one by one. In step for the next window unless it is skipping.
+     */
+    void flush(TagWindow window) {
+        if (inStep && !window.isEmpty()) {
+            sink.write(window);
+        }
         sink.flush();
+        inStep = !skipping;
     }
 
     /** True when the sink has stayed full for longer than {@code nanos}. */

@@ -14,6 +14,11 @@ interface ViewerSink {
         write(tag.bytes());
     }
 
+    /** Writes every tag of a flush window, concatenated once for all viewers (a sink may write its pre-encoded form). */
+    default void write(TagWindow window) {
+        write(window.flvBytes());
+    }
+
     /** Sends what the writes since the last flush left waiting: one syscall for a batch of tags. */
     default void flush() {
     }

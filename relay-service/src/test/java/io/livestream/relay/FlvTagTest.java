@@ -47,4 +47,25 @@ class FlvTagTest {
     private static String hex(ByteBuf buf) {
         return ByteBufUtil.hexDump(buf);
     }
+
+    @Test
+    void windowConcatenatesEachTagsFrameAndBytesOnce() {
+        FlvTag audio = FlvTag.of(MediaPacket.audio(20, new byte[] {(byte) 0xAF, 1, 0x21, 0x10}));
+        FlvTag video = FlvTag.of(MediaPacket.video(33, new byte[1000]));
+        TagWindow window = new TagWindow();
+        window.add(audio);
+        window.add(video);
+        assertThat(hex(window.webSocketFrames())).isEqualTo(hex(audio.webSocketFrame()) + hex(video.webSocketFrame()));
+        assertThat(window.webSocketFrames()).as("built once").isSameAs(window.webSocketFrames());
+        assertThat(ByteBufUtil.hexDump(window.flvBytes().getBytes()))
+                .isEqualTo(ByteBufUtil.hexDump(audio.bytes().getBytes()) + ByteBufUtil.hexDump(video.bytes().getBytes()));
+    }
+
+    @Test
+    void windowOfOneTagIsThatTagsOwnFrame() {
+        FlvTag video = FlvTag.of(MediaPacket.video(33, new byte[1000]));
+        TagWindow window = new TagWindow();
+        window.add(video);
+        assertThat(window.webSocketFrames()).isSameAs(video.webSocketFrame());
+    }
 }

@@ -15,6 +15,8 @@ class ViewerTest {
     /** Captures what a viewer writes; the test decides when its queue is full. */
     static class FakeSink implements ViewerSink {
         final List<Buffer> written = new ArrayList<>();
+        final List<TagWindow> windows = new ArrayList<>();
+        int flushes;
         boolean full;
         Runnable drain = () -> { };
         CloseReason closedWith;
@@ -22,6 +24,17 @@ class ViewerTest {
         @Override
         public void write(Buffer data) {
             written.add(data);
+        }
+
+        @Override
+        public void write(TagWindow window) {
+            windows.add(window);
+            written.add(window.flvBytes());
+        }
+
+        @Override
+        public void flush() {
+            flushes++;
         }
 
         @Override
@@ -151,5 +164,78 @@ class ViewerTest {
         sink.full = true; // full again, just now
         assertThat(viewer.stalledLongerThan(30_000_000L, System.nanoTime()))
                 .as("counted from the new fill, not the first").isFalse();
+    }
+
+    /** A window with {@code tags}, each offered to {@code viewer} as the hub does; returns it. */
+    private static TagWindow offerWindow(Viewer viewer, FlvTag... tags) {
+        TagWindow window = new TagWindow();
+        for (FlvTag tag : tags) {
+            window.add(tag);
+            viewer.offer(tag, window);
+        }
+        return window;
+    }
+
+    @Test
+    void viewerInStepTakesAWholeWindowAsOneWriteAtTheFlush() {
+        FakeSink sink = new FakeSink();
+        Viewer viewer = new Viewer(sink);
+        viewer.start(Buffer.buffer("FLV"), List.of(keyframe(0)));
+        viewer.flush(new TagWindow()); // in step from the next window
+        int before = sink.written.size();
+        FlvTag audio = audio(20);
+        FlvTag frame = interframe(33);
+        TagWindow window = offerWindow(viewer, audio, frame);
+        assertThat(sink.written).as("nothing before the flush").hasSize(before);
+        assertThat(viewer.bytesWritten()).as("counted when taken").isEqualTo(3 + keyframe(0).size() + audio.size() + frame.size());
+        viewer.flush(window);
+        assertThat(sink.windows).containsExactly(window);
+        assertThat(sink.written.get(before).getBytes())
+                .isEqualTo(Buffer.buffer().appendBuffer(audio.bytes()).appendBuffer(frame.bytes()).getBytes());
+    }
+
+    @Test
+    void viewerJoiningWithinAWindowGetsItsRestTagByTagAndIsInStepAfterTheFlush() {
+        FakeSink sink = new FakeSink();
+        Viewer viewer = new Viewer(sink);
+        viewer.start(Buffer.buffer("FLV"), List.of(keyframe(0)));
+        FlvTag frame = interframe(33);
+        TagWindow window = offerWindow(viewer, frame);
+        assertThat(sink.written).endsWith(frame.bytes());
+        viewer.flush(window);
+        assertThat(sink.windows).isEmpty();
+        TagWindow next = offerWindow(viewer, interframe(66));
+        viewer.flush(next);
+        assertThat(sink.windows).containsExactly(next);
+    }
+
+    @Test
+    void viewerFallingBehindWithinAWindowGetsWhatItTookThenSkipsToAKeyframe() {
+        FakeSink sink = new FakeSink();
+        Viewer viewer = new Viewer(sink);
+        viewer.start(Buffer.buffer("FLV"), List.of(keyframe(0)));
+        viewer.flush(new TagWindow());
+        FlvTag taken = interframe(33);
+        TagWindow window = new TagWindow();
+        window.add(taken);
+        assertThat(viewer.offer(taken, window)).isEqualTo(taken.size());
+        sink.full = true;
+        FlvTag late = interframe(66);
+        window.add(late);
+        assertThat(viewer.offer(late, window)).isNegative();
+        assertThat(sink.written).as("the tag it took, on its own").endsWith(taken.bytes());
+        viewer.flush(window);
+        assertThat(sink.windows).as("not the window: it lacks a tag of it").isEmpty();
+        sink.full = false;
+        TagWindow next = offerWindow(viewer, interframe(100));
+        viewer.flush(next);
+        assertThat(sink.windows).as("still skipping").isEmpty();
+        FlvTag key = keyframe(133);
+        TagWindow resumed = offerWindow(viewer, key);
+        assertThat(sink.written).endsWith(key.bytes());
+        viewer.flush(resumed);
+        TagWindow inStep = offerWindow(viewer, interframe(166));
+        viewer.flush(inStep);
+        assertThat(sink.windows).containsExactly(inStep);
     }
 }
