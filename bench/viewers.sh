@@ -1,24 +1,40 @@
 #!/usr/bin/env bash
-# Fan-out benchmark: starts the standalone server from the jar on loopback, publishes a stream,
-# then runs N WebSocket-FLV viewers in a separate JVM for each N given and prints their figures.
-#   bench/viewers.sh [--ffmpeg] [--http] [N ...]     (default N: 100 500)
-#   --ffmpeg  publish a 1280x720 30 fps ~2 Mbps H.264/AAC pattern with ffmpeg (default: the 640x360 demo clip)
+# Fan-out benchmark: starts the standalone server from the jar on loopback, publishes a recorded
+# clip over RTMP with `bench publish` (in real time, looped, every video frame carrying its send
+# time), then runs N WebSocket-FLV viewers in a separate JVM for each N given and prints their figures.
+#   bench/viewers.sh [--720p] [--clip FILE] [--http] [N ...]     (default N: 100 500)
+#   --720p    a 1280x720 30 fps ~2 Mbps H.264 + AAC clip (20 s, recorded once with ffmpeg into
+#             bench/out/; --ffmpeg is the same) instead of the bundled 640x360 demo clip
+#   --clip F  publish the FLV file F (H.264 + AAC) instead
 #   --http    play over HTTP-FLV instead of WebSocket-FLV
-# Environment: DURATION (default 20s); JAR (default launcher/target/livestream.jar: another build's jar).
+# Environment: DURATION (default 20s); BASELINE (server CPU with no viewers first, default 5s);
+# JAR (default launcher/target/livestream.jar: another build's jar).
 set -euo pipefail
+here=$PWD
 cd "$(dirname "$0")/.."
 JAR=${JAR:-launcher/target/livestream.jar}
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
 
-use_ffmpeg=0 scheme=ws counts=()
-for arg in "$@"; do
-  case "$arg" in
-    --ffmpeg) use_ffmpeg=1 ;;
+clip="" scheme=ws counts=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --720p|--ffmpeg) clip=bench/out/clip-720p30.flv ;;
+    --clip) clip=$(cd "$here" && realpath "$2"); shift ;;
     --http) scheme=http ;;
-    *) counts+=("$arg") ;;
+    *) counts+=("$1") ;;
   esac
+  shift
 done
 [ ${#counts[@]} -gt 0 ] || counts=(100 500)
+
+if [ "$clip" = bench/out/clip-720p30.flv ] && [ ! -f "$clip" ]; then
+  mkdir -p bench/out
+  echo "recording $clip (1280x720 30 fps, 2 Mbps H.264 without B-frames, AAC; 20 s)"
+  ffmpeg -hide_banner -loglevel error -nostdin -f lavfi -i testsrc2=size=1280x720:rate=30 \
+    -f lavfi -i sine=frequency=440:sample_rate=44100 -t 20 \
+    -c:v libx264 -preset veryfast -tune zerolatency -g 30 -bf 0 -b:v 2000k -maxrate 2000k -bufsize 2000k -pix_fmt yuv420p \
+    -c:a aac -b:a 64k -f flv "$clip.tmp" && mv "$clip.tmp" "$clip"
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 HTTP_PORT=$(free_port) RTMP_PORT=$(free_port)
@@ -27,38 +43,35 @@ export LIVE_JWT_SECRET="bench-secret-$(date +%s)-0123456789abcdef"
 export LIVE_MAX_VIEWER_CONNECTIONS_PER_ADDRESS=0 LIVE_MAX_ROOM_CONNECTIONS_PER_ADDRESS=0
 log=$(mktemp -t bench-server.XXXX.log)
 pids=()
-# the publisher first, then the server: ffmpeg should not see the server vanish under it
+# the publisher first, then the server: the publisher should not see the server vanish under it
 cleanup() { for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; sleep 0.2; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-stream=demo
-args=(--host 127.0.0.1 --http-port "$HTTP_PORT" --rtmp-port "$RTMP_PORT")
-[ $use_ffmpeg -eq 1 ] || args+=(--demo)
-java -Xms256m -Xmx1g -jar "$JAR" "${args[@]}" >"$log" 2>&1 &
+stream=bench
+java -Xms256m -Xmx1g -jar "$JAR" --host 127.0.0.1 --http-port "$HTTP_PORT" --rtmp-port "$RTMP_PORT" >"$log" 2>&1 &
 server=$!
 pids+=("$server")
 
-if [ $use_ffmpeg -eq 1 ]; then
-  stream=bench
-  until curl -sf "http://127.0.0.1:$HTTP_PORT/health" >/dev/null; do sleep 0.2; done
-  token=$(java -jar "$JAR" token publish --stream "$stream" --ttl 2h)
-  ffmpeg -hide_banner -loglevel error -nostdin -re -f lavfi -i testsrc2=size=1280x720:rate=30 \
-    -re -f lavfi -i sine=frequency=440:sample_rate=44100 \
-    -c:v libx264 -preset ultrafast -tune zerolatency -g 30 -b:v 2000k -maxrate 2000k -bufsize 2000k \
-    -c:a aac -b:a 64k -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/$stream?token=$token" &
-  pids+=("$!")
-fi
+until curl -sf "http://127.0.0.1:$HTTP_PORT/health" >/dev/null; do kill -0 "$server" 2>/dev/null || { cat "$log" >&2; exit 1; }; sleep 0.2; done
+token=$(java -jar "$JAR" token publish --stream "$stream" --ttl 2h)
+publog=$(mktemp -t bench-publish.XXXX.log)
+java -Xmx256m -jar "$JAR" bench publish --url "rtmp://127.0.0.1:$RTMP_PORT/live/$stream?token=$token" --loop \
+  ${clip:+--file "$clip"} >"$publog" 2>&1 &
+publisher=$!
+pids+=("$publisher")
 
 deadline=$((SECONDS + 60))
 until curl -sf "http://127.0.0.1:$HTTP_PORT/api/streams" | grep -q "\"name\" : \"$stream\""; do
+  kill -0 "$publisher" 2>/dev/null || { echo "bench publish stopped:" >&2; cat "$publog" >&2; exit 1; }
   [ $SECONDS -lt $deadline ] || { echo "stream $stream never went live; server log: $log" >&2; exit 1; }
   sleep 0.2
 done
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(java -version 2>&1 | head -1)"
 echo "stream:  $(curl -s "http://127.0.0.1:$HTTP_PORT/api/streams" | tr -d '\n ' | grep -o '"video":{[^}]*}' | head -1)"
+head -1 "$publog"
 for n in "${counts[@]}"; do
   echo "---- $n viewers"
   java -Xmx2g -jar "$JAR" bench viewers --url "$scheme://127.0.0.1:$HTTP_PORT/live/$stream.flv" \
-    --viewers "$n" --duration "${DURATION:-20s}" --server-pid "$server" || echo "(some viewers failed)"
+    --viewers "$n" --duration "${DURATION:-20s}" --baseline "${BASELINE:-5s}" --server-pid "$server" || echo "(some viewers failed)"
 done

@@ -1,6 +1,7 @@
 package io.livestream.launcher;
 
 import io.livestream.gateway.GatewayConfig;
+import io.livestream.launcher.bench.RtmpClient;
 import io.livestream.launcher.harness.Await;
 import io.livestream.launcher.harness.FlvViewer;
 import io.livestream.launcher.harness.HttpFlvViewer;
@@ -9,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import io.livestream.media.rtmp.RtmpCommands;
 import io.livestream.media.rtmp.RtmpMessage;
 import io.livestream.launcher.harness.Platform;
-import io.livestream.launcher.harness.RtmpTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,11 +32,11 @@ class ConnectionLimitsTest {
     @Test
     void rtmpConnectionsOverThePerAddressLimitAreClosedAndCounted() throws Exception {
         try (Platform platform = Platform.start(s -> s.withIngest(s.ingest().withMaxConnectionsPerAddress(2)));
-             RtmpTestClient one = new RtmpTestClient(platform.rtmpPort());
-             RtmpTestClient two = new RtmpTestClient(platform.rtmpPort())) {
+             RtmpClient one = new RtmpClient(platform.rtmpPort());
+             RtmpClient two = new RtmpClient(platform.rtmpPort())) {
             one.handshake();
             two.handshake();
-            try (RtmpTestClient three = new RtmpTestClient(platform.rtmpPort())) {
+            try (RtmpClient three = new RtmpClient(platform.rtmpPort())) {
                 assertThat(three.awaitClosedByServer()).isTrue();
             }
             assertThat(platform.metric("live_connections_refused_total", "server=\"rtmp\"", "reason=\"too-many-connections\"")).isEqualTo(1);
@@ -45,7 +45,7 @@ class ConnectionLimitsTest {
             one.awaitMessage(m -> m instanceof RtmpMessage.Command c && c.name().equals("_result")); // untouched
             two.close();
             Await.until("a freed slot taken again", Duration.ofSeconds(10), () -> {
-                try (RtmpTestClient again = new RtmpTestClient(platform.rtmpPort())) {
+                try (RtmpClient again = new RtmpClient(platform.rtmpPort())) {
                     again.handshake();
                     return true;
                 } catch (java.io.IOException refusedWhileTheCloseIsInFlight) {
@@ -110,8 +110,8 @@ class ConnectionLimitsTest {
     @Test
     void publisherOverMaxPublishersIsRefusedWithAnOnStatusError() throws Exception {
         try (Platform platform = Platform.start(s -> s.withIngest(s.ingest().withMaxPublishers(1)));
-             RtmpTestClient first = new RtmpTestClient(platform.rtmpPort());
-             RtmpTestClient second = new RtmpTestClient(platform.rtmpPort())) {
+             RtmpClient first = new RtmpClient(platform.rtmpPort());
+             RtmpClient second = new RtmpClient(platform.rtmpPort())) {
             assertThat(first.publish("first?token=" + platform.publishToken("first"))).isEqualTo("NetStream.Publish.Start");
             assertThat(second.publish("second?token=" + platform.publishToken("second"))).isEqualTo("NetStream.Publish.Rejected");
             assertThat(second.awaitClosedByServer()).isTrue();
@@ -125,7 +125,7 @@ class ConnectionLimitsTest {
     @Test
     void rtmpConnectionThatNeverPublishesIsClosedIdleEvenWhileItTalks() throws Exception {
         try (Platform platform = Platform.start(s -> s.withIngest(s.ingest().withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(1))));
-             RtmpTestClient lingering = new RtmpTestClient(platform.rtmpPort())) {
+             RtmpClient lingering = new RtmpClient(platform.rtmpPort())) {
             lingering.handshake();
             lingering.send(RtmpCommands.connect(1, "live", "rtmp://127.0.0.1/live"));
             lingering.awaitMessage(m -> m instanceof RtmpMessage.Command c && c.name().equals("_result"));

@@ -1,10 +1,10 @@
 package io.livestream.launcher;
 
 import io.livestream.ingest.IngestConfig;
+import io.livestream.launcher.bench.RtmpClient;
 import io.livestream.launcher.harness.Ffmpeg;
 import io.livestream.launcher.harness.FlvViewer;
 import io.livestream.launcher.harness.Platform;
-import io.livestream.launcher.harness.RtmpTestClient;
 import io.livestream.media.rtmp.RtmpLimits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,12 +91,12 @@ class HostileInputTest {
     }
 
     private interface Attack {
-        void run(RtmpTestClient client) throws IOException;
+        void run(RtmpClient client) throws IOException;
     }
 
     private static void assertOffenderClosedAndViewerUnharmed(Attack attack, String reason) throws Exception {
         double before = reason == null ? 0 : platform.metric("live_rtmp_rejected_total", "reason=\"" + reason + "\"");
-        try (RtmpTestClient offender = new RtmpTestClient(platform.rtmpPort())) {
+        try (RtmpClient offender = new RtmpClient(platform.rtmpPort())) {
             attack.run(offender);
             assertThat(offender.awaitClosedByServer()).as("offender closed").isTrue();
         }

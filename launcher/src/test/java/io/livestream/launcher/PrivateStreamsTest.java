@@ -1,11 +1,11 @@
 package io.livestream.launcher;
 
+import io.livestream.launcher.bench.RtmpClient;
 import io.livestream.launcher.harness.Ffmpeg;
 import io.livestream.launcher.harness.FlvViewer;
 import io.livestream.launcher.harness.HttpFlvViewer;
 import io.livestream.launcher.harness.Platform;
 import io.livestream.launcher.harness.RoomClient;
-import io.livestream.launcher.harness.RtmpTestClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,7 +111,7 @@ class PrivateStreamsTest {
     @Test
     void privateInTheStreamKeyMakesAStreamPrivateToo() throws Exception {
         String stream = "bykey";
-        try (RtmpTestClient client = new RtmpTestClient(platform.rtmpPort())) {
+        try (RtmpClient client = new RtmpClient(platform.rtmpPort())) {
             assertThat(client.publish(stream + "?token=" + platform.publishToken(stream) + "&private=1"))
                     .isEqualTo("NetStream.Publish.Start");
             assertThat(platform.listedStream(stream).getBoolean("private")).isTrue();
@@ -124,7 +124,7 @@ class PrivateStreamsTest {
     @Test
     void aPublicStreamStaysOpenToEveryone() throws Exception {
         String stream = "open";
-        try (RtmpTestClient client = new RtmpTestClient(platform.rtmpPort())) {
+        try (RtmpClient client = new RtmpClient(platform.rtmpPort())) {
             assertThat(client.publish(stream + "?token=" + platform.publishToken(stream))).isEqualTo("NetStream.Publish.Start");
             assertThat(platform.listedStream(stream).getBoolean("private")).isFalse();
             try (RoomClient reader = RoomClient.join(platform.clientVertx(), platform.httpPort(), stream, null, 0)) {

@@ -1,10 +1,10 @@
 package io.livestream.launcher;
 
 import io.livestream.common.auth.JwtKeys;
+import io.livestream.launcher.bench.RtmpClient;
 import io.livestream.launcher.harness.FlvViewer;
 import io.livestream.launcher.harness.Platform;
 import io.livestream.launcher.harness.RoomClient;
-import io.livestream.launcher.harness.RtmpTestClient;
 import io.livestream.launcher.harness.TestKeys;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -75,7 +75,7 @@ class PublicKeyTokensTest {
             String stream = type + "-live";
             String token = mint(ours, "publish", "--stream", stream);
             assertThat(header(token)).contains(type.equals("ec") ? "ES256" : "RS256");
-            try (RtmpTestClient client = new RtmpTestClient(platform.rtmpPort())) {
+            try (RtmpClient client = new RtmpClient(platform.rtmpPort())) {
                 assertThat(client.publish(stream + "?token=" + token)).isEqualTo("NetStream.Publish.Start");
             }
         }
@@ -95,7 +95,7 @@ class PublicKeyTokensTest {
         @Test
         void secretTokensStillPublishBesideThePublicKey() throws Exception {
             String stream = type + "-hs";
-            try (RtmpTestClient client = new RtmpTestClient(platform.rtmpPort())) {
+            try (RtmpClient client = new RtmpClient(platform.rtmpPort())) {
                 assertThat(client.publish(stream + "?token=" + platform.publishToken(stream))).isEqualTo("NetStream.Publish.Start");
             }
         }
@@ -123,7 +123,7 @@ class PublicKeyTokensTest {
         }
 
         private void assertRefused(String stream, String token) throws Exception {
-            try (RtmpTestClient client = new RtmpTestClient(platform.rtmpPort())) {
+            try (RtmpClient client = new RtmpClient(platform.rtmpPort())) {
                 assertThat(client.publish(stream + "?token=" + token)).isEqualTo("NetStream.Publish.Unauthorized");
                 assertThat(client.awaitClosedByServer()).isTrue();
             }

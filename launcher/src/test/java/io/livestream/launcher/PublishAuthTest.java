@@ -1,8 +1,8 @@
 package io.livestream.launcher;
 
+import io.livestream.launcher.bench.RtmpClient;
 import io.livestream.launcher.harness.Ffmpeg;
 import io.livestream.launcher.harness.Platform;
-import io.livestream.launcher.harness.RtmpTestClient;
 import io.livestream.media.rtmp.RtmpMessage;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -58,7 +58,7 @@ class PublishAuthTest {
 
     @Test
     void publishWithForgedTokenIsRefusedBeforePublishStart() throws Exception {
-        try (RtmpTestClient client = new RtmpTestClient(platform.rtmpPort())) {
+        try (RtmpClient client = new RtmpClient(platform.rtmpPort())) {
             String code = client.publish("forged?token=eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoicHVibGlzaCIsInN0cmVhbSI6ImZvcmdlZCJ9.AAAA");
             assertThat(code).isEqualTo("NetStream.Publish.Unauthorized");
             assertThat(client.awaitClosedByServer()).as("connection closed after the refusal").isTrue();
@@ -89,12 +89,12 @@ class PublishAuthTest {
     void publisherWhoseConnectionWentSilentIsReplacedWithinTwoSeconds() throws Exception {
         String stream = "halfopen";
         String key = stream + "?token=" + platform.publishToken(stream);
-        try (RtmpTestClient silent = new RtmpTestClient(platform.rtmpPort())) {
+        try (RtmpClient silent = new RtmpClient(platform.rtmpPort())) {
             assertThat(silent.publish(key)).isEqualTo("NetStream.Publish.Start");
             silent.send(new RtmpMessage.Video(0, 1, new byte[] {0x17, 0x01, 0, 0, 0, 0, 0, 0, 1, 0x65}));
             // The first connection now sends nothing more but stays open, as a cut network leaves it.
             long start = System.nanoTime();
-            try (RtmpTestClient next = new RtmpTestClient(platform.rtmpPort())) {
+            try (RtmpClient next = new RtmpClient(platform.rtmpPort())) {
                 assertThat(next.publish(key)).isEqualTo("NetStream.Publish.Start");
                 assertThat((System.nanoTime() - start) / 1_000_000).as("ms until accepted").isLessThan(2000);
             }
@@ -107,7 +107,7 @@ class PublishAuthTest {
         String stream = "taken";
         try (Ffmpeg owner = Ffmpeg.publish(platform.publishUrl(stream), 320, 240, 30)) {
             platform.awaitLive(stream, Duration.ofSeconds(30));
-            try (RtmpTestClient intruder = new RtmpTestClient(platform.rtmpPort())) {
+            try (RtmpClient intruder = new RtmpClient(platform.rtmpPort())) {
                 assertThat(intruder.publish(stream + "?token=" + platform.publishToken(stream)))
                         .isEqualTo("NetStream.Publish.BadName");
             }
@@ -121,7 +121,7 @@ class PublishAuthTest {
             assertThat(exit).as("ffmpeg exit code; log:\n%s", ffmpeg.output()).isNotZero();
             assertThat(platform.listedStream(stream)).isNull();
         }
-        try (RtmpTestClient client = new RtmpTestClient(platform.rtmpPort())) {
+        try (RtmpClient client = new RtmpClient(platform.rtmpPort())) {
             String code = client.publish(token == null ? stream : stream + "?token=" + token);
             assertThat(code).isEqualTo("NetStream.Publish.Unauthorized");
             assertThat(client.awaitClosedByServer()).isTrue();

@@ -1,9 +1,9 @@
 package io.livestream.launcher;
 
 import io.livestream.interaction.RoomRules;
+import io.livestream.launcher.bench.RtmpClient;
 import io.livestream.launcher.harness.Platform;
 import io.livestream.launcher.harness.RoomClient;
-import io.livestream.launcher.harness.RtmpTestClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,7 +119,7 @@ class RoomTest {
     @Test
     void roomIsToldWhenItsStreamGoesOnlineAndOffline() throws Exception {
         try (RoomClient reader = join("onair", null, 0)) {
-            try (RtmpTestClient publisher = new RtmpTestClient(platform.rtmpPort())) {
+            try (RtmpClient publisher = new RtmpClient(platform.rtmpPort())) {
                 assertThat(publisher.publish("onair?token=" + platform.publishToken("onair"))).isEqualTo("NetStream.Publish.Start");
                 reader.await("online notice", e -> "stream-online".equals(e.getString("kind")));
             }

@@ -1,11 +1,11 @@
 package io.livestream.launcher;
 
 import io.livestream.common.net.TlsFiles;
+import io.livestream.launcher.bench.RtmpClient;
 import io.livestream.launcher.harness.Await;
 import io.livestream.launcher.harness.Ffmpeg;
 import io.livestream.launcher.harness.FlvViewer;
 import io.livestream.launcher.harness.Platform;
-import io.livestream.launcher.harness.RtmpTestClient;
 import io.livestream.launcher.harness.TestKeys;
 import io.livestream.media.MediaPacket;
 import io.vertx.core.json.JsonObject;
@@ -111,7 +111,7 @@ class TlsTest {
 
     @Test
     void plainRtmpStillTakesPublishersBesideRtmps() throws Exception {
-        try (RtmpTestClient client = new RtmpTestClient(platform.rtmpPort())) {
+        try (RtmpClient client = new RtmpClient(platform.rtmpPort())) {
             assertThat(client.publish("plain?token=" + platform.publishToken("plain"))).isEqualTo("NetStream.Publish.Start");
         }
     }

@@ -1,6 +1,11 @@
 package io.livestream.launcher.bench;
 
+import io.livestream.media.MediaPacket;
+import io.livestream.media.codec.AvcDecoderConfig;
+import io.livestream.media.codec.CodecConfigException;
+import io.livestream.media.codec.SendTimeSei;
 import io.livestream.media.flv.FlvReader;
+import io.livestream.media.flv.ScriptTags;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
@@ -12,8 +17,11 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
-/** One measured player: parses the FLV it receives and notes bytes and time to first keyframe. */
+/** One measured player: parses the FLV it receives and notes bytes, time to first keyframe and (a probe) each frame's delay. */
 final class BenchViewer {
     private final FlvReader reader = new FlvReader(16 * 1024 * 1024);
     private final ByteBuf pending = Unpooled.buffer();
@@ -25,10 +33,14 @@ final class BenchViewer {
     volatile long bytesAtWindowStart;
     volatile String failure;
     volatile boolean closed;
-    /** Measures delay from the clock cue points (parses every tag), or only counts bytes after the first keyframe. */
+    /** Measures delay (parses every tag), or only counts bytes after the first keyframe. */
     final boolean probe;
-    final java.util.List<Long> delaysMs = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    /** From the publisher's send times ({@link SendTimeSei} in every video frame): the delay the server adds. */
+    final Delays sent = new Delays();
+    /** From ingest's clock cue points after keyframes, for a publisher without send times: the delay after ingest. */
+    final Delays clock = new Delays();
     volatile boolean measuring;
+    private int nalLengthSize = 4;
 
     BenchViewer(boolean probe) {
         this.probe = probe;
@@ -74,15 +86,42 @@ final class BenchViewer {
                 if (p.isKeyframe() && firstKeyframeNanos < 0) {
                     firstKeyframeNanos = System.nanoTime();
                 }
-                if (measuring) {
-                    io.livestream.media.flv.ScriptTags.serverTime(p)
-                            .ifPresent(sent -> delaysMs.add(System.currentTimeMillis() - sent));
+                if (probe) {
+                    measure(p, PublishBench.epochMicros());
                 }
             });
         } catch (RuntimeException e) {
             failure = "bad FLV: " + e.getMessage();
         }
         pending.discardReadBytes();
+    }
+
+    /** Video frames give their send time; an audio frame's is the latest video frame's plus the timestamp difference. */
+    private void measure(MediaPacket p, long nowMicros) {
+        switch (p.kind()) {
+            case VIDEO -> {
+                if (p.isVideoSequenceHeader()) {
+                    nalLengthSize = nalLengthSize(p);
+                } else {
+                    SendTimeSei.read(p.payload(), nalLengthSize).ifPresent(t -> sent.video(p.timestamp(), t, nowMicros, measuring));
+                }
+            }
+            case AUDIO -> {
+                if (!p.isAudioSequenceHeader()) {
+                    sent.audio(p.timestamp(), nowMicros, measuring);
+                    clock.audio(p.timestamp(), nowMicros, measuring);
+                }
+            }
+            case SCRIPT -> ScriptTags.serverTime(p).ifPresent(ms -> clock.video(p.timestamp(), ms * 1000, nowMicros, measuring));
+        }
+    }
+
+    private static int nalLengthSize(MediaPacket sequenceHeader) {
+        try {
+            return AvcDecoderConfig.parse(sequenceHeader.payload()).nalLengthSize();
+        } catch (CodecConfigException unreadable) {
+            return 4;
+        }
     }
 
     private void opened() {
@@ -99,5 +138,34 @@ final class BenchViewer {
     /** From the upgrade response to the first keyframe: what the server's late-join path costs. */
     double firstKeyframeAfterOpenMs() {
         return firstKeyframeNanos < 0 || openNanos < 0 ? Double.NaN : Math.max(0, firstKeyframeNanos - openNanos) / 1e6;
+    }
+
+    /**
+     * Delays from one source of send times (microseconds of the wall clock; publisher, server and
+     * viewers share this machine's): video frames directly, audio frames through the latest video
+     * frame's, valid because the publisher paces by timestamp. Written on the viewer's event loop.
+     */
+    static final class Delays {
+        final List<Double> videoMs = Collections.synchronizedList(new ArrayList<>());
+        final List<Double> audioMs = Collections.synchronizedList(new ArrayList<>());
+        private boolean mapped;
+        private long videoTs;
+        private long videoSentMicros;
+
+        void video(int ts, long sentMicros, long nowMicros, boolean measuring) {
+            mapped = true;
+            videoTs = ts;
+            videoSentMicros = sentMicros;
+            if (measuring) {
+                videoMs.add((nowMicros - sentMicros) / 1000.0);
+            }
+        }
+
+        void audio(int ts, long nowMicros, boolean measuring) {
+            if (mapped && measuring) {
+                long sentMicros = videoSentMicros + (ts - videoTs) * 1000;
+                audioMs.add((nowMicros - sentMicros) / 1000.0);
+            }
+        }
     }
 }

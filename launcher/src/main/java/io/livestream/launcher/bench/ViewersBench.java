@@ -8,7 +8,9 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.net.URI;
 import java.time.Duration;
@@ -17,13 +19,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * N players of one stream over WebSocket-FLV or HTTP-FLV: delivered Mbps, time to first
- * keyframe, and (with the server's pid) the server's CPU and memory per viewer.
+ * keyframe, the delay the server adds (from the send times {@code bench publish} puts in every
+ * video frame, else from ingest's clock cue points), and (with the server's pid) the server's CPU
+ * and memory per viewer.
  */
 @Command(name = "viewers", mixinStandardHelpOptions = true,
-        description = "Open N FLV viewers of a stream and report throughput, time to first keyframe and server cost.")
+        description = "Open N FLV viewers of a stream and report throughput, time to first keyframe, server-added delay and server cost.")
 final class ViewersBench implements Callable<Integer> {
 
     @Option(names = "--url", required = true, description = "ws://127.0.0.1:8080/live/NAME.flv or http://...")
@@ -47,14 +52,21 @@ final class ViewersBench implements Callable<Integer> {
     @Option(names = "--server-pid", defaultValue = "0", description = "Server process id, to read its CPU and RSS from /proc")
     long serverPid;
 
-    @Option(names = "--probes", defaultValue = "50", description = "Viewers that parse every tag to measure delay from the clock cue points (default ${DEFAULT-VALUE})")
+    @Option(names = "--probes", defaultValue = "50", description = "Viewers that parse every tag to measure delay (default ${DEFAULT-VALUE})")
     int probes;
+
+    @Option(names = "--baseline", defaultValue = "5s", converter = io.livestream.launcher.Durations.class,
+            description = "With --server-pid: before the viewers join, measure the server's CPU with no viewers for this long (default ${DEFAULT-VALUE}; 0 skips it)")
+    Duration baseline;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         String host = url.getHost();
         if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("[::1]")) {
-            System.err.println("bench: loopback targets only (127.0.0.1, localhost)");
+            spec.commandLine().getErr().println("bench: loopback targets only (127.0.0.1, localhost)");
             return 2;
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
@@ -64,6 +76,15 @@ final class ViewersBench implements Callable<Integer> {
                 new PoolOptions().setHttp1MaxSize(viewers + 10));
         try {
             ProcStats idle = serverPid > 0 ? ProcStats.read(serverPid) : null;
+            Baseline noViewers = null;
+            if (idle != null && !baseline.isZero()) {
+                long from = System.nanoTime();
+                Thread.sleep(baseline.toMillis());
+                double seconds = (System.nanoTime() - from) / 1e9;
+                ProcStats end = ProcStats.read(serverPid);
+                noViewers = new Baseline(cpuPercent(idle, end, seconds), seconds);
+                idle = end;
+            }
             List<BenchViewer> all = new ArrayList<>();
             long rampNanos = ramp.toNanos();
             long start = System.nanoTime();
@@ -89,14 +110,23 @@ final class ViewersBench implements Callable<Integer> {
             double seconds = (System.nanoTime() - windowStart) / 1e9;
             ProcStats after = serverPid > 0 ? ProcStats.read(serverPid) : null;
 
-            report(all, seconds, idle, before, after);
+            all.forEach(v -> v.measuring = false);
+            report(all, seconds, idle, noViewers, before, after);
             return all.stream().allMatch(v -> v.failure == null) ? 0 : 1;
         } finally {
             vertx.close().await();
         }
     }
 
-    private void report(List<BenchViewer> all, double seconds, ProcStats idle, ProcStats before, ProcStats after) {
+    /** The server's CPU over {@code seconds} before any viewer joined, the stream publishing. */
+    private record Baseline(double cpuPercent, double seconds) {
+    }
+
+    private static double cpuPercent(ProcStats from, ProcStats to, double seconds) {
+        return (to.cpuTicks() - from.cpuTicks()) / ProcStats.TICKS_PER_SECOND / seconds * 100;
+    }
+
+    private void report(List<BenchViewer> all, double seconds, ProcStats idle, Baseline noViewers, ProcStats before, ProcStats after) {
         List<BenchViewer> ok = all.stream().filter(v -> v.failure == null && v.firstKeyframeNanos >= 0).toList();
         double[] mbps = ok.stream().mapToDouble(v -> (v.bytes - v.bytesAtWindowStart) * 8 / seconds / 1e6).sorted().toArray();
         double[] ttfk = ok.stream().mapToDouble(BenchViewer::firstKeyframeMs).sorted().toArray();
@@ -108,20 +138,41 @@ final class ViewersBench implements Callable<Integer> {
                 .forEach(f -> line(out, "  failure", f));
         line(out, "window", "%.1f s", seconds);
         line(out, "delivered", "%.1f Mbps total; per viewer min %.3f, median %.3f Mbps", total, pct(mbps, 0), pct(mbps, 50));
-        line(out, "first keyframe", "p50 %.1f ms, p99 %.1f ms, max %.1f ms (from starting the connect)", pct(ttfk, 50), pct(ttfk, 99), pct(ttfk, 100));
+        line(out, "first keyframe", "%s (from starting the connect)", percentiles(ttfk));
         double[] afterOpen = ok.stream().mapToDouble(BenchViewer::firstKeyframeAfterOpenMs).filter(d -> !Double.isNaN(d)).sorted().toArray();
-        line(out, "  after upgrade", "p50 %.1f ms, p99 %.1f ms, max %.1f ms (from the upgrade response)",
-                pct(afterOpen, 50), pct(afterOpen, 99), pct(afterOpen, 100));
-        double[] delays = all.stream().flatMap(v -> List.copyOf(v.delaysMs).stream()).mapToDouble(Long::doubleValue).sorted().toArray();
-        line(out, "server delay", "p50 %.0f ms, p99 %.0f ms, max %.0f ms (ingest receive to viewer receive, %d keyframes at %d probes)",
-                pct(delays, 50), pct(delays, 99), pct(delays, 100), delays.length, Math.min(probes, all.size()));
+        line(out, "  after upgrade", "%s (from the upgrade response)", percentiles(afterOpen));
+        int probing = Math.min(probes, all.size());
+        boolean fromSei = all.stream().anyMatch(v -> !v.sent.videoMs.isEmpty());
+        Function<BenchViewer, BenchViewer.Delays> source = fromSei ? v -> v.sent : v -> v.clock;
+        double[] video = sorted(all, v -> source.apply(v).videoMs);
+        double[] audio = sorted(all, v -> source.apply(v).audioMs);
+        line(out, "server delay", "%s (%s; %d %s at %d probes)", percentiles(video),
+                fromSei ? "publisher send to viewer receive, from the send-time SEI"
+                        : "no send-time SEI in the stream: ingest receive to viewer receive, from the clock cue points",
+                video.length, fromSei ? "video frames" : "keyframes", probing);
+        line(out, "  audio", "%s (%d audio frames, send time through the latest %s)", percentiles(audio), audio.length,
+                fromSei ? "video frame's" : "clock cue point's");
         if (after != null) {
-            double cpu = (after.cpuTicks() - before.cpuTicks()) / ProcStats.TICKS_PER_SECOND / seconds * 100;
-            line(out, "server cpu", "%.1f %% of one core; %.4f %% per viewer", cpu, cpu / Math.max(1, ok.size()));
+            double cpu = cpuPercent(before, after, seconds);
+            int playing = Math.max(1, ok.size());
+            line(out, "server cpu", "%.1f %% of one core; %.4f %% per viewer", cpu, cpu / playing);
+            if (noViewers != null) {
+                line(out, "  no viewers", "%.1f %% of one core over %.1f s before the viewers joined; %.4f %% per viewer above the no-viewer baseline",
+                        noViewers.cpuPercent(), noViewers.seconds(), (cpu - noViewers.cpuPercent()) / playing);
+            }
             line(out, "server rss", "%.1f MB (%.1f MB before viewers); %.1f KB per viewer", after.rssKb() / 1024.0,
                     idle.rssKb() / 1024.0, (after.rssKb() - idle.rssKb()) / (double) Math.max(1, ok.size()));
         }
-        System.out.print(out);
+        spec.commandLine().getOut().print(out);
+        spec.commandLine().getOut().flush();
+    }
+
+    private static String percentiles(double[] sortedMs) {
+        return String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms, max %.1f ms", pct(sortedMs, 50), pct(sortedMs, 99), pct(sortedMs, 100));
+    }
+
+    private static double[] sorted(List<BenchViewer> viewers, Function<BenchViewer, List<Double>> samples) {
+        return viewers.stream().flatMap(v -> List.copyOf(samples.apply(v)).stream()).mapToDouble(Double::doubleValue).sorted().toArray();
     }
 
     private static void line(StringBuilder out, String key, String format, Object... args) {

@@ -1,10 +1,10 @@
 package io.livestream.launcher.cluster;
 
+import io.livestream.launcher.bench.RtmpClient;
 import io.livestream.launcher.harness.Await;
 import io.livestream.launcher.harness.Ffmpeg;
 import io.livestream.launcher.harness.FlvViewer;
 import io.livestream.launcher.harness.RoleProcess;
-import io.livestream.launcher.harness.RtmpTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -154,7 +154,7 @@ class ClusterIT {
     @Order(3)
     void aPrivateStreamPlaysThroughTheGatewayOnlyWithATokenForIt() throws Exception {
         String stream = "clustered-private";
-        try (RtmpTestClient streamer = new RtmpTestClient(RTMP_PORT)) {
+        try (RtmpClient streamer = new RtmpClient(RTMP_PORT)) {
             assertThat(streamer.publish(stream + "?token=" + token("publish", stream) + "&private=1")).isEqualTo("NetStream.Publish.Start");
             Await.until(stream + " listed as private", Duration.ofSeconds(20),
                     () -> listed(stream) != null && listed(stream).getBoolean("private"));

@@ -5,6 +5,7 @@ import io.livestream.media.amf.Amf0Exception;
 import io.livestream.media.codec.AacConfig;
 import io.livestream.media.codec.AvcDecoderConfig;
 import io.livestream.media.codec.CodecConfigException;
+import io.livestream.media.codec.SendTimeSei;
 import io.livestream.media.flv.FlvFormatException;
 import io.livestream.media.flv.FlvReader;
 import io.livestream.media.rtmp.ChunkDecoder;
@@ -91,6 +92,17 @@ enum Parser {
                 AacConfig.parse(input);
             } catch (CodecConfigException expected) {
                 // unreadable: the stream is listed without its audio details
+            }
+        }
+    },
+    SEND_TIME_SEI("sei") {
+        @Override
+        void parse(byte[] input) {
+            SendTimeSei.read(input, 4); // a viewer reads what any server sent: it may not throw at all
+            try {
+                SendTimeSei.insert(input, 4, 1L);
+            } catch (CodecConfigException expected) {
+                // the publisher refuses a frame it cannot walk
             }
         }
     };

@@ -34,6 +34,8 @@ class ParserFuzzTest {
     private static final byte[] AVC = HexFormat.of().parseHex(
             "17000000000164001fffe1001a6764001facd9405005bb0110000003001000000303c0f183196001000668ebe3cb22c0fdf8f800");
     private static final byte[] AAC = HexFormat.of().parseHex("af00121056e500");
+    private static final byte[] SEI_FRAME = HexFormat.of().parseHex(
+            "1701000000" + "00000002" + "0910" + "0000001c" + "06051831ef813e3fe4498f8256da10e01a5904000644594164224080" + "00000006" + "65888400ffee");
     private static final byte[] VALID_AMF = Amf0.encodeAll("connect", 1.0,
             Map.of("app", "live", "tcUrl", "rtmp://h/live", "nested", Map.of("list", List.of(1.0, true, "x"))),
             new Amf0.EcmaArray(Map.of("width", 1280.0)), new Amf0.Date(1.0, 0), Amf0.NULL, Amf0.UNDEFINED);
@@ -106,6 +108,11 @@ class ParserFuzzTest {
     }
 
     @Provide
+    Arbitrary<byte[]> sei() {
+        return hostile(SEI_FRAME);
+    }
+
+    @Provide
     Arbitrary<byte[]> handshake() {
         byte[] c0c1 = new byte[1 + 1536 + 1536];
         ByteBuf out = Unpooled.buffer();
@@ -142,5 +149,10 @@ class ParserFuzzTest {
     @Property(seed = SEED)
     void aacConfigParsingThrowsOnlyCodecConfigException(@ForAll("aac") byte[] input) {
         Parser.AAC.parse(input);
+    }
+
+    @Property(seed = SEED)
+    void sendTimeSeiReadingNeverThrowsAndInsertingThrowsOnlyCodecConfigException(@ForAll("sei") byte[] input) {
+        Parser.SEND_TIME_SEI.parse(input);
     }
 }
