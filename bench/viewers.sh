@@ -14,11 +14,12 @@ here=$PWD
 cd "$(dirname "$0")/.."
 JAR=${JAR:-launcher/target/livestream.jar}
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
+. bench/common.sh
 
 clip="" scheme=ws counts=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --720p|--ffmpeg) clip=bench/out/clip-720p30.flv ;;
+    --720p|--ffmpeg) clip=$CLIP_720P ;;
     --clip) clip=$(cd "$here" && realpath "$2"); shift ;;
     --http) scheme=http ;;
     *) counts+=("$1") ;;
@@ -27,16 +28,8 @@ while [ $# -gt 0 ]; do
 done
 [ ${#counts[@]} -gt 0 ] || counts=(100 500)
 
-if [ "$clip" = bench/out/clip-720p30.flv ] && [ ! -f "$clip" ]; then
-  mkdir -p bench/out
-  echo "recording $clip (1280x720 30 fps, 2 Mbps H.264 without B-frames, AAC; 20 s)"
-  ffmpeg -hide_banner -loglevel error -nostdin -f lavfi -i testsrc2=size=1280x720:rate=30 \
-    -f lavfi -i sine=frequency=440:sample_rate=44100 -t 20 \
-    -c:v libx264 -preset veryfast -tune zerolatency -g 30 -bf 0 -b:v 2000k -maxrate 2000k -bufsize 2000k -pix_fmt yuv420p \
-    -c:a aac -b:a 64k -f flv "$clip.tmp" && mv "$clip.tmp" "$clip"
-fi
+[ "$clip" != "$CLIP_720P" ] || record_720p_clip
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 HTTP_PORT=$(free_port) RTMP_PORT=$(free_port)
 export LIVE_JWT_SECRET="bench-secret-$(date +%s)-0123456789abcdef"
 # every client of the benchmark comes from 127.0.0.1: no per-address limits
@@ -55,8 +48,7 @@ pids+=("$server")
 until curl -sf "http://127.0.0.1:$HTTP_PORT/health" >/dev/null; do kill -0 "$server" 2>/dev/null || { cat "$log" >&2; exit 1; }; sleep 0.2; done
 token=$(java -jar "$JAR" token publish --stream "$stream" --ttl 2h)
 publog=$(mktemp -t bench-publish.XXXX.log)
-java -Xmx256m -jar "$JAR" bench publish --url "rtmp://127.0.0.1:$RTMP_PORT/live/$stream?token=$token" --loop \
-  ${clip:+--file "$clip"} >"$publog" 2>&1 &
+bench_publish "$JAR" "rtmp://127.0.0.1:$RTMP_PORT/live/$stream?token=$token" "$publog" "$clip"
 publisher=$!
 pids+=("$publisher")
 

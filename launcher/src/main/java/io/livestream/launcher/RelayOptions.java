@@ -23,8 +23,12 @@ public final class RelayOptions {
             description = "Viewers are sent what arrived at each video frame, and at the latest this long after a tag arrived (audio-only streams, low frame rates); 0 sends every tag at once (env LIVE_VIEWER_FLUSH_WINDOW; default ${DEFAULT-VALUE})")
     Duration viewerFlushWindow;
 
+    @Option(names = "--viewer-merge-writes", defaultValue = "${env:LIVE_VIEWER_MERGE_WRITES:-0ms}", converter = Durations.class,
+            description = "No two sends to a viewer closer than this (merged writes): less CPU per viewer for up to this much more delay; 0 sends at each video frame (env LIVE_VIEWER_MERGE_WRITES; default ${DEFAULT-VALUE})")
+    Duration viewerMergeWrites;
+
     public RelayConfig config() {
         return RelayConfig.defaults().withGrace(grace).withStallTimeout(stallTimeout).withViewerQueueBytes(viewerQueueKb * 1024)
-                .withFlushWindow(viewerFlushWindow);
+                .withFlushWindow(viewerFlushWindow).withMergeWrites(viewerMergeWrites);
     }
 }

@@ -7,7 +7,6 @@ import io.livestream.common.bus.MediaSnapshot;
 import io.livestream.media.GopCache;
 import io.livestream.media.MediaPacket;
 import io.livestream.media.flv.Flv;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -38,7 +37,6 @@ final class StreamHub {
     private final List<MediaEvent> pending = new ArrayList<>();
     private final GopCache<FlvTag> gop;
     private final MessageConsumer<MediaEvent> consumer;
-    private final Context context;
 
     private boolean ready;
     private boolean closed;
@@ -50,6 +48,9 @@ final class StreamHub {
     private long graceTimer = -1;
     private TagWindow window = new TagWindow();
     private long flushTimer = -1;
+    private long flushDueNanos;
+    private long windowStartNanos;
+    private long lastFlushNanos;
 
     StreamHub(String stream, Vertx vertx, RelayConfig config, RelayMetrics.StreamMeters meters, Runnable onClosed) {
         this.stream = stream;
@@ -57,7 +58,7 @@ final class StreamHub {
         this.config = config;
         this.meters = meters;
         this.onClosed = onClosed;
-        this.context = vertx.getOrCreateContext();
+        this.lastFlushNanos = System.nanoTime() - config.mergeWrites().toNanos();
         this.gop = new GopCache<>(FlvTag::packet, config.gopMaxPackets(), config.gopMaxBytes());
         this.consumer = vertx.eventBus().consumer(Addresses.media(stream), message -> onEvent(message.body()));
         consumer.completion()
@@ -230,29 +231,43 @@ final class StreamHub {
             }
         }
         meters.sent(written, skipped);
-        if (packet.kind() != MediaPacket.Kind.AUDIO || config.flushWindow().isZero()) {
+        scheduleFlush(packet.kind() != MediaPacket.Kind.AUDIO);
+    }
+
+    /**
+     * Sends the window's tags to every viewer when a video frame (or any tag but audio: headers,
+     * the clock cue point after each keyframe) arrives, and at the latest {@link
+     * RelayConfig#flushWindow()} after the window's first tag (audio-only streams, low frame
+     * rates). Audio waits for the next frame: at 30 fps and 2 Mbps a viewer then costs about 31
+     * writes and syscalls a second instead of one per tag (about 73); video leaves the moment it
+     * arrived, audio at most a frame interval later. With {@link RelayConfig#mergeWrites()} no two
+     * sends are closer than that: fewer, larger writes for up to that much more delay.
+     */
+    private void scheduleFlush(boolean urgent) {
+        long now = System.nanoTime();
+        if (window.tags().size() == 1) {
+            windowStartNanos = now;
+        }
+        long due = Math.max(lastFlushNanos + config.mergeWrites().toNanos(),
+                urgent ? now : windowStartNanos + config.flushWindow().toNanos());
+        if (due <= now) {
             flushViewers();
-        } else if (flushTimer == -1) {
-            flushTimer = vertx.setTimer(config.flushWindow().toMillis(), id -> {
+        } else if (flushTimer == -1 || due < flushDueNanos) {
+            vertx.cancelTimer(flushTimer);
+            flushDueNanos = due;
+            flushTimer = vertx.setTimer(Math.max(1, (due - now + 999_999) / 1_000_000), id -> {
                 flushTimer = -1;
                 flushViewers();
             });
         }
     }
 
-    /**
-     * Sends the window's tags to every viewer: when a video frame (or any tag but audio: headers,
-     * the clock cue point after each keyframe) arrives, and at the latest {@link
-     * RelayConfig#flushWindow()} after the window's first tag (audio-only streams, low frame
-     * rates). Audio waits for the next frame: at 30 fps and 2 Mbps a viewer then costs about 31
-     * writes and syscalls a second instead of one per tag (about 73); video leaves the moment it
-     * arrived, audio at most a frame interval later.
-     */
     private void flushViewers() {
         if (flushTimer != -1) {
             vertx.cancelTimer(flushTimer);
             flushTimer = -1;
         }
+        lastFlushNanos = System.nanoTime();
         TagWindow flushed = window;
         window = new TagWindow();
         for (Viewer v : viewers) {

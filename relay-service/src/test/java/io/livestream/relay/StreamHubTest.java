@@ -80,6 +80,22 @@ class StreamHubTest {
         awaitOn(hubContext, "the audio flushed by the window", () -> sink.flushes == 3 && sink.windows.size() == 1);
     }
 
+    /** With merged writes, a frame that comes sooner than the merge interval after the last send waits for it. */
+    @Test
+    void mergedWritesKeepSendsApartByTheMergeInterval() throws Exception {
+        ViewerTest.FakeSink sink = new ViewerTest.FakeSink();
+        Duration merge = Duration.ofMillis(300);
+        Context hubContext = startHub(RelayConfig.defaults().withMergeWrites(merge), sink);
+        publish(1, MediaPacket.video(0, new byte[] {0x17, 1, 0, 0, 0, 0, 0, 0, 1, 0x65}));
+        awaitOn(hubContext, "the keyframe flushed", () -> sink.flushes == 2);
+        long first = on(hubContext, () -> sink.lastFlushNanos);
+        publish(2, MediaPacket.video(33, new byte[] {0x27, 1, 0, 0, 0, 0, 0, 0, 1, 0x41}));
+        publish(3, MediaPacket.video(66, new byte[] {0x27, 1, 0, 0, 0, 0, 0, 0, 1, 0x41}));
+        awaitOn(hubContext, "the two frames flushed together", () -> sink.flushes == 3);
+        assertThat(on(hubContext, () -> sink.lastFlushNanos) - first).isGreaterThanOrEqualTo(merge.minusMillis(1).toNanos());
+        assertThat(on(hubContext, () -> sink.windows)).singleElement().satisfies(w -> assertThat(w.tags()).hasSize(2));
+    }
+
     /** A hub on its own event loop with one viewer, ready (no ingest node answers the snapshot request). */
     private Context startHub(RelayConfig config, ViewerTest.FakeSink sink) throws Exception {
         MediaCodecs.register(vertx.eventBus());

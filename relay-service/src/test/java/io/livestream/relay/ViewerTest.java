@@ -17,6 +17,7 @@ class ViewerTest {
         final List<Buffer> written = new ArrayList<>();
         final List<TagWindow> windows = new ArrayList<>();
         int flushes;
+        long lastFlushNanos;
         boolean full;
         Runnable drain = () -> { };
         CloseReason closedWith;
@@ -35,6 +36,7 @@ class ViewerTest {
         @Override
         public void flush() {
             flushes++;
+            lastFlushNanos = System.nanoTime();
         }
 
         @Override
