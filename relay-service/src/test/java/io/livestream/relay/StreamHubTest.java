@@ -57,9 +57,7 @@ class StreamHubTest {
     @Test
     void viewersAreFlushedAtEachVideoFrameAndTakeTheWindowInOneWrite() throws Exception {
         ViewerTest.FakeSink sink = new ViewerTest.FakeSink();
-        Context hubContext = startHub(RelayConfig.defaults().withFlushWindow(Duration.ofMinutes(1)), sink);
-        publish(1, MediaPacket.video(0, new byte[] {0x17, 1, 0, 0, 0, 0, 0, 0, 1, 0x65}));
-        awaitOn(hubContext, "the keyframe flushed", () -> sink.flushes == 2);
+        Context hubContext = playingHub(RelayConfig.defaults().withFlushWindow(Duration.ofMinutes(1)), sink);
         publish(2, MediaPacket.audio(20, new byte[] {(byte) 0xAF, 1, 0x21, 0x10}));
         publish(3, MediaPacket.video(33, new byte[] {0x27, 1, 0, 0, 0, 0, 0, 0, 1, 0x41}));
         awaitOn(hubContext, "the next frame flushed", () -> sink.flushes == 3);
@@ -73,9 +71,7 @@ class StreamHubTest {
     @Test
     void audioWithoutVideoIsFlushedWhenTheWindowEnds() throws Exception {
         ViewerTest.FakeSink sink = new ViewerTest.FakeSink();
-        Context hubContext = startHub(RelayConfig.defaults().withFlushWindow(Duration.ofMillis(30)), sink);
-        publish(1, MediaPacket.video(0, new byte[] {0x17, 1, 0, 0, 0, 0, 0, 0, 1, 0x65}));
-        awaitOn(hubContext, "the keyframe flushed", () -> sink.flushes == 2);
+        Context hubContext = playingHub(RelayConfig.defaults().withFlushWindow(Duration.ofMillis(30)), sink);
         publish(2, MediaPacket.audio(20, new byte[] {(byte) 0xAF, 1, 0x21, 0x10}));
         awaitOn(hubContext, "the audio flushed by the window", () -> sink.flushes == 3 && sink.windows.size() == 1);
     }
@@ -85,15 +81,21 @@ class StreamHubTest {
     void mergedWritesKeepSendsApartByTheMergeInterval() throws Exception {
         ViewerTest.FakeSink sink = new ViewerTest.FakeSink();
         Duration merge = Duration.ofMillis(300);
-        Context hubContext = startHub(RelayConfig.defaults().withMergeWrites(merge), sink);
-        publish(1, MediaPacket.video(0, new byte[] {0x17, 1, 0, 0, 0, 0, 0, 0, 1, 0x65}));
-        awaitOn(hubContext, "the keyframe flushed", () -> sink.flushes == 2);
+        Context hubContext = playingHub(RelayConfig.defaults().withMergeWrites(merge), sink);
         long first = on(hubContext, () -> sink.lastFlushNanos);
         publish(2, MediaPacket.video(33, new byte[] {0x27, 1, 0, 0, 0, 0, 0, 0, 1, 0x41}));
         publish(3, MediaPacket.video(66, new byte[] {0x27, 1, 0, 0, 0, 0, 0, 0, 1, 0x41}));
         awaitOn(hubContext, "the two frames flushed together", () -> sink.flushes == 3);
         assertThat(on(hubContext, () -> sink.lastFlushNanos) - first).isGreaterThanOrEqualTo(merge.minusMillis(1).toNanos());
         assertThat(on(hubContext, () -> sink.windows)).singleElement().satisfies(w -> assertThat(w.tags()).hasSize(2));
+    }
+
+    /** A hub with one viewer that has been sent a keyframe (its second flush): in step from now on. */
+    private Context playingHub(RelayConfig config, ViewerTest.FakeSink sink) throws Exception {
+        Context context = startHub(config, sink);
+        publish(1, MediaPacket.video(0, new byte[] {0x17, 1, 0, 0, 0, 0, 0, 0, 1, 0x65}));
+        awaitOn(context, "the keyframe flushed", () -> sink.flushes == 2);
+        return context;
     }
 
     /** A hub on its own event loop with one viewer, ready (no ingest node answers the snapshot request). */
