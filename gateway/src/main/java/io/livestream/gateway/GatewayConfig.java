@@ -25,10 +25,12 @@ public record GatewayConfig(String host, int httpPort, int viewerSendBufferBytes
      *
      * @param openOnLoopback hand out credentials without a token to clients on this machine (standalone only)
      * @param publicRtmpUrl  the RTMP server streamers publish to, e.g. {@code rtmp://live.example.com:1935/live};
-     *                       null: {@code rtmp://<the host the page was loaded from>:<rtmpPort>/live}
+     *                       null: {@code rtmps://<the host the page was loaded from>:<rtmpsPort>/live} when
+     *                       ingest serves RTMPS (the stream key carries the publish token), else {@code rtmp://...:<rtmpPort>/live}
      * @param rtmpPort       the ingest's RTMP port, for the default URL
+     * @param rtmpsPort      the ingest's RTMPS port, for the default URL; 0 when it has none
      */
-    public record Studio(boolean openOnLoopback, String publicRtmpUrl, int rtmpPort) {
+    public record Studio(boolean openOnLoopback, String publicRtmpUrl, int rtmpPort, int rtmpsPort) {
     }
 
     /**
@@ -49,7 +51,7 @@ public record GatewayConfig(String host, int httpPort, int viewerSendBufferBytes
     }
 
     public static GatewayConfig defaults() {
-        return new GatewayConfig("0.0.0.0", 8080, 256 * 1024, 1024 * 1024, 2000, 2000, new Studio(false, null, 1935), null, Limits.defaults());
+        return new GatewayConfig("0.0.0.0", 8080, 256 * 1024, 1024 * 1024, 2000, 2000, new Studio(false, null, 1935, 0), null, Limits.defaults());
     }
 
     public GatewayConfig withStudio(Studio s) {

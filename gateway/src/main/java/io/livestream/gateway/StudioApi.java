@@ -72,6 +72,7 @@ final class StudioApi {
                 subject, TTL);
         String host = requestHost(ctx);
         String rtmpServer = studio.publicRtmpUrl() != null ? studio.publicRtmpUrl().replaceAll("/+$", "")
+                : studio.rtmpsPort() > 0 ? "rtmps://" + host + ":" + studio.rtmpsPort() + "/live"
                 : "rtmp://" + host + ":" + studio.rtmpPort() + "/live";
         String streamKey = stream + "?token=" + publish;
         String http = (ctx.request().isSSL() ? "https://" : "http://")

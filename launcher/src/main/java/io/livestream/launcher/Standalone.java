@@ -70,10 +70,10 @@ public final class Standalone {
         return vertx.deployVerticle(ingest)
                 .compose(id -> vertx.deployVerticle(new InteractionVerticle(settings.rooms(), prometheus)))
                 .compose(id -> {
-                    // the studio hands out the RTMP port ingest really listens on (0 in tests picks one)
+                    // the studio hands out the RTMP(S) port ingest really listens on (0 in tests picks one)
                     GatewayConfig.Studio studio = settings.gateway().studio();
-                    GatewayVerticle gateway = new GatewayVerticle(settings.gateway().withStudio(
-                            new GatewayConfig.Studio(studio.openOnLoopback(), studio.publicRtmpUrl(), ingest.actualPort())),
+                    GatewayVerticle gateway = new GatewayVerticle(settings.gateway().withStudio(new GatewayConfig.Studio(
+                            studio.openOnLoopback(), studio.publicRtmpUrl(), ingest.actualPort(), ingest.actualRtmpsPort())),
                             prometheus, (v, relays) -> Relay.create(v, settings.relay(), nodeId, null, prometheus)
                                     .map(relay -> PlayBackend.Player.of(relay::play, relay::play)),
                             checks, keys);

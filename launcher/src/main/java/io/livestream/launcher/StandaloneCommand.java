@@ -65,7 +65,7 @@ final class StandaloneCommand implements Callable<Integer> {
                         .withRtmps(rtmpsPort, tlsFiles),
                 relay.config(),
                 GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort)
-                        .withStudio(studio.studio(true, rtmpPort)).withTls(tlsFiles)
+                        .withStudio(studio.studio(true, rtmpPort, 0)).withTls(tlsFiles)
                         .withLimits(gatewayLimits.limits()),
                 rooms.rules(),
                 jwt.keys(null), publicHost, demo);

@@ -31,7 +31,7 @@ public record StandaloneSettings(
     public static StandaloneSettings forTests(String secret) {
         return new StandaloneSettings(IngestConfig.defaults().withHost("127.0.0.1").withRtmpPort(0),
                 RelayConfig.defaults(), GatewayConfig.defaults().withHost("127.0.0.1").withHttpPort(0)
-                        .withStudio(new GatewayConfig.Studio(true, null, 0)),
+                        .withStudio(new GatewayConfig.Studio(true, null, 0, 0)),
                 RoomRules.defaults(), JwtKeys.ofSecret(secret), "127.0.0.1", false);
     }
 

@@ -78,6 +78,16 @@ class TlsTest {
                 .as("the play API hands out wss://").startsWith("wss://");
     }
 
+    /** The stream key carries the publish token: with RTMPS on, the studio hands out the rtmps:// server. */
+    @Test
+    void studioHandsOutTheRtmpsServer() throws Exception {
+        HttpResponse<String> granted = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + platform.httpPort()
+                        + "/api/studio/publish")).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"stream\": \"tlsstudio\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
+        assertThat(new JsonObject(granted.body()).getString("rtmpServer")).isEqualTo("rtmps://127.0.0.1:" + platform.rtmpsPort() + "/live");
+    }
+
     @Test
     void wssViewerGetsTheFlvHeaderThenAKeyframeOfTheStreamPublishedOverRtmps() throws Exception {
         assertThat(publisher.isAlive()).as("ffmpeg over rtmps: %s", publisher.output()).isTrue();

@@ -60,7 +60,7 @@ public final class GatewayRoleCommand implements Callable<Integer> {
         }
         TlsFiles tlsFiles = tls.load();
         GatewayConfig config = GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort).withRelayLimits(relayMaxViewers, relayMaxEgressMbps)
-                .withStudio(studio.studio(false, 1935))
+                .withStudio(studio.studio(false, 1935, 0))
                 .withTls(tlsFiles).withLimits(limits.limits());
         return RoleRunner.run("gateway", cluster, node -> List.of(new GatewayVerticle(config, node.prometheus(),
                 PlayBackend.relays(config.viewerQueueBytes()), node.checks(), keys)));

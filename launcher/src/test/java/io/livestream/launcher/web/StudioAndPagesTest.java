@@ -70,7 +70,7 @@ class StudioAndPagesTest {
     @Test
     void aGatewayNotOpenOnLoopbackAsksForAToken() throws Exception {
         try (Platform closed = Platform.start(s -> s.withGateway(s.gateway().withStudio(new GatewayConfig.Studio(false,
-                "rtmp://live.example.com/live", 1935))))) {
+                "rtmp://live.example.com/live", 1935, 0))))) {
             HttpResponse<String> refused = studio(closed, "{\"stream\": \"x\"}", null);
             assertThat(refused.statusCode()).isEqualTo(401);
             assertThat(new JsonObject(refused.body()).getString("error")).isEqualTo("bad-token");
