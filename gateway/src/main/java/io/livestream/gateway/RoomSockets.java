@@ -39,9 +39,11 @@ final class RoomSockets {
     private static final System.Logger LOG = System.getLogger(RoomSockets.class.getName());
     private static final int MEMBER_QUEUE_BYTES = 256 * 1024;
     /**
-     * A member's messages awaiting the room's answer; more wait at the gateway, in order, up to
-     * {@link #MAX_WAITING_CHARS}; past that the member is flooding and is closed {@code abuse}, so
-     * that nobody can pile requests up in memory.
+     * A member's messages awaiting the room's answer. While it has that many its socket is not
+     * read: the rest of a burst waits in the client's own socket (TCP pushes back), so nobody can
+     * pile requests up in memory, and a flood costs the event loop this gateway's members and
+     * viewers share no more than the room's pace. Messages Vert.x had already decoded wait at the
+     * gateway, in order, up to {@link #MAX_WAITING_CHARS}; past that the member is closed {@code abuse}.
      */
     private static final int MAX_IN_FLIGHT = 8;
     private static final int MAX_WAITING_CHARS = 256 * 1024;
@@ -198,6 +200,10 @@ final class RoomSockets {
         int inFlight;
         final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
         int waitingChars;
+        /** Not read while it has {@link #MAX_IN_FLIGHT} messages awaiting the room. */
+        boolean paused;
+        /** We sent the close frame: nothing it says counts any more, nothing more is sent to it. */
+        boolean closing;
         boolean closed;
 
         Member(ServerWebSocket ws, String room) {
@@ -217,7 +223,7 @@ final class RoomSockets {
             hubs.computeIfAbsent(room, RoomHub::new).members.add(this);
             vertx.eventBus().<JsonObject>request(Addresses.ROOM_IN, new JsonObject().put("op", "join").put("room", room)
                     .put("user", user).put("lastSeq", lastSeq)).onComplete(ar -> {
-                if (closed) {
+                if (closed || closing) {
                     return;
                 }
                 if (ar.failed()) {
@@ -249,7 +255,7 @@ final class RoomSockets {
         void deliver(JsonObject batch, String text) {
             // closing (we sent the close frame, its close handler has not run yet): writeQueueFull
             // would throw and end the batch's loop before the members after this one
-            if (closed || ws.isClosed()) {
+            if (closed || closing || ws.isClosed()) {
                 return;
             }
             if (early != null) {
@@ -264,7 +270,9 @@ final class RoomSockets {
         }
 
         void onText(String text) {
-            if (closed || ws.isClosed()) {
+            // Vert.x reads on after our close frame until the client's answer, which a flooder's
+            // backlog delays: none of it is parsed, answered or sent to the room
+            if (closed || closing || ws.isClosed()) {
                 return;
             }
             JsonObject message;
@@ -286,8 +294,7 @@ final class RoomSockets {
                 error("not-ready", "wait for the hello message");
                 return;
             }
-            // a client sending faster than the room answers waits in a small queue; past it, it is a flood
-            if (inFlight == MAX_IN_FLIGHT) {
+            if (inFlight == MAX_IN_FLIGHT) { // decoded before the pause took effect
                 if (waitingChars + text.length() > MAX_WAITING_CHARS) {
                     error("rate-limited", "flooding: more than " + MAX_WAITING_CHARS / 1024 + " KiB of messages awaiting the room");
                     close(CloseReason.ABUSE);
@@ -298,6 +305,10 @@ final class RoomSockets {
                 return;
             }
             send(message);
+            if (inFlight == MAX_IN_FLIGHT && !paused) {
+                paused = true;
+                ws.pause();
+            }
         }
 
         private void send(JsonObject message) {
@@ -305,8 +316,9 @@ final class RoomSockets {
             vertx.eventBus().<JsonObject>request(Addresses.ROOM_IN, new JsonObject().put("op", "send").put("room", room)
                     .put("user", user).put("message", message)).onComplete(ar -> {
                 inFlight--;
-                if (closed) {
+                if (closed || closing) {
                     waiting.clear();
+                    waitingChars = 0;
                     return;
                 }
                 if (ar.failed()) {
@@ -319,26 +331,41 @@ final class RoomSockets {
                     String close = reply.getString("close");
                     if (close != null) {
                         close("banned".equals(close) ? CloseReason.BANNED : CloseReason.ABUSE);
+                        return;
                     }
                 }
                 Waiting next = waiting.pollFirst();
                 if (next != null) {
                     waitingChars -= next.chars();
                     send(next.message());
+                } else if (paused) {
+                    paused = false;
+                    ws.resume();
                 }
             });
         }
 
         void error(String code, String message) {
-            if (!closed && !ws.isClosed()) {
+            if (!closed && !closing && !ws.isClosed()) {
                 ws.writeTextMessage(new JsonObject().put("type", "error").put("code", code).put("message", message).encode());
             }
         }
 
+        /**
+         * Sends the close frame once; what the member says from then on is dropped. A member closed
+         * for abuse is not even read: the rest of its flood stays in its socket, and the connection
+         * goes at the closing timeout (see {@link #closed}).
+         */
         void close(CloseReason reason) {
-            if (!ws.isClosed()) {
-                ws.close(reason.code, reason.label);
+            if (closing || ws.isClosed()) {
+                return;
             }
+            closing = true;
+            if (reason == CloseReason.ABUSE && !paused) {
+                paused = true;
+                ws.pause();
+            }
+            ws.close(reason.code, reason.label);
         }
 
         void closed() {
@@ -346,6 +373,11 @@ final class RoomSockets {
                 return;
             }
             closed = true;
+            if (paused) {
+                // frames Vert.x 5.0 still holds for a paused socket are released only by reading
+                // them (it drops them unreleased when the connection closes: Netty reports leaks)
+                ws.resume();
+            }
             RoomHub hub = hubs.get(room);
             if (hub != null) {
                 hub.remove(this);

@@ -174,6 +174,28 @@ class RoomTest {
         }
     }
 
+    /**
+     * A member with 8 messages awaiting the room is not read until the room answers, so a flood
+     * costs the gateway only what the room hears of it: its rate limit and abuse count settle it
+     * after a handful, and the rest stays in the flooder's socket (the gateway's event loop, which
+     * every member and viewer shares, never parses it).
+     */
+    @Test
+    void aFlooderIsClosedForAbuseHavingBeenHeardOnlyUntilTheRoomCouldJudgeIt() throws Exception {
+        RoomRules rules = RoomRules.defaults();
+        double heard = platform.metric("live_room_messages_in_total");
+        try (RoomClient flooder = join("flood", guest("Flo"), 0)) {
+            String text = danmaku("flood").encode();
+            for (int i = 0; i < 100_000 && !flooder.isClosed(); i++) { // about 9 MiB, without waiting for the socket
+                flooder.sendRaw(text);
+            }
+            assertThat(flooder.awaitClose().reason()).isEqualTo("abuse");
+        }
+        // the room closes it at its abuse limit; what was in flight then is answered, nothing after
+        assertThat(platform.metric("live_room_messages_in_total") - heard).as("messages the room handled")
+                .isLessThanOrEqualTo(rules.burst() + rules.abuseLimit() + 8);
+    }
+
     @Test
     void reconnectingWithTheLastSequenceGetsExactlyWhatItMissed() throws Exception {
         String token = guest("Rex");

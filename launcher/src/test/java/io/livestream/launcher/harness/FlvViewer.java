@@ -4,9 +4,11 @@ import io.livestream.media.MediaPacket;
 import io.livestream.media.flv.FlvReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -19,7 +21,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A WebSocket-FLV player that parses what it receives and remembers when each tag arrived. */
+/**
+ * A WebSocket-FLV player that parses what it receives and remembers when each tag arrived; or, as a
+ * {@link #probe}, only whether and when a keyframe came.
+ */
 public final class FlvViewer implements AutoCloseable {
 
     /** A tag as it arrived. */
@@ -30,8 +35,13 @@ public final class FlvViewer implements AutoCloseable {
     public record Close(Short code, String reason) {
     }
 
-    private final WebSocketClient client;
+    /** Sockets one shared client may hold at a time (Vert.x's default is 50; more would queue). */
+    private static final int SHARED_CLIENT_CONNECTIONS = 10_000;
+
+    private final WebSocketClient ownClient;
+    private final boolean keepTags;
     private final ClientWebSocket ws;
+    private final Future<WebSocket> connecting;
     private final FlvReader reader = new FlvReader(16 * 1024 * 1024);
     private final ByteBuf pendingBytes = Unpooled.buffer();
     private final List<Received> received = new ArrayList<>();
@@ -43,12 +53,17 @@ public final class FlvViewer implements AutoCloseable {
     private volatile int messages;
 
     private FlvViewer(Vertx vertx, WebSocketClientOptions options, int port, String path) {
-        client = vertx.createWebSocketClient(options.setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024));
+        this(vertx.createWebSocketClient(options.setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024)), true, true, port, path);
+    }
+
+    private FlvViewer(WebSocketClient client, boolean ownsClient, boolean keepTags, int port, String path) {
+        this.ownClient = ownsClient ? client : null;
+        this.keepTags = keepTags;
         ws = client.webSocket();
         ws.binaryMessageHandler(this::onMessage);
         ws.closeHandler(v -> closed.complete(new Close(ws.closeStatusCode(), ws.closeReason())));
         ws.exceptionHandler(e -> error = e);
-        ws.connect(port, "127.0.0.1", path).onSuccess(x -> {
+        connecting = ws.connect(port, "127.0.0.1", path).onSuccess(x -> {
             // closed right after the upgrade (stream-not-found, bad-token): Vert.x may not call the handler
             if (ws.isClosed()) {
                 closed.complete(new Close(ws.closeStatusCode(), ws.closeReason()));
@@ -74,6 +89,21 @@ public final class FlvViewer implements AutoCloseable {
         return new FlvViewer(vertx, new WebSocketClientOptions().setSsl(true).setTrustOptions(trust), port, "/live/" + stream + ".flv");
     }
 
+    /**
+     * A viewer for load tests, one of many over a {@link #sharedClient shared client}: it parses only
+     * up to its first keyframe and keeps no tags ({@link #received()} stays empty), so that thousands
+     * of them cost the test next to nothing. What it remembers: the first keyframe, the close, an error.
+     */
+    public static FlvViewer probe(WebSocketClient client, int port, String stream) {
+        return new FlvViewer(client, false, false, port, "/live/" + stream + ".flv");
+    }
+
+    /** A client for {@link #probe probes}; the caller closes it. Its sockets are not limited to the default 50 at a time. */
+    public static WebSocketClient sharedClient(Vertx vertx) {
+        return vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024)
+                .setMaxConnections(SHARED_CLIENT_CONNECTIONS));
+    }
+
     public long startNanos() {
         return startNanos;
     }
@@ -82,11 +112,16 @@ public final class FlvViewer implements AutoCloseable {
         if (messages++ == 0) {
             firstMessageStartsWithHeader = message.length() >= 3 && message.getString(0, 3).equals("FLV");
         }
+        if (!keepTags && (firstKeyframeNanos.isDone() || error != null)) {
+            return; // a probe has what it came for
+        }
         pendingBytes.writeBytes(((BufferInternal) message).getByteBuf());
         try {
             reader.feed(pendingBytes, packet -> {
                 long now = System.nanoTime();
-                received.add(new Received(packet, now));
+                if (keepTags) {
+                    received.add(new Received(packet, now));
+                }
                 if (packet.isKeyframe()) {
                     firstKeyframeNanos.complete(now);
                 }
@@ -95,6 +130,9 @@ public final class FlvViewer implements AutoCloseable {
             error = e;
         }
         pendingBytes.discardReadBytes();
+        if (!keepTags && firstKeyframeNanos.isDone()) {
+            pendingBytes.clear().capacity(0);
+        }
         notifyAll();
     }
 
@@ -153,11 +191,16 @@ public final class FlvViewer implements AutoCloseable {
         return closed.isDone();
     }
 
+    /** Hangs up; a socket still being upgraded (Vert.x cannot close it yet: "Not connected") as soon as it is. */
     @Override
     public void close() {
-        if (!closed.isDone()) {
-            ws.close();
+        connecting.onSuccess(x -> {
+            if (!closed.isDone() && !ws.isClosed()) {
+                ws.close();
+            }
+        });
+        if (ownClient != null) {
+            ownClient.close();
         }
-        client.close();
     }
 }

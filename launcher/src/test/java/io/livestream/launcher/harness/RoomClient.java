@@ -12,18 +12,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
-/** A room WebSocket client that keeps every event it receives (batches unpacked, in order). */
+/**
+ * A room WebSocket client that keeps every event it receives (batches unpacked, in order); or, for
+ * load tests, hands each event to a listener and keeps none.
+ */
 public final class RoomClient implements AutoCloseable {
-    private final WebSocketClient client;
+    /** Sockets one shared client may hold at a time (Vert.x's default is 50; more would queue). */
+    private static final int SHARED_CLIENT_CONNECTIONS = 10_000;
+
+    private final WebSocketClient ownClient;
+    private final Consumer<JsonObject> listener;
     private final ClientWebSocket ws;
     private final List<JsonObject> events = new ArrayList<>();
+    private final CompletableFuture<JsonObject> hello = new CompletableFuture<>();
     private final CompletableFuture<FlvViewer.Close> closed = new CompletableFuture<>();
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
 
     private RoomClient(Vertx vertx, int port, String uri) {
-        client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(4 * 1024 * 1024).setMaxMessageSize(4 * 1024 * 1024));
+        this(sharedClient(vertx), true, null, port, uri);
+    }
+
+    private RoomClient(WebSocketClient client, boolean ownsClient, Consumer<JsonObject> listener, int port, String uri) {
+        this.ownClient = ownsClient ? client : null;
+        this.listener = listener;
         ws = client.webSocket();
         ws.textMessageHandler(this::onText);
         ws.closeHandler(v -> closed.complete(new FlvViewer.Close(ws.closeStatusCode(), ws.closeReason())));
@@ -34,23 +48,55 @@ public final class RoomClient implements AutoCloseable {
                 closed.complete(new FlvViewer.Close(ws.closeStatusCode(), ws.closeReason()));
             }
             connected.complete(null);
-        }).onFailure(connected::completeExceptionally);
+        }).onFailure(e -> {
+            connected.completeExceptionally(e);
+            closed.complete(new FlvViewer.Close(null, "connect failed: " + e));
+        });
     }
 
     /** Joins {@code /ws/room/<room>} with the token (none: read-only) and the last sequence it had (0: none). */
     public static RoomClient join(Vertx vertx, int port, String room, String token, long lastSeq) {
-        String uri = "/ws/room/" + room + "?lastSeq=" + lastSeq + (token == null ? "" : "&token=" + token);
-        return new RoomClient(vertx, port, uri);
+        return new RoomClient(vertx, port, uri(room, token, lastSeq));
+    }
+
+    /**
+     * Joins over a {@link #sharedClient shared client}, handing every event to {@code listener} (on
+     * the client's event loop, one at a time) and keeping none: {@link #events()} stays empty.
+     */
+    public static RoomClient join(WebSocketClient client, int port, String room, String token, long lastSeq,
+                                  Consumer<JsonObject> listener) {
+        return new RoomClient(client, false, listener, port, uri(room, token, lastSeq));
+    }
+
+    private static String uri(String room, String token, long lastSeq) {
+        return "/ws/room/" + room + "?lastSeq=" + lastSeq + (token == null ? "" : "&token=" + token);
+    }
+
+    /** A client for room members that share one; the caller closes it. Its sockets are not limited to the default 50 at a time. */
+    public static WebSocketClient sharedClient(Vertx vertx) {
+        return vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(4 * 1024 * 1024).setMaxMessageSize(4 * 1024 * 1024)
+                .setMaxConnections(SHARED_CLIENT_CONNECTIONS));
     }
 
     private synchronized void onText(String text) {
         JsonObject m = new JsonObject(text);
         if ("batch".equals(m.getString("type"))) {
-            m.getJsonArray("events").forEach(e -> events.add((JsonObject) e));
+            m.getJsonArray("events").forEach(e -> received((JsonObject) e));
         } else {
-            events.add(m);
+            received(m);
         }
         notifyAll();
+    }
+
+    private void received(JsonObject event) {
+        if ("hello".equals(event.getString("type"))) {
+            hello.complete(event);
+        }
+        if (listener == null) {
+            events.add(event);
+        } else {
+            listener.accept(event);
+        }
     }
 
     public void send(JsonObject message) throws Exception {
@@ -66,6 +112,15 @@ public final class RoomClient implements AutoCloseable {
     public void sendBinary(byte[] bytes) throws Exception {
         connected.get(10, TimeUnit.SECONDS);
         ws.writeBinaryMessage(Buffer.buffer(bytes));
+    }
+
+    /** Waits for the room's hello; fails if the socket closes first. */
+    public JsonObject awaitHello(Duration timeout) throws Exception {
+        CompletableFuture.anyOf(hello, closed).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!hello.isDone()) {
+            throw new AssertionError("closed " + closed.getNow(null) + " before the hello");
+        }
+        return hello.getNow(null);
     }
 
     /** Waits for the first event matching {@code wanted}. */
@@ -97,11 +152,16 @@ public final class RoomClient implements AutoCloseable {
         return closed.isDone();
     }
 
+    /** Hangs up; a socket still being upgraded (Vert.x cannot close it yet: "Not connected") as soon as it is. */
     @Override
     public void close() {
-        if (!closed.isDone()) {
-            ws.close();
+        connected.thenRun(() -> {
+            if (!closed.isDone() && !ws.isClosed()) {
+                ws.close();
+            }
+        });
+        if (ownClient != null) {
+            ownClient.close();
         }
-        client.close();
     }
 }
