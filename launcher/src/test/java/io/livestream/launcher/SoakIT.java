@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * <li>ffmpeg publishes and drops every 30 s (SIGKILL and SIGTERM in turn); another takes over;</li>
  * <li>WebSocket-FLV viewers join at 50 a second and leave after 1-3 s; each must get a keyframe,
  *     unless its life overlapped a publisher gap;</li>
- * <li>from 5 s on, room members flood danmaku and likes, each connection with a fresh guest token, until
+ * <li>from 5 s on (one more every 3 s), room members flood danmaku and likes, each connection with a fresh guest token, until
  *     closed {@code 4429 abuse}, then reconnect; a talker says something every 2 s; quiet members must
  *     receive something every 5 s, every event of the room's history in sequence, and each of the
  *     talker's danmaku.</li>
@@ -120,7 +120,8 @@ class SoakIT {
             for (int i = 0; i < FLOODERS; i++) {
                 int n = i;
                 flooders.submit(() -> {
-                    sleepUntil(start, FLOOD_START.plusSeconds(n)); // one after another, then each at its own pace
+                    // one after another, 3 s apart, so that a cold platform meets one new flood at a time; then each at its own pace
+                    sleepUntil(start, FLOOD_START.plusSeconds(3L * n));
                     flood.run(n);
                     return null;
                 });
