@@ -39,14 +39,17 @@ class StreamHubTest {
     }
 
     @Test
-    void viewerThatHungUpBeforeItWasAddedIsNotCountedOrKept() {
+    void viewerThatHungUpBeforeItWasAddedIsNotCountedOrKept() throws Exception {
         RelayMetrics.StreamMeters meters = new RelayMetrics(new SimpleMeterRegistry()).forStream("s");
-        StreamHub hub = new StreamHub("s", vertx, RelayConfig.defaults(), meters, () -> { });
-        ViewerTest.FakeSink live = new ViewerTest.FakeSink();
-        hub.add(new Viewer(live));
-        hub.add(new Viewer(new GoneSink()));
-        assertThat(hub.viewerCount()).isEqualTo(1);
-        assertThat(meters.viewers()).isEqualTo(1);
+        Context context = vertx.getOrCreateContext();
+        StreamHub hub = on(context, () -> {
+            StreamHub h = new StreamHub("s", vertx, RelayConfig.defaults(), meters, () -> { });
+            h.add(new Viewer(new ViewerTest.FakeSink()));
+            h.add(new Viewer(new GoneSink()));
+            return h;
+        });
+        assertThat(on(context, hub::viewerCount)).isEqualTo(1);
+        assertThat(on(context, meters::viewers)).isEqualTo(1);
     }
 
     /**

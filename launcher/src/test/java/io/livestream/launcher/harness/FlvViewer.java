@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.TrustOptions;
@@ -33,6 +34,16 @@ public final class FlvViewer implements AutoCloseable {
 
     /** How the server closed the socket. */
     public record Close(Short code, String reason) {
+        /**
+         * How a socket whose connect failed ended: a server that closes right after the upgrade
+         * (a refused token) can get its close frame in before Vert.x completes the connect, which
+         * then fails with "WebSocket is closed" although the close code and reason arrived.
+         */
+        static Close ofFailedConnect(WebSocketBase ws, Throwable failure) {
+            return ws.isClosed() && ws.closeStatusCode() != null
+                    ? new Close(ws.closeStatusCode(), ws.closeReason())
+                    : new Close(null, "connect failed: " + failure);
+        }
     }
 
     /** Sockets one shared client may hold at a time (Vert.x's default is 50; more would queue). */
@@ -70,7 +81,7 @@ public final class FlvViewer implements AutoCloseable {
             }
         }).onFailure(e -> {
             error = e;
-            closed.complete(new Close(null, "connect failed: " + e));
+            closed.complete(Close.ofFailedConnect(ws, e));
         });
     }
 

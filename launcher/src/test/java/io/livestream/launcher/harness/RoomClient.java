@@ -50,7 +50,7 @@ public final class RoomClient implements AutoCloseable {
             connected.complete(null);
         }).onFailure(e -> {
             connected.completeExceptionally(e);
-            closed.complete(new FlvViewer.Close(null, "connect failed: " + e));
+            closed.complete(FlvViewer.Close.ofFailedConnect(ws, e));
         });
     }
 
