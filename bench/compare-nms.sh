@@ -3,11 +3,12 @@
 # machine: the same publisher (`bench publish`: a recorded 1280x720 30 fps ~2 Mbps H.264 + AAC clip
 # sent in real time over RTMP, every video frame carrying its send time in an SEI) and the same
 # WebSocket-FLV viewer load (`bench viewers`) against each server in turn, for each N given.
-# Each server first gets a warm-up load (WARMUP viewers for 10 s, not reported: both runtimes JIT),
+# Each server first gets a warm-up load (WARMUP viewers for WARMUP_FOR, not reported: both runtimes
+# JIT, and the JVM's compiler was still busy at 100 viewers 10 s after a 10 s warm-up),
 # then each N is measured after a no-viewer CPU baseline. Prints a table (CPU per viewer, total and
 # above the no-viewer baseline, RSS per viewer, first keyframe p99 from the upgrade, server-added
 # delay p99 of video and of audio) with ratios ours/theirs, and plots it when gnuplot is present.
-#   bench/compare-nms.sh [N ...]        (default: 100 500 1000; DURATION=20s, WARMUP=200)
+#   bench/compare-nms.sh [N ...]        (default: 100 500 1000; DURATION=20s, WARMUP=200, WARMUP_FOR=30s)
 #   MERGE=100ms   also run ours with --viewer-merge-writes 100ms (a column set of its own)
 #   JAR=another build's livestream.jar for the server; BENCH_JAR=the load generator's (default: JAR)
 # Everything listens on 127.0.0.1 only; NMS runs with RTMP and HTTP only (no RTMPS, HTTPS, admin).
@@ -20,7 +21,7 @@ JAR=${JAR:-$root/launcher/target/livestream.jar}
 BENCH_JAR=${BENCH_JAR:-$JAR}
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(100 500 1000)
-DURATION=${DURATION:-20s} WARMUP=${WARMUP:-200}
+DURATION=${DURATION:-20s} WARMUP=${WARMUP:-200} WARMUP_FOR=${WARMUP_FOR:-30s}
 work=$(mktemp -d -t compare-nms.XXXX)
 out=${OUT:-$root/bench/out}
 mkdir -p "$out"
@@ -40,7 +41,7 @@ await_playing() { # http-flv url
   echo "stream at $1 never played" >&2; return 1
 }
 measure() { # name server-pid ws-url: warm-up, then each N
-  java -Xmx2g -jar "$BENCH_JAR" bench viewers --url "$3" --viewers "$WARMUP" --duration 10s --baseline 0s >/dev/null 2>&1 || true
+  java -Xmx2g -jar "$BENCH_JAR" bench viewers --url "$3" --viewers "$WARMUP" --duration "$WARMUP_FOR" --baseline 0s >/dev/null 2>&1 || true
   for n in "${counts[@]}"; do
     echo "---- $1, $n viewers" >&2
     java -Xmx2g -jar "$BENCH_JAR" bench viewers --url "$3" --viewers "$n" --duration "$DURATION" --baseline 5s --server-pid "$2" \
@@ -96,8 +97,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "") printf "%.2f", 
 cpu='s/.*; ([0-9.]+) % per viewer.*/\1/p' above='s/.*; (-?[0-9.]+) % per viewer above.*/\1/p'
 rss='s/.*; (-?[0-9.]+) KB per viewer.*/\1/p' p99='s/.*p99 ([0-9.]+) ms.*/\1/p'
 variants=(ours); [ -z "${MERGE:-}" ] || variants+=(merged)
-printf '\nmachine: %s cores; %s; node %s; %s per run after a %s-viewer warm-up\n' "$(nproc)" "$(java -version 2>&1 | head -1)" \
-  "$(node --version)" "$DURATION" "$WARMUP"
+printf '\nmachine: %s cores; %s; node %s; %s per run after a %s-viewer warm-up of %s\n' "$(nproc)" "$(java -version 2>&1 | head -1)" \
+  "$(node --version)" "$DURATION" "$WARMUP" "$WARMUP_FOR"
 : > "$out/compare-nms.dat"
 for v in "${variants[@]}"; do
   [ "$v" = ours ] && echo "ours: defaults" || echo "ours: --viewer-merge-writes $MERGE"

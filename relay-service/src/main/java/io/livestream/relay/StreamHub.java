@@ -13,9 +13,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The viewers of one stream on this relay. Subscribes to {@code media.<stream>} while it has
@@ -32,7 +30,10 @@ final class StreamHub {
     private final RelayConfig config;
     private final RelayMetrics.StreamMeters meters;
     private final Runnable onClosed;
-    private final Set<Viewer> viewers = new LinkedHashSet<>();
+    /** A list, not a set: walked at every flush, which matters more than leaving in O(n). */
+    private final List<Viewer> viewers = new ArrayList<>();
+    /** The viewers not in step, which take each tag as it arrives: usually none. */
+    private final List<Viewer> catchingUp = new ArrayList<>();
     private final List<Viewer> waiting = new ArrayList<>();
     private final List<MediaEvent> pending = new ArrayList<>();
     private final GopCache<FlvTag> gop;
@@ -102,6 +103,7 @@ final class StreamHub {
         if (closed || !(viewers.remove(viewer) || waiting.remove(viewer))) {
             return;
         }
+        catchingUp.remove(viewer);
         meters.viewerLeft();
         LOG.log(System.Logger.Level.DEBUG, "stream {0}: - {1}", stream, viewer.sink().describe());
         if (viewers.isEmpty() && waiting.isEmpty()) {
@@ -136,6 +138,7 @@ final class StreamHub {
         List<Viewer> all = new ArrayList<>(viewers);
         all.addAll(waiting);
         viewers.clear();
+        catchingUp.clear();
         waiting.clear();
         if (reason != null) {
             for (Viewer v : all) {
@@ -167,6 +170,7 @@ final class StreamHub {
 
     private void startViewer(Viewer viewer) {
         viewers.add(viewer);
+        catchingUp.add(viewer);
         boolean audio = gop.audioSequenceHeader() != null;
         boolean video = gop.videoSequenceHeader() != null;
         Buffer header = Buffer.buffer(Flv.header(audio || !video, video || !audio));
@@ -222,8 +226,8 @@ final class StreamHub {
         window.add(tag);
         long written = 0;
         int skipped = 0;
-        for (Viewer v : viewers) {
-            int n = v.offer(tag, window);
+        for (Viewer v : catchingUp) {
+            int n = v.offer(tag);
             if (n < 0) {
                 skipped++;
             } else {
@@ -270,8 +274,20 @@ final class StreamHub {
         lastFlushNanos = System.nanoTime();
         TagWindow flushed = window;
         window = new TagWindow();
+        long written = 0;
+        int skipped = 0;
+        catchingUp.clear();
         for (Viewer v : viewers) {
-            v.flush(flushed);
+            int n = v.flush(flushed);
+            if (n < 0) {
+                skipped -= n;
+            } else {
+                written += n;
+            }
+            if (!v.inStep()) {
+                catchingUp.add(v);
+            }
         }
+        meters.sent(written, skipped);
     }
 }

@@ -19,11 +19,25 @@ import java.util.function.Function;
  */
 final class TagWindow {
     private final List<FlvTag> tags = new ArrayList<>(8);
+    private int size;
+    private boolean hasFrames;
     private ByteBuf frames;
     private Buffer bytes;
 
     void add(FlvTag tag) {
         tags.add(tag);
+        size += tag.size();
+        hasFrames |= !tag.isHeader();
+    }
+
+    /** The FLV bytes of its tags. */
+    int size() {
+        return size;
+    }
+
+    /** Whether it holds audio or video frames, not only metadata and sequence headers. */
+    boolean hasFrames() {
+        return hasFrames;
     }
 
     List<FlvTag> tags() {

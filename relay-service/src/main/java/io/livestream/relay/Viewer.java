@@ -4,7 +4,6 @@ import io.livestream.media.MediaPacket;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,7 +12,8 @@ import java.util.Map;
  * metadata and sequence headers to send first), so a slow viewer never slows the others and
  * never drifts behind live. A viewer that took every tag of the last flush window is "in step":
  * it takes the next window's tags as the one buffer {@link TagWindow} shares at the flush,
- * instead of tag by tag. Confined to its hub's event loop.
+ * instead of tag by tag, and its queue is looked at once per window, not once per tag.
+ * Confined to its hub's event loop.
  */
 final class Viewer {
     private enum HeaderKind { METADATA, VIDEO_CONFIG, AUDIO_CONFIG }
@@ -53,30 +53,14 @@ final class Viewer {
         inStep = false; // the snapshot held the current window's tags so far: the rest go one by one
     }
 
-    /** Offers a live tag outside any window (each written on its own); returns its bytes, or -1 if skipped. */
-    int offer(FlvTag tag) {
-        return offer(tag, null);
-    }
-
     /**
-     * Offers a live tag, the last one added to {@code window}; returns the bytes taken (written
-     * now or at the flush), or -1 if the tag was skipped.
+     * Offers a live tag, the last one added to the hub's current window; returns the bytes written
+     * now, or -1 if the tag was skipped. A viewer in step takes nothing now: it gets the whole
+     * window at the {@link #flush}, where its queue is checked once for all the window's tags.
      */
-    int offer(FlvTag tag, TagWindow window) {
+    int offer(FlvTag tag) {
         if (inStep) {
-            if (tag.isHeader() || !sink.writeQueueFull()) {
-                if (!tag.isHeader()) {
-                    fullSinceNanos = 0;
-                }
-                bytesWritten += tag.size();
-                return tag.size();
-            }
-            // falls behind within the window: what it took of the window goes now, then it skips
-            inStep = false;
-            List<FlvTag> taken = window.tags();
-            for (int i = 0; i < taken.size() - 1; i++) {
-                sink.write(taken.get(i));
-            }
+            return 0;
         }
         if (skipping) {
             if (tag.isHeader()) {
@@ -109,15 +93,44 @@ final class Viewer {
     }
 
     /**
-     * Sends what this window gave the viewer: the window's shared buffer if it was in step,
-     * else the tags written one by one. In step for the next window unless it is skipping.
+     * Ends a window. A viewer in step takes the window's shared buffer, one write, unless its queue
+     * is full: then it skips the window's frames (holding its headers for the next keyframe) and
+     * every frame up to that keyframe. A viewer not in step had the window's tags one by one. Then
+     * the flush; the viewer is in step for the next window unless it is skipping. Returns the bytes
+     * taken from the window, or minus the frames skipped.
      */
-    void flush(TagWindow window) {
+    int flush(TagWindow window) {
+        int taken = 0;
         if (inStep && !window.isEmpty()) {
-            sink.write(window);
+            if (window.hasFrames() && sink.writeQueueFull()) {
+                taken = -skip(window);
+            } else {
+                sink.write(window);
+                bytesWritten += window.size();
+                if (window.hasFrames()) {
+                    fullSinceNanos = 0;
+                }
+                taken = window.size();
+            }
         }
         sink.flush();
         inStep = !skipping;
+        return taken;
+    }
+
+    private int skip(TagWindow window) {
+        skipping = true;
+        markFull();
+        int frames = 0;
+        for (FlvTag tag : window.tags()) {
+            if (tag.isHeader()) {
+                heldHeaders.put(kindOf(tag.packet()), tag);
+            } else {
+                frames++;
+            }
+        }
+        skippedFrames += frames;
+        return frames;
     }
 
     /** True when the sink has stayed full for longer than {@code nanos}. */
@@ -126,6 +139,11 @@ final class Viewer {
             markFull();
         }
         return fullSinceNanos != 0 && now - fullSinceNanos > nanos && sink.writeQueueFull();
+    }
+
+    /** Whether it takes the next window whole at the flush (else tag by tag as they arrive). */
+    boolean inStep() {
+        return inStep;
     }
 
     long skippedFrames() {

@@ -70,6 +70,33 @@ class StreamHubTest {
         awaitOn(hubContext, "the clock flushed", () -> sink.flushes == 4);
     }
 
+    /**
+     * A viewer whose queue is full at a flush skips that window and the frames after it; from the
+     * next keyframe it takes tags one by one, and whole windows again after the next flush.
+     */
+    @Test
+    void viewerFullAtAFlushSkipsToTheNextKeyframeThenTakesWholeWindowsAgain() throws Exception {
+        ViewerTest.FakeSink sink = new ViewerTest.FakeSink();
+        Context hubContext = playingHub(RelayConfig.defaults(), sink);
+        byte[] interframe = {0x27, 1, 0, 0, 0, 0, 0, 0, 1, 0x41};
+        on(hubContext, () -> sink.full = true);
+        publish(2, MediaPacket.video(33, interframe));
+        awaitOn(hubContext, "the skipped window's flush", () -> sink.flushes == 3);
+        int writes = on(hubContext, () -> sink.written.size());
+        on(hubContext, () -> sink.full = false);
+        publish(3, MediaPacket.video(66, interframe));
+        awaitOn(hubContext, "the next flush", () -> sink.flushes == 4);
+        assertThat(on(hubContext, () -> sink.written.size())).as("still skipping: no keyframe yet").isEqualTo(writes);
+        publish(4, MediaPacket.video(100, new byte[] {0x17, 1, 0, 0, 0, 0, 0, 0, 1, 0x65}));
+        awaitOn(hubContext, "the keyframe flushed", () -> sink.flushes == 5);
+        assertThat(on(hubContext, () -> sink.written.size())).as("the keyframe, on its own").isEqualTo(writes + 1);
+        assertThat(on(hubContext, () -> sink.windows)).as("no window since the keyframe's flush").isEmpty();
+        publish(5, MediaPacket.video(133, interframe));
+        awaitOn(hubContext, "the frame after flushed", () -> sink.flushes == 6);
+        assertThat(on(hubContext, () -> sink.windows)).singleElement()
+                .satisfies(w -> assertThat(w.tags()).extracting(t -> t.packet().timestamp()).containsExactly(133));
+    }
+
     /** Audio without video leaves at the latest one window after it arrived. */
     @Test
     void audioWithoutVideoIsFlushedWhenTheWindowEnds() throws Exception {

@@ -173,7 +173,7 @@ class ViewerTest {
         TagWindow window = new TagWindow();
         for (FlvTag tag : tags) {
             window.add(tag);
-            viewer.offer(tag, window);
+            viewer.offer(tag);
         }
         return window;
     }
@@ -189,8 +189,8 @@ class ViewerTest {
         FlvTag frame = interframe(33);
         TagWindow window = offerWindow(viewer, audio, frame);
         assertThat(sink.written).as("nothing before the flush").hasSize(before);
-        assertThat(viewer.bytesWritten()).as("counted when taken").isEqualTo(3 + keyframe(0).size() + audio.size() + frame.size());
-        viewer.flush(window);
+        assertThat(viewer.flush(window)).isEqualTo(audio.size() + frame.size());
+        assertThat(viewer.bytesWritten()).isEqualTo(3 + keyframe(0).size() + audio.size() + frame.size());
         assertThat(sink.windows).containsExactly(window);
         assertThat(sink.written.get(before).getBytes())
                 .isEqualTo(Buffer.buffer().appendBuffer(audio.bytes()).appendBuffer(frame.bytes()).getBytes());
@@ -212,32 +212,56 @@ class ViewerTest {
     }
 
     @Test
-    void viewerFallingBehindWithinAWindowGetsWhatItTookThenSkipsToAKeyframe() {
+    void viewerInStepWhoseQueueIsFullAtTheFlushSkipsTheWindowThenToAKeyframe() {
         FakeSink sink = new FakeSink();
         Viewer viewer = new Viewer(sink);
         viewer.start(Buffer.buffer("FLV"), List.of(keyframe(0)));
         viewer.flush(new TagWindow());
-        FlvTag taken = interframe(33);
-        TagWindow window = new TagWindow();
-        window.add(taken);
-        assertThat(viewer.offer(taken, window)).isEqualTo(taken.size());
+        int before = sink.written.size();
+        TagWindow window = offerWindow(viewer, audio(20), interframe(33));
         sink.full = true;
-        FlvTag late = interframe(66);
-        window.add(late);
-        assertThat(viewer.offer(late, window)).isNegative();
-        assertThat(sink.written).as("the tag it took, on its own").endsWith(taken.bytes());
-        viewer.flush(window);
-        assertThat(sink.windows).as("not the window: it lacks a tag of it").isEmpty();
+        assertThat(viewer.flush(window)).as("minus the frames skipped").isEqualTo(-2);
+        assertThat(sink.written).as("nothing of the window").hasSize(before);
         sink.full = false;
-        TagWindow next = offerWindow(viewer, interframe(100));
+        TagWindow next = offerWindow(viewer, interframe(66));
         viewer.flush(next);
         assertThat(sink.windows).as("still skipping").isEmpty();
-        FlvTag key = keyframe(133);
+        assertThat(viewer.skippedFrames()).isEqualTo(3);
+        FlvTag key = keyframe(100);
         TagWindow resumed = offerWindow(viewer, key);
         assertThat(sink.written).endsWith(key.bytes());
         viewer.flush(resumed);
-        TagWindow inStep = offerWindow(viewer, interframe(166));
+        TagWindow inStep = offerWindow(viewer, interframe(133));
         viewer.flush(inStep);
         assertThat(sink.windows).containsExactly(inStep);
+    }
+
+    @Test
+    void headersOfASkippedWindowAreSentBeforeTheNextKeyframe() {
+        FakeSink sink = new FakeSink();
+        Viewer viewer = new Viewer(sink);
+        viewer.start(Buffer.buffer("FLV"), List.of(keyframe(0)));
+        viewer.flush(new TagWindow());
+        FlvTag newConfig = videoConfig(30);
+        TagWindow window = offerWindow(viewer, newConfig, interframe(33));
+        sink.full = true;
+        viewer.flush(window);
+        sink.full = false;
+        FlvTag key = keyframe(66);
+        offerWindow(viewer, key);
+        assertThat(sink.written).endsWith(newConfig.bytes(), key.bytes());
+    }
+
+    @Test
+    void aWindowOfHeadersOnlyIsTakenEvenWithTheQueueFull() {
+        FakeSink sink = new FakeSink();
+        Viewer viewer = new Viewer(sink);
+        viewer.start(Buffer.buffer("FLV"), List.of(keyframe(0)));
+        viewer.flush(new TagWindow());
+        TagWindow headers = offerWindow(viewer, videoConfig(30));
+        sink.full = true;
+        assertThat(viewer.flush(headers)).isPositive();
+        assertThat(sink.windows).containsExactly(headers);
+        assertThat(viewer.skipping()).isFalse();
     }
 }
