@@ -4,7 +4,8 @@
 # sent in real time over RTMP, every video frame carrying its send time in an SEI) and the same
 # WebSocket-FLV viewer load (`bench viewers`) against each server in turn, for each N given.
 # Each server first gets a warm-up load (WARMUP viewers for WARMUP_FOR, not reported: both runtimes
-# JIT, and the JVM's compiler was still busy at 100 viewers 10 s after a 10 s warm-up),
+# JIT; after a 10 s warm-up the JVM's C2 compiler still took 0.6-3.8 % of a core in every 5 s of the
+# next minute at 100 viewers, a tenth to a half of the server's CPU then),
 # then each N is measured after a no-viewer CPU baseline. Prints a table (CPU per viewer, total and
 # above the no-viewer baseline, RSS per viewer, first keyframe p99 from the upgrade, server-added
 # delay p99 of video and of audio) with ratios ours/theirs, and plots it when gnuplot is present.
