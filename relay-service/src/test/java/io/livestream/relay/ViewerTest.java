@@ -168,6 +168,14 @@ class ViewerTest {
                 .as("counted from the new fill, not the first").isFalse();
     }
 
+    /** A viewer that started on a keyframe and has had one send since: in step from the next window. */
+    private static Viewer inStep(FakeSink sink) {
+        Viewer viewer = new Viewer(sink);
+        viewer.start(Buffer.buffer("FLV"), List.of(keyframe(0)));
+        viewer.flush(new TagWindow());
+        return viewer;
+    }
+
     /** A window with {@code tags}, each offered to {@code viewer} as the hub does; returns it. */
     private static TagWindow offerWindow(Viewer viewer, FlvTag... tags) {
         TagWindow window = new TagWindow();
@@ -181,9 +189,7 @@ class ViewerTest {
     @Test
     void viewerInStepTakesAWholeWindowAsOneWriteAtTheFlush() {
         FakeSink sink = new FakeSink();
-        Viewer viewer = new Viewer(sink);
-        viewer.start(Buffer.buffer("FLV"), List.of(keyframe(0)));
-        viewer.flush(new TagWindow()); // in step from the next window
+        Viewer viewer = inStep(sink);
         int before = sink.written.size();
         FlvTag audio = audio(20);
         FlvTag frame = interframe(33);
@@ -214,9 +220,7 @@ class ViewerTest {
     @Test
     void viewerInStepWhoseQueueIsFullAtTheFlushSkipsTheWindowThenToAKeyframe() {
         FakeSink sink = new FakeSink();
-        Viewer viewer = new Viewer(sink);
-        viewer.start(Buffer.buffer("FLV"), List.of(keyframe(0)));
-        viewer.flush(new TagWindow());
+        Viewer viewer = inStep(sink);
         int before = sink.written.size();
         TagWindow window = offerWindow(viewer, audio(20), interframe(33));
         sink.full = true;
@@ -239,9 +243,7 @@ class ViewerTest {
     @Test
     void headersOfASkippedWindowAreSentBeforeTheNextKeyframe() {
         FakeSink sink = new FakeSink();
-        Viewer viewer = new Viewer(sink);
-        viewer.start(Buffer.buffer("FLV"), List.of(keyframe(0)));
-        viewer.flush(new TagWindow());
+        Viewer viewer = inStep(sink);
         FlvTag newConfig = videoConfig(30);
         TagWindow window = offerWindow(viewer, newConfig, interframe(33));
         sink.full = true;
@@ -255,9 +257,7 @@ class ViewerTest {
     @Test
     void aWindowOfHeadersOnlyIsTakenEvenWithTheQueueFull() {
         FakeSink sink = new FakeSink();
-        Viewer viewer = new Viewer(sink);
-        viewer.start(Buffer.buffer("FLV"), List.of(keyframe(0)));
-        viewer.flush(new TagWindow());
+        Viewer viewer = inStep(sink);
         TagWindow headers = offerWindow(viewer, videoConfig(30));
         sink.full = true;
         assertThat(viewer.flush(headers)).isPositive();
