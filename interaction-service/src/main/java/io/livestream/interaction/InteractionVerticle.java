@@ -10,10 +10,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,6 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code room.<id>.out} in batches: at once when the room is quiet, at most every 100 ms when
  * it is busy. Likes and viewers go out as one stats event per tick (500 ms). Room state is
  * saved to a cluster map on each tick that changed it, so a restarted service picks it up.
+ * A room nobody has been in for {@link #EVICT_IDLE_ROOMS_AFTER} leaves memory (saved first
+ * unless it holds nothing), and comes back from the map when someone joins: any name under
+ * {@code /ws/room/} makes a room, and memory must not grow with every name a client tries.
  */
 public final class InteractionVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(InteractionVerticle.class.getName());
@@ -29,6 +35,7 @@ public final class InteractionVerticle extends VerticleBase {
     private static final long TICK_MS = 500;
     /** How often rooms drop the per-user state of users gone quiet (rate buckets, recent texts, violations). */
     private static final long FORGET_MS = 10_000;
+    static final Duration EVICT_IDLE_ROOMS_AFTER = Duration.ofMinutes(1);
 
     private final RoomRules rules;
     private final MeterRegistry meters;
@@ -37,11 +44,19 @@ public final class InteractionVerticle extends VerticleBase {
     private final Map<String, Long> lastFlushNanos = new HashMap<>();
     /** Read by the metrics scrape, which may run on another thread. */
     private final AtomicInteger members = new AtomicInteger();
+    /** Rooms being saved on their way out of memory. */
+    private final Set<String> evicting = new HashSet<>();
+    private final Duration evictIdleRoomsAfter;
     private AsyncMap<String, JsonObject> saved;
 
     public InteractionVerticle(RoomRules rules, MeterRegistry meters) {
+        this(rules, meters, EVICT_IDLE_ROOMS_AFTER);
+    }
+
+    InteractionVerticle(RoomRules rules, MeterRegistry meters, Duration evictIdleRoomsAfter) {
         this.rules = rules;
         this.meters = meters;
+        this.evictIdleRoomsAfter = evictIdleRoomsAfter;
     }
 
     @Override
@@ -160,17 +175,44 @@ public final class InteractionVerticle extends VerticleBase {
     }
 
     private void tick() {
+        List<Room> idle = new ArrayList<>();
         rooms.forEach((id, future) -> {
             Room room = future.result();
-            if (room == null) {
+            if (room == null || evicting.contains(id)) {
                 return;
             }
             JsonObject stats = room.tick();
             if (stats != null) {
                 queue(id, stats);
             }
-            if (room.takePersistChanged()) {
+            if (room.emptyFor(evictIdleRoomsAfter) && !pending.containsKey(id)) {
+                idle.add(room);
+            } else if (room.takePersistChanged()) {
                 saved.put(id, room.toJson());
+            }
+        });
+        idle.forEach(this::evict);
+    }
+
+    /**
+     * Saves an idle room (unless it holds nothing) and drops it from memory once saved, unless
+     * someone came meanwhile: until then requests still find it here, so nothing they do is lost.
+     */
+    private void evict(Room room) {
+        String id = room.id();
+        evicting.add(id);
+        room.takePersistChanged();
+        Future<Void> save = room.pristine() ? Future.succeededFuture() : saved.put(id, room.toJson());
+        save.onComplete(ar -> {
+            evicting.remove(id);
+            Future<Room> current = rooms.get(id);
+            if (ar.succeeded() && current != null && current.result() == room && room.emptyFor(evictIdleRoomsAfter)
+                    && !pending.containsKey(id)) {
+                rooms.remove(id);
+                lastFlushNanos.remove(id);
+                LOG.log(System.Logger.Level.DEBUG, "room {0}: out of memory after {1} empty", id, evictIdleRoomsAfter);
+            } else if (ar.failed()) {
+                LOG.log(System.Logger.Level.WARNING, "room {0}: not saved, kept in memory: {1}", id, ar.cause().getMessage());
             }
         });
     }

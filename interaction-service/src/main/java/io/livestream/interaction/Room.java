@@ -3,6 +3,7 @@ package io.livestream.interaction;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,12 +57,14 @@ public final class Room {
     private int viewers;
     private boolean statsChanged;
     private boolean persistChanged;
+    private long emptySinceNanos;
 
     public Room(String id, RoomRules rules, LongSupplier nanos, LongSupplier millis) {
         this.id = id;
         this.rules = rules;
         this.nanos = nanos;
         this.millis = millis;
+        this.emptySinceNanos = nanos.getAsLong();
     }
 
     public String id() {
@@ -88,6 +91,19 @@ public final class Room {
     public void left() {
         viewers = Math.max(0, viewers - 1);
         statsChanged = true;
+        if (viewers == 0) {
+            emptySinceNanos = nanos.getAsLong();
+        }
+    }
+
+    /** True when nobody has been in the room for {@code idle} or longer. */
+    public boolean emptyFor(Duration idle) {
+        return viewers == 0 && nanos.getAsLong() - emptySinceNanos >= idle.toNanos();
+    }
+
+    /** True when it holds nothing worth saving: nothing said, liked, given or sanctioned. */
+    public boolean pristine() {
+        return seq == 0 && likes == 0 && history.isEmpty() && giftBoard.isEmpty() && mutedUntil.isEmpty() && banned.isEmpty();
     }
 
     /** Handles one message a client sent. */
