@@ -185,13 +185,18 @@ public final class InteractionVerticle extends VerticleBase {
             if (stats != null) {
                 queue(id, stats);
             }
-            if (room.emptyFor(evictIdleRoomsAfter) && !pending.containsKey(id)) {
+            if (idle(room)) {
                 idle.add(room);
             } else if (room.takePersistChanged()) {
                 saved.put(id, room.toJson());
             }
         });
         idle.forEach(this::evict);
+    }
+
+    /** Nobody in it for the eviction time, and none of its events waiting to go out. */
+    private boolean idle(Room room) {
+        return room.emptyFor(evictIdleRoomsAfter) && !pending.containsKey(room.id());
     }
 
     /**
@@ -206,8 +211,7 @@ public final class InteractionVerticle extends VerticleBase {
         save.onComplete(ar -> {
             evicting.remove(id);
             Future<Room> current = rooms.get(id);
-            if (ar.succeeded() && current != null && current.result() == room && room.emptyFor(evictIdleRoomsAfter)
-                    && !pending.containsKey(id)) {
+            if (ar.succeeded() && current != null && current.result() == room && idle(room)) {
                 rooms.remove(id);
                 lastFlushNanos.remove(id);
                 LOG.log(System.Logger.Level.DEBUG, "room {0}: out of memory after {1} empty", id, evictIdleRoomsAfter);
