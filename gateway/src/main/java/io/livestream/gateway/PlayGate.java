@@ -7,10 +7,8 @@ import io.livestream.common.ops.AddressLimiter;
 import io.livestream.common.ops.LimitRefusals;
 import io.livestream.common.registry.StreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -46,7 +44,7 @@ final class PlayGate implements Handler<RoutingContext> {
         String address = GatewayVerticle.clientAddress(request);
         if (!perAddress.tryAcquire(address)) {
             LimitRefusals.count(meters, LimitRefusals.VIEWER_CONNECTIONS_PER_ADDRESS);
-            refuse(request, 429, CloseReason.TOO_MANY_CONNECTIONS, CloseReason.TOO_MANY_CONNECTIONS.label,
+            PlayAccess.refuse(request, 429, CloseReason.TOO_MANY_CONNECTIONS, CloseReason.TOO_MANY_CONNECTIONS.label,
                     "at most " + maxPerAddress + " viewer connections from one address");
             return;
         }
@@ -57,18 +55,11 @@ final class PlayGate implements Handler<RoutingContext> {
         } else {
             ctx.addEndHandler(ar -> release.run()); // the response ended or the connection closed
         }
-        admit(stream, request.getParam("token")).onComplete(ar -> {
+        PlayAccess.admit(streams, tokens, stream, request.getParam("token")).onComplete(ar -> {
             if (ar.failed()) {
                 release.run();
-                PlayAccess.Refused refused = ar.cause() instanceof PlayAccess.Refused r ? r
-                        : new PlayAccess.Refused(503, "the stream registry is unavailable: " + ar.cause().getMessage());
-                LOG.log(System.Logger.Level.DEBUG, "viewer {0} of {1} refused: {2}", address, stream, refused.getMessage());
-                String error = switch (refused.status()) {
-                    case 401 -> CloseReason.BAD_TOKEN.label;
-                    case 403 -> "not-allowed";
-                    default -> "unavailable";
-                };
-                refuse(request, refused.status(), CloseReason.BAD_TOKEN, error, refused.getMessage());
+                LOG.log(System.Logger.Level.DEBUG, "viewer {0} of {1} refused: {2}", address, stream, ar.cause().getMessage());
+                PlayAccess.turnAway(request, ar.cause());
             } else if (webSocket) {
                 request.toWebSocket().onComplete(ws -> {
                     if (ws.failed()) {
@@ -82,25 +73,6 @@ final class PlayGate implements Handler<RoutingContext> {
                 player.play(stream, request);
             }
         });
-    }
-
-    /** Succeeds when the stream is public (or not live: the backend answers that), or the token may play it. */
-    private Future<Void> admit(String stream, String token) {
-        return streams.get(stream).compose(info -> info.isPresent() && info.get().privateStream()
-                ? PlayAccess.authorize(tokens, stream, token).mapEmpty()
-                : Future.succeededFuture());
-    }
-
-    /** WebSocket: upgraded, then closed with {@code reason}; HTTP: {@code status} and {@code {error, message}}. */
-    private static void refuse(HttpServerRequest request, int status, CloseReason reason, String error, String message) {
-        if (request.canUpgradeToWebSocket()) {
-            request.toWebSocket().onSuccess(ws -> ws.close(reason.code, reason.label));
-        } else {
-            request.response().setStatusCode(status)
-                    .putHeader("Content-Type", "application/json")
-                    .putHeader("Access-Control-Allow-Origin", "*")
-                    .end(new JsonObject().put("error", error).put("message", message).encode());
-        }
     }
 
     private static Runnable once(Runnable action) {

@@ -18,6 +18,7 @@ import io.vertx.core.http.WebSocketClientOptions;
  * the bytes with back-pressure: when a viewer's queue at the gateway is full, the relay socket is
  * paused, TCP pushes back to the relay, and the relay makes that viewer skip to a keyframe. A
  * relay connection that dies without a close reason closes the viewer with {@code relay-lost}.
+ * The viewer's query goes along: the relay checks a private stream's play token too.
  */
 public final class RelayProxy implements PlayBackend.Player {
     private static final System.Logger LOG = System.getLogger(RelayProxy.class.getName());
@@ -41,7 +42,7 @@ public final class RelayProxy implements PlayBackend.Player {
 
     @Override
     public void play(String stream, ServerWebSocket viewer) {
-        pipeWebSocket(viewer, stream, path(stream), CONNECT_ATTEMPTS);
+        pipeWebSocket(viewer, stream, path(stream, viewer.query()), CONNECT_ATTEMPTS);
     }
 
     @Override
@@ -50,12 +51,12 @@ public final class RelayProxy implements PlayBackend.Player {
         if (relay.isEmpty()) {
             request.response().setStatusCode(503).putHeader("Access-Control-Allow-Origin", "*").end("no relay available\n");
         } else {
-            pipeHttp(request, relay.get(), path(stream));
+            pipeHttp(request, relay.get(), path(stream, request.query()));
         }
     }
 
-    private static String path(String stream) {
-        return "/live/" + stream + ".flv";
+    private static String path(String stream, String query) {
+        return "/live/" + stream + ".flv" + (query == null || query.isEmpty() ? "" : "?" + query);
     }
 
     /** Connects the viewer to a relay; a relay that cannot be reached is suspected and another tried. */

@@ -145,6 +145,8 @@ class PublicKeyTokensTest {
         assertThat(Commands.refused("ingest", "--jwt-secret", ""))
                 .startsWith("ingest: LIVE_JWT_SECRET (or --jwt-secret) or LIVE_JWT_PUBLIC_KEY").endsWith("no key set: give an HS256 secret or a public key");
         assertThat(Commands.refused("ingest", "--jwt-secret", "too-short")).contains("use at least 32");
+        assertThat(Commands.refused("relay", "--jwt-secret", ""))
+                .as("a relay checks private streams' play tokens").startsWith("relay: LIVE_JWT_SECRET (or --jwt-secret)");
         assertThat(Commands.refused("gateway", "--jwt-secret", "", "--jwt-public-key", keys.publicKey().toString()))
                 .as("a gateway signs guest tokens").contains("LIVE_JWT_PRIVATE_KEY");
         assertThat(Commands.refused("ingest", "--jwt-secret", "", "--jwt-public-key", dir.resolve("nope.pem").toString()))

@@ -1,6 +1,8 @@
 package io.livestream.relay;
 
 import io.livestream.common.CloseReason;
+import io.livestream.common.auth.PlayAccess;
+import io.livestream.common.auth.Tokens;
 import io.livestream.common.bus.MediaCodecs;
 import io.livestream.common.registry.RelayRegistry;
 import io.livestream.common.registry.StreamRegistry;
@@ -39,6 +41,7 @@ public final class Relay implements Handler<RoutingContext> {
     private final String publicUrl;
     private final StreamRegistry streams;
     private final RelayRegistry relays;
+    private final Tokens playTokens;
     private final RelayMetrics metrics;
     private final Map<String, StreamHub> hubs = new HashMap<>();
     private final Map<String, RelayMetrics.StreamMeters> meters = new HashMap<>();
@@ -49,7 +52,7 @@ public final class Relay implements Handler<RoutingContext> {
     private boolean draining;
     private long lastBytesOut;
 
-    private Relay(Vertx vertx, RelayConfig config, String relayId, String publicUrl, StreamRegistry streams,
+    private Relay(Vertx vertx, RelayConfig config, String relayId, String publicUrl, Tokens playTokens, StreamRegistry streams,
                   RelayRegistry relays, MeterRegistry registry) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
@@ -58,6 +61,7 @@ public final class Relay implements Handler<RoutingContext> {
         this.publicUrl = publicUrl;
         this.streams = streams;
         this.relays = relays;
+        this.playTokens = playTokens;
         this.metrics = new RelayMetrics(registry);
         this.housekeeping = vertx.setPeriodic(HOUSEKEEPING_MS, id -> housekeeping());
     }
@@ -65,19 +69,43 @@ public final class Relay implements Handler<RoutingContext> {
     /**
      * Creates a relay bound to the calling event loop.
      *
-     * @param publicUrl where viewers and gateways reach this relay's HTTP server (registered with its load),
-     *                  or null when it is reached only through the gateway of its own process
+     * @param publicUrl  where viewers and gateways reach this relay's HTTP server (registered with its load),
+     *                   or null when it is reached only through the gateway of its own process
+     * @param playTokens checks the play tokens of private streams' viewers reaching this relay's own server
+     *                   ({@link #handle}); null when only the gateway of its own process plays through it
      */
-    public static Future<Relay> create(Vertx vertx, RelayConfig config, String relayId, String publicUrl, MeterRegistry registry) {
+    public static Future<Relay> create(Vertx vertx, RelayConfig config, String relayId, String publicUrl, Tokens playTokens,
+                                       MeterRegistry registry) {
         MediaCodecs.register(vertx.eventBus());
         return StreamRegistry.open(vertx).compose(streams -> RelayRegistry.open(vertx)
-                .map(relays -> new Relay(vertx, config, relayId, publicUrl, streams, relays, registry)));
+                .map(relays -> new Relay(vertx, config, relayId, publicUrl, playTokens, streams, relays, registry)));
     }
 
-    /** Route handler for {@code /live/<stream>.flv}: the stream name is the route's first regex group. */
+    /**
+     * Route handler for {@code /live/<stream>.flv} on the relay's own server (the stream name is the
+     * route's first regex group), reached by gateways, which pass on the viewer's query, and by
+     * viewers where relays are exposed: a private stream takes a play token for it ({@code ?token=}),
+     * as at a gateway, or the viewer is turned away (HTTP 401/403, WebSocket close {@code 4401 bad-token}).
+     */
     @Override
     public void handle(RoutingContext ctx) {
-        play(ctx.pathParam("param0"), ctx.request());
+        String stream = ctx.pathParam("param0");
+        HttpServerRequest request = ctx.request();
+        if (playTokens == null) {
+            play(stream, request);
+            return;
+        }
+        if (request.canUpgradeToWebSocket()) {
+            request.pause(); // the upgrade waits for the check
+        }
+        PlayAccess.admit(streams, playTokens, stream, request.getParam("token")).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.log(System.Logger.Level.DEBUG, "viewer {0} of {1} refused: {2}", request.remoteAddress(), stream, ar.cause().getMessage());
+                PlayAccess.turnAway(request, ar.cause());
+            } else {
+                play(stream, request);
+            }
+        });
     }
 
     public void play(String stream, HttpServerRequest request) {

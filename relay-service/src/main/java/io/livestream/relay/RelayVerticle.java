@@ -1,6 +1,8 @@
 package io.livestream.relay;
 
 import io.livestream.common.StreamNames;
+import io.livestream.common.auth.JwtKeys;
+import io.livestream.common.auth.Tokens;
 import io.livestream.common.ops.OpsRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -13,7 +15,8 @@ import io.vertx.ext.web.Router;
 
 /**
  * The relay role on its own: an HTTP server that plays {@code /live/<stream>.flv} to gateways
- * (or to viewers directly, where relays are exposed) and answers {@code /health} and {@code /metrics}.
+ * (or to viewers directly, where relays are exposed), checking the play tokens of private streams'
+ * viewers with {@code jwtKeys}, and answers {@code /health} and {@code /metrics}.
  */
 public final class RelayVerticle extends VerticleBase {
     private final RelayConfig config;
@@ -22,6 +25,7 @@ public final class RelayVerticle extends VerticleBase {
     private final int sendBufferBytes;
     private final String relayId;
     private final String publicUrl;
+    private final JwtKeys jwtKeys;
     private final PrometheusMeterRegistry prometheus;
     private final HealthChecks checks;
     private final java.time.Duration drain;
@@ -29,7 +33,7 @@ public final class RelayVerticle extends VerticleBase {
     private HttpServer server;
 
     public RelayVerticle(RelayConfig config, String host, int port, int sendBufferBytes, String relayId, String publicUrl,
-                         PrometheusMeterRegistry prometheus, HealthChecks checks, java.time.Duration drain) {
+                         JwtKeys jwtKeys, PrometheusMeterRegistry prometheus, HealthChecks checks, java.time.Duration drain) {
         this.config = config;
         this.drain = drain;
         this.host = host;
@@ -37,13 +41,14 @@ public final class RelayVerticle extends VerticleBase {
         this.sendBufferBytes = sendBufferBytes;
         this.relayId = relayId;
         this.publicUrl = publicUrl;
+        this.jwtKeys = jwtKeys;
         this.prometheus = prometheus;
         this.checks = checks;
     }
 
     @Override
     public Future<?> start() {
-        return Relay.create(vertx, config, relayId, publicUrl, prometheus).compose(created -> {
+        return Relay.create(vertx, config, relayId, publicUrl, new Tokens(vertx, jwtKeys), prometheus).compose(created -> {
             relay = created;
             Router router = Router.router(vertx);
             OpsRoutes.mount(router, checks, prometheus);

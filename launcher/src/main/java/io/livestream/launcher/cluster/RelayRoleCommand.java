@@ -1,5 +1,7 @@
 package io.livestream.launcher.cluster;
 
+import io.livestream.common.auth.JwtKeys;
+import io.livestream.launcher.JwtOptions;
 import io.livestream.launcher.RelayOptions;
 import io.livestream.launcher.ServerOptions;
 import io.livestream.relay.RelayVerticle;
@@ -10,7 +12,7 @@ import picocli.CommandLine.Option;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** The relay role: pulls streams on demand and fans them out as FLV to gateways or viewers. */
+/** The relay role: pulls streams on demand and fans them out as FLV to gateways or viewers (private streams with a play token). */
 @Command(name = "relay", mixinStandardHelpOptions = true, description = "Run the clustered relay role.")
 public final class RelayRoleCommand implements Callable<Integer> {
     @Mixin
@@ -22,6 +24,9 @@ public final class RelayRoleCommand implements Callable<Integer> {
     @Mixin
     RelayOptions relay;
 
+    @Mixin
+    JwtOptions jwt;
+
     @Option(names = "--advertise-host", defaultValue = "${env:LIVE_ADVERTISE_HOST:-}", description = "Host gateways reach this relay at (env LIVE_ADVERTISE_HOST; default: --cluster-host)")
     String advertiseHost;
 
@@ -31,8 +36,9 @@ public final class RelayRoleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        JwtKeys keys = jwt.clusterKeys(null);
         String advertised = advertiseHost == null || advertiseHost.isBlank() ? cluster.host : advertiseHost;
         return RoleRunner.run("relay", cluster, node -> List.of(new RelayVerticle(relay.config(), server.host, server.httpPort,
-                256 * 1024, node.nodeId(), "http://" + advertised + ":" + server.httpPort, node.prometheus(), node.checks(), drain)));
+                256 * 1024, node.nodeId(), "http://" + advertised + ":" + server.httpPort, keys, node.prometheus(), node.checks(), drain)));
     }
 }

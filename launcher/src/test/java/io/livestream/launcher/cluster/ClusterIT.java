@@ -152,7 +152,7 @@ class ClusterIT {
 
     @Test
     @Order(3)
-    void aPrivateStreamPlaysThroughTheGatewayOnlyWithATokenForIt() throws Exception {
+    void aPrivateStreamPlaysThroughTheGatewayOrARelayOnlyWithATokenForIt() throws Exception {
         String stream = "clustered-private";
         try (RtmpClient streamer = new RtmpClient(RTMP_PORT)) {
             assertThat(streamer.publish(stream + "?token=" + token("publish", stream) + "&private=1")).isEqualTo("NetStream.Publish.Start");
@@ -169,11 +169,29 @@ class ClusterIT {
                 Await.until("the gateway sees the private stream's viewer", Duration.ofSeconds(15),
                         () -> gateway.metric("live_cluster_viewers", "stream=\"clustered-private\"") == 1);
             }
+            // a relay reached directly checks the token as the gateway does
+            assertThat(relayA.get("/live/" + stream + ".flv").orElseThrow().statusCode()).isEqualTo(401);
+            assertThat(relayA.get("/live/" + stream + ".flv?token=" + token("viewer", "other")).orElseThrow().statusCode()).isEqualTo(403);
+            try (FlvViewer without = FlvViewer.watch(clients, relayA.httpPort(), stream)) {
+                assertThat(without.awaitClose(Duration.ofSeconds(10)).code()).isEqualTo((short) 4401);
+            }
+            try (FlvViewer direct = FlvViewer.watch(clients, relayA.httpPort(), stream, token("viewer", stream))) {
+                Await.until("the viewer with a token on the relay", Duration.ofSeconds(10),
+                        () -> relayA.metric("live_viewers", "stream=\"" + stream + "\"") == 1);
+                assertThat(direct.isClosed()).isFalse();
+            }
+            try (FlvViewer publicOne = FlvViewer.watch(clients, relayA.httpPort(), STREAM)) {
+                publicOne.awaitFirstKeyframe(Duration.ofSeconds(10)); // a public stream takes no token, on a relay too
+            }
         }
         // the relays' load counts every stream: the later spill-over cases need this viewer gone from the gateway's view
         Await.until("the private stream's viewer gone", Duration.ofSeconds(15),
                 () -> gateway.metric("live_cluster_viewers", "stream=\"clustered-private\"") == 0
                         && gateway.metric("live_gateway_viewers") == 0);
+        Await.until("the direct viewers gone from the relay", Duration.ofSeconds(15),
+                () -> relayA.metric("live_viewers", "stream=\"clustered-private\"") == 0
+                        && relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") == 0);
+        awaitNoViewers();
     }
 
     @Test

@@ -1,6 +1,9 @@
 package io.livestream.common.auth;
 
+import io.livestream.common.CloseReason;
+import io.livestream.common.registry.StreamRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Set;
@@ -9,7 +12,8 @@ import java.util.Set;
  * Who may watch a private stream and read its room: the holder of a token for that stream with
  * role {@code viewer}, {@code streamer} or {@code moderator} (claim {@code stream} equal to its
  * name; {@code token play --stream NAME} mints one), or with role {@code admin}. A public stream
- * is open to everyone, as before.
+ * is open to everyone, as before. Checked wherever viewers can reach a stream: at the gateway,
+ * and at a relay role's own server (gateways forward the viewer's query to it).
  */
 public final class PlayAccess {
     /** The publish-token claim that makes a stream private. */
@@ -23,6 +27,18 @@ public final class PlayAccess {
     public static boolean markedPrivate(JsonObject claims) {
         Object flag = claims.getValue(PRIVATE_CLAIM);
         return Boolean.TRUE.equals(flag) || "true".equals(flag);
+    }
+
+    /**
+     * Succeeds when {@code stream} is public (or not live: the player answers that) or {@code token}
+     * may play it; else fails with {@link Refused} (401 or 403; 503 when the registry cannot be read).
+     */
+    public static Future<Void> admit(StreamRegistry streams, Tokens tokens, String stream, String token) {
+        return streams.get(stream)
+                .recover(e -> Future.failedFuture(new Refused(503, "the stream registry is unavailable: " + e.getMessage())))
+                .compose(info -> info.isPresent() && info.get().privateStream()
+                        ? authorize(tokens, stream, token).mapEmpty()
+                        : Future.succeededFuture());
     }
 
     /** The token's claims once it may play {@code stream}; else fails with {@link Refused} (401 or 403). */
@@ -46,6 +62,29 @@ public final class PlayAccess {
         }
         return SCOPED_ROLES.contains(role) ? "the token is not for stream " + stream
                 : "a " + (role.isEmpty() ? "token without a role" : role + " token") + " cannot play stream " + stream;
+    }
+
+    /** Turns a viewer away for {@code cause} (a {@link Refused}, or anything else: 503 unavailable). */
+    public static void turnAway(HttpServerRequest request, Throwable cause) {
+        Refused refused = cause instanceof Refused r ? r : new Refused(503, "unavailable: " + cause.getMessage());
+        String error = switch (refused.status()) {
+            case 401 -> CloseReason.BAD_TOKEN.label;
+            case 403 -> "not-allowed";
+            default -> "unavailable";
+        };
+        refuse(request, refused.status(), CloseReason.BAD_TOKEN, error, refused.getMessage());
+    }
+
+    /** WebSocket: upgraded, then closed with {@code reason}; HTTP: {@code status} and {@code {error, message}}. */
+    public static void refuse(HttpServerRequest request, int status, CloseReason reason, String error, String message) {
+        if (request.canUpgradeToWebSocket()) {
+            request.toWebSocket().onSuccess(ws -> ws.close(reason.code, reason.label));
+        } else {
+            request.response().setStatusCode(status)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Access-Control-Allow-Origin", "*")
+                    .end(new JsonObject().put("error", error).put("message", message).encode());
+        }
     }
 
     /**
