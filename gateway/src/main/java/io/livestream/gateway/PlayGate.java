@@ -7,6 +7,7 @@ import io.livestream.common.ops.AddressLimiter;
 import io.livestream.common.ops.LimitRefusals;
 import io.livestream.common.registry.StreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -55,7 +56,7 @@ final class PlayGate implements Handler<RoutingContext> {
         } else {
             ctx.addEndHandler(ar -> release.run()); // the response ended or the connection closed
         }
-        PlayAccess.admit(streams, tokens, stream, request.getParam("token")).onComplete(ar -> {
+        admit(stream, request.getParam("token")).onComplete(ar -> {
             if (ar.failed()) {
                 release.run();
                 LOG.log(System.Logger.Level.DEBUG, "viewer {0} of {1} refused: {2}", address, stream, ar.cause().getMessage());
@@ -73,6 +74,18 @@ final class PlayGate implements Handler<RoutingContext> {
                 player.play(stream, request);
             }
         });
+    }
+
+    /**
+     * Succeeds when the stream is public (or not live: the backend answers that) or the token may
+     * play it; else fails with {@link PlayAccess.Refused} (401 or 403; 503 when the registry cannot be read).
+     */
+    private Future<Void> admit(String stream, String token) {
+        return streams.get(stream)
+                .recover(e -> Future.failedFuture(new PlayAccess.Refused(503, "the stream registry is unavailable: " + e.getMessage())))
+                .compose(info -> info.isPresent() && info.get().privateStream()
+                        ? PlayAccess.authorize(tokens, stream, token).mapEmpty()
+                        : Future.succeededFuture());
     }
 
     private static Runnable once(Runnable action) {

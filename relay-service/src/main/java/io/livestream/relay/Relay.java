@@ -89,23 +89,7 @@ public final class Relay implements Handler<RoutingContext> {
      */
     @Override
     public void handle(RoutingContext ctx) {
-        String stream = ctx.pathParam("param0");
-        HttpServerRequest request = ctx.request();
-        if (playTokens == null) {
-            play(stream, request);
-            return;
-        }
-        if (request.canUpgradeToWebSocket()) {
-            request.pause(); // the upgrade waits for the check
-        }
-        PlayAccess.admit(streams, playTokens, stream, request.getParam("token")).onComplete(ar -> {
-            if (ar.failed()) {
-                LOG.log(System.Logger.Level.DEBUG, "viewer {0} of {1} refused: {2}", request.remoteAddress(), stream, ar.cause().getMessage());
-                PlayAccess.turnAway(request, ar.cause());
-            } else {
-                play(stream, request);
-            }
-        });
+        play(ctx.pathParam("param0"), ctx.request());
     }
 
     public void play(String stream, HttpServerRequest request) {
@@ -113,11 +97,16 @@ public final class Relay implements Handler<RoutingContext> {
             request.response().setStatusCode(503).putHeader("Retry-After", "1").end(CloseReason.SHUTDOWN.label + "\n");
             return;
         }
+        String token = request.getParam("token");
         if (request.canUpgradeToWebSocket()) {
-            request.toWebSocket().onSuccess(ws -> play(stream, ws));
+            request.toWebSocket().onSuccess(ws -> play(stream, ws, token));
             return;
         }
-        admit(stream).onComplete(live -> {
+        admit(stream, token).onComplete(live -> {
+            if (live.failed() && live.cause() instanceof PlayAccess.Refused refused) {
+                PlayAccess.turnAway(request, refused);
+                return;
+            }
             if (!(live.succeeded() && live.result())) {
                 request.response().setStatusCode(404).putHeader("Content-Type", "text/plain")
                         .putHeader("Access-Control-Allow-Origin", "*")
@@ -133,15 +122,21 @@ public final class Relay implements Handler<RoutingContext> {
         });
     }
 
-    /** Plays a WebSocket-FLV viewer whose socket is already upgraded. */
+    /** Plays a WebSocket-FLV viewer whose socket is already upgraded (by a gateway that checked its play token). */
     public void play(String stream, ServerWebSocket ws) {
+        play(stream, ws, null);
+    }
+
+    private void play(String stream, ServerWebSocket ws, String token) {
         if (draining) {
             ws.close(CloseReason.SHUTDOWN.code, CloseReason.SHUTDOWN.label);
             return;
         }
-        admit(stream).onComplete(live -> {
+        admit(stream, token).onComplete(live -> {
             if (live.succeeded() && live.result()) {
                 onContext(() -> attach(stream, Sinks.webSocket(ws, config.viewerQueueBytes())));
+            } else if (live.cause() instanceof PlayAccess.Refused) {
+                ws.close(CloseReason.BAD_TOKEN.code, CloseReason.BAD_TOKEN.label);
             } else {
                 ws.close(CloseReason.STREAM_NOT_FOUND.code, CloseReason.STREAM_NOT_FOUND.label);
             }
@@ -186,8 +181,8 @@ public final class Relay implements Handler<RoutingContext> {
 
     /**
      * Whether a viewer of {@code stream} may join: at once when this relay already plays it (a
-     * hub that is live and not waiting for its publisher: its lease is checked every 2 s, and the
-     * gateway checked the viewer's play token), else from the registry. On the relay's context.
+     * hub that is live and not waiting for its publisher: its lease is checked every 2 s), else
+     * from the registry. On the relay's context.
      */
     private Future<Boolean> admit(String stream) {
         Promise<Boolean> admitted = Promise.promise();
@@ -200,6 +195,17 @@ public final class Relay implements Handler<RoutingContext> {
             }
         });
         return admitted.future();
+    }
+
+    /**
+     * {@link #admit(String)}, then, on a relay that checks play tokens, a private stream's token
+     * (fails with {@link PlayAccess.Refused}). Whether the stream is private comes from the registry
+     * read that admitted it, or, for a stream this relay already plays, from its lease check every 2 s.
+     */
+    private Future<Boolean> admit(String stream, String token) {
+        return admit(stream).compose(live -> live && playTokens != null && privateStreams.contains(stream)
+                ? PlayAccess.authorize(playTokens, stream, token).map(true)
+                : Future.succeededFuture(live));
     }
 
     private Future<Boolean> isLive(String stream) {

@@ -1,7 +1,6 @@
 package io.livestream.common.auth;
 
 import io.livestream.common.CloseReason;
-import io.livestream.common.registry.StreamRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -27,18 +26,6 @@ public final class PlayAccess {
     public static boolean markedPrivate(JsonObject claims) {
         Object flag = claims.getValue(PRIVATE_CLAIM);
         return Boolean.TRUE.equals(flag) || "true".equals(flag);
-    }
-
-    /**
-     * Succeeds when {@code stream} is public (or not live: the player answers that) or {@code token}
-     * may play it; else fails with {@link Refused} (401 or 403; 503 when the registry cannot be read).
-     */
-    public static Future<Void> admit(StreamRegistry streams, Tokens tokens, String stream, String token) {
-        return streams.get(stream)
-                .recover(e -> Future.failedFuture(new Refused(503, "the stream registry is unavailable: " + e.getMessage())))
-                .compose(info -> info.isPresent() && info.get().privateStream()
-                        ? authorize(tokens, stream, token).mapEmpty()
-                        : Future.succeededFuture());
     }
 
     /** The token's claims once it may play {@code stream}; else fails with {@link Refused} (401 or 403). */
