@@ -1,5 +1,6 @@
 package io.livestream.launcher.bench;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
@@ -59,6 +60,14 @@ final class ViewersBench implements Callable<Integer> {
             description = "With --server-pid: before the viewers join, measure the server's CPU with no viewers for this long (default ${DEFAULT-VALUE}; 0 skips it)")
     Duration baseline;
 
+    @Option(names = "--role", description = "NAME=PID of a server process whose CPU to report besides --server-pid (repeatable: "
+            + "the roles of a cluster, each on a line of its own, then their total)")
+    List<String> roles = new ArrayList<>();
+
+    @Option(names = "--via-play-api", description = "Each viewer first asks the gateway of --url where to play "
+            + "(GET /api/play/<stream>) and plays the URL it answers, as the watch page does")
+    boolean viaPlayApi;
+
     @Spec
     CommandSpec spec;
 
@@ -74,6 +83,15 @@ final class ViewersBench implements Callable<Integer> {
                 .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024).setMaxConnections(viewers + 10));
         HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false),
                 new PoolOptions().setHttp1MaxSize(viewers + 10));
+        List<Role> measured = new ArrayList<>();
+        for (String role : roles) {
+            String[] nameAndPid = role.split("=", 2);
+            if (nameAndPid.length != 2 || !nameAndPid[1].matches("[0-9]+")) {
+                spec.commandLine().getErr().println("bench: --role takes NAME=PID, not " + role);
+                return 2;
+            }
+            measured.add(new Role(nameAndPid[0], Long.parseLong(nameAndPid[1])));
+        }
         try {
             ProcStats idle = serverPid > 0 ? ProcStats.read(serverPid) : null;
             Baseline noViewers = null;
@@ -96,7 +114,9 @@ final class ViewersBench implements Callable<Integer> {
                 }
                 BenchViewer v = new BenchViewer(i < probes);
                 all.add(v);
-                vertx.runOnContext(x -> v.start(url, ws, http));
+                vertx.runOnContext(x -> (viaPlayApi ? PlayApi.resolve(http, url) : Future.succeededFuture(url))
+                        .onSuccess(target -> v.start(target, ws, http))
+                        .onFailure(e -> v.failure = "play api: " + e.getMessage()));
             }
             Thread.sleep(settle.toMillis());
 
@@ -105,13 +125,16 @@ final class ViewersBench implements Callable<Integer> {
                 v.measuring = true;
             });
             ProcStats before = serverPid > 0 ? ProcStats.read(serverPid) : null;
+            measured.forEach(Role::start);
             long windowStart = System.nanoTime();
             Thread.sleep(duration.toMillis());
             double seconds = (System.nanoTime() - windowStart) / 1e9;
             ProcStats after = serverPid > 0 ? ProcStats.read(serverPid) : null;
+            measured.forEach(Role::end);
 
             all.forEach(v -> v.measuring = false);
             report(all, seconds, idle, noViewers, before, after);
+            reportRoles(measured, seconds, all.stream().filter(v -> v.failure == null && v.firstKeyframeNanos >= 0).count());
             return all.stream().allMatch(v -> v.failure == null) ? 0 : 1;
         } finally {
             vertx.close().await();
@@ -120,6 +143,43 @@ final class ViewersBench implements Callable<Integer> {
 
     /** The server's CPU over {@code seconds} before any viewer joined, the stream publishing. */
     private record Baseline(double cpuPercent, double seconds) {
+    }
+
+    /** A process of the cluster under test, its CPU read at the start and the end of the window. */
+    private static final class Role {
+        final String name;
+        final long pid;
+        ProcStats start;
+        ProcStats end;
+
+        Role(String name, long pid) {
+            this.name = name;
+            this.pid = pid;
+        }
+
+        void start() {
+            start = ProcStats.read(pid);
+        }
+
+        void end() {
+            end = ProcStats.read(pid);
+        }
+    }
+
+    private void reportRoles(List<Role> measured, double seconds, long playing) {
+        if (measured.isEmpty()) {
+            return;
+        }
+        StringBuilder out = new StringBuilder();
+        double total = 0;
+        for (Role role : measured) {
+            double cpu = cpuPercent(role.start, role.end, seconds);
+            total += cpu;
+            line(out, "role " + role.name, "%.1f %% of one core; %.4f %% per viewer", cpu, cpu / Math.max(1, playing));
+        }
+        line(out, "roles total", "%.1f %% of one core; %.4f %% per viewer", total, total / Math.max(1, playing));
+        spec.commandLine().getOut().print(out);
+        spec.commandLine().getOut().flush();
     }
 
     private static double cpuPercent(ProcStats from, ProcStats to, double seconds) {
