@@ -1,6 +1,14 @@
 # Shared by the bench scripts (sourced): free ports, the recorded 720p clip, a looping publisher.
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# A port nobody listens on, below the kernel's ephemeral range (32768+): a port handed out by
+# bind(0) can be taken by any outgoing connection before the server binds it.
+free_port() { python3 -c '
+import random, socket
+for _ in range(200):
+    p = random.randrange(20000, 32000); s = socket.socket()
+    try: s.bind(("0.0.0.0", p)); print(p); break
+    except OSError: pass
+    finally: s.close()'; }
 
 # A 1280x720 30 fps ~2 Mbps H.264 (no B-frames) + AAC clip of 20 s, recorded once with ffmpeg.
 CLIP_720P=bench/out/clip-720p30.flv

@@ -66,9 +66,9 @@ warm_up() { # url [args]
   local url=$1; shift
   java -Xmx2g -jar "$JAR" bench viewers --url "$url" --viewers "$WARMUP" --duration "$WARMUP_FOR" --baseline 0s "$@" >/dev/null 2>&1 || true
 }
-role() { # name role [args...]: starts java -jar livestream.jar ROLE on a free HTTP port; sets $port and $pid
+role() { # name role [args...]: starts java -jar livestream.jar ROLE on $ROLE_PORT or a free HTTP port; sets $port and $pid
   local name=$1 role=$2; shift 2
-  port=$(free_port)
+  port=${ROLE_PORT:-$(free_port)}
   LIVE_HTTP_PORT=$port java -Xms128m -Xmx1g -jar "$JAR" "$role" "$@" > "$work/$name.log" 2>&1 &
   pid=$!; pids+=("$pid")
   echo "$name: pid $pid, http $port" >&2
@@ -78,8 +78,9 @@ role() { # name role [args...]: starts java -jar livestream.jar ROLE on a free H
 export LIVE_CLUSTER_NAME="bench-$$" LIVE_CLUSTER_PORT=$((7701 + RANDOM % 200 * 10)) LIVE_HOST=127.0.0.1
 rtmp=$(free_port)
 LIVE_RTMP_PORT=$rtmp role ingest ingest; ingest_pid=$pid ingest_port=$port
-role relay-a relay; relay_a_pid=$pid relay_a_port=$port
-role relay-b relay; relay_b_pid=$pid relay_b_port=$port
+# each relay advertises its own URL, as on a deployment where viewers reach relays: /api/play sends them there
+p=$(free_port); ROLE_PORT=$p role relay-a relay --public-url "http://127.0.0.1:$p"; relay_a_pid=$pid relay_a_port=$port
+p=$(free_port); ROLE_PORT=$p role relay-b relay --public-url "http://127.0.0.1:$p"; relay_b_pid=$pid relay_b_port=$port
 role gateway gateway; gateway_pid=$pid gateway_port=$port
 await_health "$ingest_port" "$ingest_pid" ingest
 await_health "$relay_a_port" "$relay_a_pid" relay-a

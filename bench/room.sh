@@ -9,7 +9,15 @@ JAR=launcher/target/livestream.jar
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
 runs=("$@")
 [ ${#runs[@]} -gt 0 ] || runs=(500:20 1000:50)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# A port nobody listens on, below the kernel's ephemeral range (32768+): a port handed out by
+# bind(0) can be taken by any outgoing connection before the server binds it.
+free_port() { python3 -c '
+import random, socket
+for _ in range(200):
+    p = random.randrange(20000, 32000); s = socket.socket()
+    try: s.bind(("0.0.0.0", p)); print(p); break
+    except OSError: pass
+    finally: s.close()'; }
 HTTP_PORT=$(free_port) RTMP_PORT=$(free_port)
 export LIVE_JWT_SECRET="bench-room-$(date +%s)-0123456789abcdefghij"
 # every client of the benchmark comes from 127.0.0.1: no per-address limits

@@ -24,8 +24,15 @@ export interface FlvEvents {
 /** What LivePlayer needs of the video element. */
 export type VideoLike = Pick<HTMLVideoElement, 'currentTime' | 'paused' | 'buffered' | 'muted' | 'play'>;
 
+/** Where each connection goes (see PlaySource): asked afresh per connection, told how it ended. */
+export interface UrlSource {
+  next(): Promise<string>;
+  ended(played: boolean): void;
+}
+
 export interface LivePlayerOptions {
-  url: string;
+  /** One URL for every connection, or a source asked before each. */
+  url: string | UrlSource;
   video: VideoLike;
   createPlayer: (url: string) => FlvPlayerLike;
   events: FlvEvents;
@@ -55,6 +62,9 @@ export class LivePlayer {
   private lastTime = 0;
   private lastProgressAt = 0;
   private stopped = false;
+  /** Counts connections, so that a URL that arrives after the player moved on is dropped. */
+  private generation = 0;
+  private playedThisConnection = false;
   private readonly backoff: (attempt: number) => number;
   private readonly now: () => number;
 
@@ -91,6 +101,7 @@ export class LivePlayer {
     const time = video.currentTime;
     if (this.player && time > this.lastTime + 0.01) {
       this.lastProgressAt = now;
+      this.playedThisConnection = true;
       if (this.state !== 'playing') {
         this.attempts = 0;
         this.setState('playing');
@@ -108,7 +119,22 @@ export class LivePlayer {
     this.cue = null;
     this.lastTime = 0;
     this.lastProgressAt = this.now();
-    const player = this.options.createPlayer(this.options.url);
+    this.playedThisConnection = false;
+    const generation = ++this.generation;
+    const source = this.options.url;
+    if (typeof source === 'string') {
+      this.open(source);
+      return;
+    }
+    source.next().then(
+      (url) => { if (!this.stopped && generation === this.generation) this.open(url); },
+      () => { if (!this.stopped && generation === this.generation) this.disconnected(); },
+    );
+  }
+
+  private open(url: string): void {
+    this.lastProgressAt = this.now();
+    const player = this.options.createPlayer(url);
     this.player = player;
     const { events } = this.options;
     // events of a player that was already replaced are ignored
@@ -151,6 +177,9 @@ export class LivePlayer {
   private disconnected(): void {
     if (this.stopped) {
       return;
+    }
+    if (typeof this.options.url !== 'string') {
+      this.options.url.ended(this.playedThisConnection);
     }
     this.teardown();
     this.setState('offline');

@@ -2,6 +2,7 @@ import { DanmakuOverlay } from '../danmaku/overlay';
 import { ClockOffset } from '../player/clock-offset';
 import { formatDelay, liveDelayMs, streamTsAt } from '../player/live-clock';
 import { LivePlayer, type WatchState } from '../player/live-player';
+import { askGateway, PlaySource } from '../player/play-source';
 import { createFlvPlayer, flvEvents, flvSupported } from '../player/mpegts-factory';
 import { RoomClient, type SocketLike } from '../room/client';
 import { LikeBatcher } from '../room/likes';
@@ -17,6 +18,8 @@ export interface WatchHook {
   delayMs: number | null;
   reconnects: number;
   roomReady: boolean;
+  /** Where the player's latest connection went (a relay's URL when the gateway sent it there), without the token. */
+  playUrl: string | null;
 }
 
 declare global {
@@ -53,6 +56,7 @@ export class WatchView {
   private readonly volume: HTMLInputElement;
   private readonly giftStage: HTMLElement;
   private readonly player: LivePlayer;
+  private readonly playSource: PlaySource;
   private readonly overlay: DanmakuOverlay;
   private readonly room: RoomClient;
   private readonly chat: ChatPanel;
@@ -90,8 +94,10 @@ export class WatchView {
       h('label', { class: 'toggle' }, danmakuToggle, ' Danmaku'), opacity, density, fullscreen);
 
     this.overlay = new DanmakuOverlay(layer, () => this.playbackTs());
+    this.playSource = new PlaySource({ gatewayUrl: flvUrl(options.stream), ask: askGateway(options.stream), token: options.playToken });
     this.player = new LivePlayer({
-      url: flvUrl(options.stream) + (options.playToken ? `?token=${encodeURIComponent(options.playToken)}` : ''), video: this.video, createPlayer: createFlvPlayer, events: flvEvents,
+      url: this.playSource,
+      video: this.video, createPlayer: createFlvPlayer, events: flvEvents,
       onChange: () => this.render(),
     });
 
@@ -142,7 +148,8 @@ export class WatchView {
 
   private render(): void {
     const state = this.player.state;
-    window.__watch = { state, delayMs: this.delayMs, reconnects: this.player.reconnects, roomReady: this.roomReady };
+    window.__watch = { state, delayMs: this.delayMs, reconnects: this.player.reconnects, roomReady: this.roomReady,
+      playUrl: this.playSource.last?.url ?? null };
     this.delayText.textContent = state === 'offline' ? 'offline' : formatDelay(this.delayMs);
     this.overlayText.hidden = state === 'playing' && !this.player.autoMuted;
     if (state === 'offline') this.overlayText.textContent = 'Stream offline — waiting for it to come back';

@@ -24,6 +24,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The public HTTP entry: playback routes, the room sockets, the REST API, the H5 pages, health and Prometheus metrics. */
@@ -133,26 +134,29 @@ public final class GatewayVerticle extends VerticleBase {
     }
 
     /**
-     * {@code GET /api/play/<stream>}: where to play it, on the chosen relay where relays are exposed;
-     * a private stream only through this gateway, which checks its play tokens.
+     * {@code GET /api/play/<stream>}: where to play it. Where the relay chosen for the stream has a
+     * public URL, there ({@code direct: true}: the watch page connects to it, and relays check
+     * private streams' play tokens themselves); else through this gateway.
      */
     private void playInfo(RoutingContext ctx, StreamRegistry streams, String stream) {
         streams.get(stream).onComplete(ar -> {
-            if (ar.failed() || ar.result().isEmpty()) {
+            if (ar.failed()) {
+                json(ctx, 503, new JsonObject().put("error", "unavailable").put("stream", stream));
+                return;
+            }
+            if (ar.result().isEmpty()) {
                 json(ctx, 404, new JsonObject().put("error", "stream-not-found").put("stream", stream));
                 return;
             }
             String path = "/live/" + stream + ".flv";
-            boolean privateStream = ar.result().get().privateStream();
-            JsonObject body = new JsonObject().put("stream", stream).put("private", privateStream);
-            directory.choose(stream).filter(relay -> !privateStream).ifPresentOrElse(relay -> {
-                String base = relay.url().toString().replaceAll("/+$", "");
-                body.put("relay", relay.id()).put("url", base + path).put("ws", base.replaceFirst("^http", "ws") + path);
-            }, () -> {
+            JsonObject body = new JsonObject().put("stream", stream).put("private", ar.result().get().privateStream());
+            Optional<RelayDirectory.RelayLoad> direct = directory.choose(stream).filter(relay -> relay.publicUrl().isPresent());
+            String base = direct.map(relay -> relay.publicUrl().get().toString()).orElseGet(() -> {
                 String host = ctx.request().authority() == null ? "localhost" : ctx.request().authority().toString();
-                String secure = ctx.request().isSSL() ? "s" : "";
-                body.put("url", "http" + secure + "://" + host + path).put("ws", "ws" + secure + "://" + host + path);
+                return "http" + (ctx.request().isSSL() ? "s" : "") + "://" + host;
             });
+            body.put("direct", direct.isPresent()).put("url", base + path).put("ws", base.replaceFirst("^http", "ws") + path);
+            direct.ifPresent(relay -> body.put("relay", relay.id()));
             json(ctx, 200, body);
         });
     }

@@ -26,13 +26,15 @@ public final class RelayDirectory {
     public static final class RelayLoad {
         final String id;
         final URI url;
+        final URI publicUrl;
         int viewers;
         final double egressMbps;
         final Map<String, Integer> viewersByStream;
 
-        RelayLoad(String id, URI url, int viewers, double egressMbps, Map<String, Integer> viewersByStream) {
+        RelayLoad(String id, URI url, URI publicUrl, int viewers, double egressMbps, Map<String, Integer> viewersByStream) {
             this.id = id;
             this.url = url;
+            this.publicUrl = publicUrl;
             this.viewers = viewers;
             this.egressMbps = egressMbps;
             this.viewersByStream = viewersByStream;
@@ -44,6 +46,11 @@ public final class RelayDirectory {
 
         public URI url() {
             return url;
+        }
+
+        /** Where viewers reach this relay directly; empty when they play through a gateway. */
+        public Optional<URI> publicUrl() {
+            return Optional.ofNullable(publicUrl);
         }
 
         public int viewers() {
@@ -103,6 +110,14 @@ public final class RelayDirectory {
         relay.viewers = Math.max(relay.viewers + 1, mine);
     }
 
+    /**
+     * A viewer this gateway sent to {@code relay}'s public URL: counted against it until the next
+     * refresh, when the relay's own count includes it, so that a burst of joins still spills over.
+     */
+    public void redirected(RelayLoad relay) {
+        relay.viewers++;
+    }
+
     /** A piped viewer of {@code relay} has gone. */
     public void unpiped(RelayLoad relay) {
         piping.computeIfPresent(relay.id, (id, n) -> n > 1 ? n - 1 : null);
@@ -156,8 +171,10 @@ public final class RelayDirectory {
                 json.getJsonObject("viewers", new JsonObject()).forEach(e -> byStream.put(e.getKey(), ((Number) e.getValue()).intValue()));
                 byStream.forEach((stream, n) -> sum.merge(stream, n, Integer::sum));
                 String url = json.getString("url");
+                String publicUrl = json.getString("publicUrl");
                 if (url != null) {
-                    live.add(new RelayLoad(id, URI.create(url), json.getInteger("totalViewers", 0),
+                    live.add(new RelayLoad(id, URI.create(url), publicUrl == null ? null : URI.create(publicUrl),
+                            json.getInteger("totalViewers", 0),
                             json.getLong("egressBps", 0L) / 1e6, byStream));
                 }
             });

@@ -18,7 +18,9 @@ import io.vertx.core.http.WebSocketClientOptions;
  * the bytes with back-pressure: when a viewer's queue at the gateway is full, the relay socket is
  * paused, TCP pushes back to the relay, and the relay makes that viewer skip to a keyframe. A
  * relay connection that dies without a close reason closes the viewer with {@code relay-lost}.
- * The viewer's query goes along: the relay checks a private stream's play token too.
+ * The viewer's query goes along: the relay checks a private stream's play token too. An HTTP-FLV
+ * viewer whose relay has a public URL is redirected there instead (WebSocket clients do not follow
+ * redirects: the watch page asks {@code /api/play} where to connect).
  */
 public final class RelayProxy implements PlayBackend.Player {
     private static final System.Logger LOG = System.getLogger(RelayProxy.class.getName());
@@ -50,9 +52,25 @@ public final class RelayProxy implements PlayBackend.Player {
         var relay = directory.choose(stream);
         if (relay.isEmpty()) {
             request.response().setStatusCode(503).putHeader("Access-Control-Allow-Origin", "*").end("no relay available\n");
+        } else if (relay.get().publicUrl().isPresent()) {
+            redirect(request, relay.get(), relay.get().publicUrl().get() + path(stream, request.query()));
         } else {
             pipeHttp(request, relay.get(), path(stream, request.query()));
         }
+    }
+
+    /**
+     * Sends an HTTP-FLV viewer to a relay that viewers can reach (ffplay, VLC, mpv and mpegts.js
+     * follow a 302): the bytes then cost this gateway nothing. The query (a play token) goes along.
+     */
+    private void redirect(HttpServerRequest request, RelayDirectory.RelayLoad relay, String location) {
+        LOG.log(System.Logger.Level.DEBUG, "http viewer {0} redirected to relay {1}", request.remoteAddress(), relay.id());
+        directory.redirected(relay);
+        request.response().setStatusCode(302)
+                .putHeader("Location", location)
+                .putHeader("Cache-Control", "no-store")
+                .putHeader("Access-Control-Allow-Origin", "*")
+                .end();
     }
 
     private static String path(String stream, String query) {

@@ -38,6 +38,7 @@ public final class Relay implements Handler<RoutingContext> {
     private final Context context;
     private final RelayConfig config;
     private final String relayId;
+    private final String url;
     private final String publicUrl;
     private final StreamRegistry streams;
     private final RelayRegistry relays;
@@ -52,12 +53,13 @@ public final class Relay implements Handler<RoutingContext> {
     private boolean draining;
     private long lastBytesOut;
 
-    private Relay(Vertx vertx, RelayConfig config, String relayId, String publicUrl, Tokens playTokens, StreamRegistry streams,
-                  RelayRegistry relays, MeterRegistry registry) {
+    private Relay(Vertx vertx, RelayConfig config, String relayId, String url, String publicUrl, Tokens playTokens,
+                  StreamRegistry streams, RelayRegistry relays, MeterRegistry registry) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.config = config;
         this.relayId = relayId;
+        this.url = url;
         this.publicUrl = publicUrl;
         this.streams = streams;
         this.relays = relays;
@@ -69,16 +71,18 @@ public final class Relay implements Handler<RoutingContext> {
     /**
      * Creates a relay bound to the calling event loop.
      *
-     * @param publicUrl  where viewers and gateways reach this relay's HTTP server (registered with its load),
+     * @param url        where gateways reach this relay's HTTP server (registered with its load),
      *                   or null when it is reached only through the gateway of its own process
+     * @param publicUrl  where viewers reach it directly, e.g. {@code https://relay-1.live.example.com}: gateways
+     *                   then send viewers here (HTTP-FLV redirect, {@code /api/play}); null: only through a gateway
      * @param playTokens checks the play tokens of private streams' viewers reaching this relay's own server
      *                   ({@link #handle}); null when only the gateway of its own process plays through it
      */
-    public static Future<Relay> create(Vertx vertx, RelayConfig config, String relayId, String publicUrl, Tokens playTokens,
-                                       MeterRegistry registry) {
+    public static Future<Relay> create(Vertx vertx, RelayConfig config, String relayId, String url, String publicUrl,
+                                       Tokens playTokens, MeterRegistry registry) {
         MediaCodecs.register(vertx.eventBus());
         return StreamRegistry.open(vertx).compose(streams -> RelayRegistry.open(vertx)
-                .map(relays -> new Relay(vertx, config, relayId, publicUrl, playTokens, streams, relays, registry)));
+                .map(relays -> new Relay(vertx, config, relayId, url, publicUrl, playTokens, streams, relays, registry)));
     }
 
     /**
@@ -270,8 +274,11 @@ public final class Relay implements Handler<RoutingContext> {
             long bytes = metrics.bytesOut();
             long egressBps = (long) ((bytes - lastBytesOut) * 8 / (HOUSEKEEPING_MS * 2 / 1000.0));
             lastBytesOut = bytes;
-            relays.renew(relayId, new JsonObject()
-                    .put("url", publicUrl)
+            JsonObject entry = new JsonObject().put("url", url);
+            if (publicUrl != null) {
+                entry.put("publicUrl", publicUrl);
+            }
+            relays.renew(relayId, entry
                     .put("viewers", viewers)
                     .put("totalViewers", total)
                     .put("egressBps", egressBps), LEASE);

@@ -24,6 +24,7 @@ public final class RelayVerticle extends VerticleBase {
     private final int port;
     private final int sendBufferBytes;
     private final String relayId;
+    private final String url;
     private final String publicUrl;
     private final JwtKeys jwtKeys;
     private final PrometheusMeterRegistry prometheus;
@@ -32,14 +33,19 @@ public final class RelayVerticle extends VerticleBase {
     private Relay relay;
     private HttpServer server;
 
-    public RelayVerticle(RelayConfig config, String host, int port, int sendBufferBytes, String relayId, String publicUrl,
-                         JwtKeys jwtKeys, PrometheusMeterRegistry prometheus, HealthChecks checks, java.time.Duration drain) {
+    /**
+     * @param url       where gateways reach this relay
+     * @param publicUrl where viewers reach it directly (gateways redirect them there); null: only through a gateway
+     */
+    public RelayVerticle(RelayConfig config, String host, int port, int sendBufferBytes, String relayId, String url,
+                         String publicUrl, JwtKeys jwtKeys, PrometheusMeterRegistry prometheus, HealthChecks checks, java.time.Duration drain) {
         this.config = config;
         this.drain = drain;
         this.host = host;
         this.port = port;
         this.sendBufferBytes = sendBufferBytes;
         this.relayId = relayId;
+        this.url = url;
         this.publicUrl = publicUrl;
         this.jwtKeys = jwtKeys;
         this.prometheus = prometheus;
@@ -48,7 +54,7 @@ public final class RelayVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return Relay.create(vertx, config, relayId, publicUrl, new Tokens(vertx, jwtKeys), prometheus).compose(created -> {
+        return Relay.create(vertx, config, relayId, url, publicUrl, new Tokens(vertx, jwtKeys), prometheus).compose(created -> {
             relay = created;
             Router router = Router.router(vertx);
             OpsRoutes.mount(router, checks, prometheus);

@@ -1,6 +1,7 @@
 package io.livestream.launcher.harness;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /** One role of the platform started from the built jar as its own JVM, as an operator would. */
@@ -20,6 +22,7 @@ public final class RoleProcess implements AutoCloseable {
 
     private final String role;
     private final List<String> jvmFlags;
+    private static final Random RANDOM = new Random();
     private final int httpPort;
     private final Map<String, String> env;
     private final List<String> args;
@@ -43,6 +46,13 @@ public final class RoleProcess implements AutoCloseable {
     /** As {@link #start(String, Map, String...)}, with JVM flags after the defaults (a later {@code -Xmx} wins). */
     public static RoleProcess start(String role, List<String> jvmFlags, Map<String, String> env, String... args) throws IOException {
         RoleProcess p = new RoleProcess(role, List.copyOf(jvmFlags), freePort(), env, List.of(args));
+        p.start();
+        return p;
+    }
+
+    /** As {@link #start(String, Map, String...)} on a given HTTP port (to hand a role its own URL, e.g. {@code --public-url}). */
+    public static RoleProcess startOnPort(String role, int httpPort, Map<String, String> env, String... args) throws IOException {
+        RoleProcess p = new RoleProcess(role, List.of(), httpPort, env, List.of(args));
         p.start();
         return p;
     }
@@ -123,12 +133,23 @@ public final class RoleProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A port nothing listens on, chosen below the kernel's ephemeral range: a port the kernel
+     * handed out (bind to 0) may be given again to an outgoing connection of any process before
+     * the role binds it, which is how a role once failed with "Address already in use".
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new AssertionError(e);
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20_000 + RANDOM.nextInt(12_000);
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new InetSocketAddress("0.0.0.0", port));
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new AssertionError("no free port in 20000-31999");
     }
 
     @Override
