@@ -7,8 +7,8 @@
 # time and result and removes the root. Needs root (debootstrap, chroot, mounts). The root gets
 # only what the network needs from this machine: its Debian apt sources, apt proxy settings,
 # locally added CA certificates, DNS and hosts, and ~/.m2/settings.xml or a registry/proxy
-# ~/.npmrc where there is one. Environment: FRESH_KEEP=1 keeps the root (and its logs);
-# FRESH_RUN_WAIT (seconds, default 2400) bounds the wait for the demo stream.
+# ~/.npmrc where there is one. The logs stay in a folder it names. Environment: FRESH_KEEP=1 keeps
+# the root too; FRESH_RUN_WAIT (seconds, default 2400) bounds the wait for the demo stream.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 wait_for=${FRESH_RUN_WAIT:-2400}
@@ -33,8 +33,8 @@ mirror=${mirror:-http://deb.debian.org/debian}
 
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/livestream-fresh.XXXXXX")
 root="$work/root"
-logs="$work/logs"
-mkdir -p "$root" "$logs"
+logs=$(mktemp -d "${TMPDIR:-/var/tmp}/livestream-fresh-logs.XXXXXX")
+mkdir -p "$root"
 run_pid=""
 
 cleanup() {
@@ -161,9 +161,9 @@ fi
 summary=$(grep -E 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$logs/test.log" \
   | awk -F'[:,]' '{r+=$2; f+=$4; e+=$6; s+=$8} END {printf "%d tests, %d failures, %d errors, %d skipped", r, f, e, s}')
 report "test.sh" $((SECONDS - start)) "$tests ($summary)"
-[ "$tests" = ok ] || tail -n 60 "$logs/test.log" >&2
+[ "$tests" = ok ] || { grep -E -A12 '^\[ERROR\] (Failures|Errors):' "$logs/test.log"; tail -n 25 "$logs/test.log"; } >&2
 
 echo
-echo "fresh-machine-check: Debian 12 minbase, commit ${commit:0:12}"
+echo "fresh-machine-check: Debian 12 minbase, commit ${commit:0:12} (logs: $logs)"
 printf '  %s\n' "${results[@]}"
 [ -n "$played" ] && [ "$tests" = ok ]
