@@ -61,7 +61,7 @@ public final class RelayVerticle extends VerticleBase {
 
     /**
      * Viewers only read from a relay: what they may send is bounded to control-sized WebSocket messages
-     * (a larger one closes that viewer, 1009), rather than Vert.x's 64 KiB frames and 256 KiB messages.
+     * (a larger one closes that viewer at its frame header), rather than Vert.x's 64 KiB frames and 256 KiB messages.
      */
     static HttpServerOptions serverOptions(int sendBufferBytes) {
         return new HttpServerOptions().setTcpNoDelay(true).setSendBufferSize(sendBufferBytes)
