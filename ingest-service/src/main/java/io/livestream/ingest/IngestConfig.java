@@ -21,6 +21,9 @@ import java.time.Duration;
  * @param rtmpsPort        RTMPS port (1936; 0 picks a free one), served only with {@code tls}
  * @param tls              certificate and key for RTMPS; null: plain RTMP only
  * @param maxPublishers    streams this node takes at once; the next publisher is refused (0: no limit)
+ * @param bufferBudget     bytes all RTMP connections of the process may hold in unfinished messages; past it the
+ *                         connection holding the most is closed, and publishers are refused while there is no
+ *                         room for one more connection's {@link RtmpLimits#maxPartialBytes()}
  */
 public record IngestConfig(
         String host,
@@ -35,13 +38,16 @@ public record IngestConfig(
         int maxConnectionsPerAddress,
         int rtmpsPort,
         TlsFiles tls,
-        int maxPublishers) {
+        int maxPublishers,
+        long bufferBudget) {
+
+    public static final long DEFAULT_BUFFER_BUDGET = 256L * 1024 * 1024;
 
     /** Without RTMPS. */
     public IngestConfig(String host, int rtmpPort, RtmpLimits limits, Duration handshakeTimeout, Duration idleTimeout,
                         Duration staleAfter, Duration lease, int gopMaxPackets, long gopMaxBytes, int maxConnectionsPerAddress) {
         this(host, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes,
-                maxConnectionsPerAddress, 1936, null, 100);
+                maxConnectionsPerAddress, 1936, null, 100, DEFAULT_BUFFER_BUDGET);
     }
 
     public static IngestConfig defaults() {
@@ -50,31 +56,35 @@ public record IngestConfig(
     }
 
     public IngestConfig withRtmpPort(int port) {
-        return new IngestConfig(host, port, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, rtmpsPort, tls, maxPublishers);
+        return new IngestConfig(host, port, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, rtmpsPort, tls, maxPublishers, bufferBudget);
     }
 
     public IngestConfig withHost(String newHost) {
-        return new IngestConfig(newHost, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, rtmpsPort, tls, maxPublishers);
+        return new IngestConfig(newHost, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, rtmpsPort, tls, maxPublishers, bufferBudget);
     }
 
     public IngestConfig withMaxConnectionsPerAddress(int max) {
-        return new IngestConfig(host, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, max, rtmpsPort, tls, maxPublishers);
+        return new IngestConfig(host, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, max, rtmpsPort, tls, maxPublishers, bufferBudget);
     }
 
     public IngestConfig withLimits(RtmpLimits newLimits) {
-        return new IngestConfig(host, rtmpPort, newLimits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, rtmpsPort, tls, maxPublishers);
+        return new IngestConfig(host, rtmpPort, newLimits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, rtmpsPort, tls, maxPublishers, bufferBudget);
     }
 
     /** RTMPS (RTMP over TLS) on {@code port} beside plain RTMP; a null {@code tlsFiles} turns it off. */
     public IngestConfig withRtmps(int port, TlsFiles tlsFiles) {
-        return new IngestConfig(host, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, port, tlsFiles, maxPublishers);
+        return new IngestConfig(host, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, port, tlsFiles, maxPublishers, bufferBudget);
     }
 
     public IngestConfig withMaxPublishers(int max) {
-        return new IngestConfig(host, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, rtmpsPort, tls, max);
+        return new IngestConfig(host, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, rtmpsPort, tls, max, bufferBudget);
+    }
+
+    public IngestConfig withBufferBudget(long bytes) {
+        return new IngestConfig(host, rtmpPort, limits, handshakeTimeout, idleTimeout, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, rtmpsPort, tls, maxPublishers, bytes);
     }
 
     public IngestConfig withTimeouts(Duration handshake, Duration idle) {
-        return new IngestConfig(host, rtmpPort, limits, handshake, idle, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, rtmpsPort, tls, maxPublishers);
+        return new IngestConfig(host, rtmpPort, limits, handshake, idle, staleAfter, lease, gopMaxPackets, gopMaxBytes, maxConnectionsPerAddress, rtmpsPort, tls, maxPublishers, bufferBudget);
     }
 }

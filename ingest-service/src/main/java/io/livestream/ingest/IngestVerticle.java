@@ -53,6 +53,7 @@ public final class IngestVerticle extends VerticleBase {
             streams = new LiveStreams(vertx, registry, config, nodeId, meters);
             clips.forEach(clip -> new ClipPublisher(vertx, streams, clip.stream(), clip.packets()).start());
             AddressLimiter perAddress = new AddressLimiter(config.maxConnectionsPerAddress());
+            IngestBuffers buffers = new IngestBuffers(config.bufferBudget(), config.limits().maxPartialBytes(), meters);
             Handler<NetSocket> accept = socket -> {
                 String address = socket.remoteAddress().hostAddress();
                 if (!perAddress.tryAcquire(address)) {
@@ -61,7 +62,7 @@ public final class IngestVerticle extends VerticleBase {
                     socket.close();
                     return;
                 }
-                new RtmpConnection(socket, vertx, streams, tokens, config, meters, () -> perAddress.release(address)).start();
+                new RtmpConnection(socket, vertx, streams, tokens, config, meters, buffers, () -> perAddress.release(address)).start();
             };
             server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true)).connectHandler(accept);
             Future<NetServer> plain = server.listen(config.rtmpPort(), config.host())

@@ -31,7 +31,7 @@ import java.util.Map;
  * an authorised publish (RTMP spec 7.2), then turns its audio, video and metadata messages into
  * media packets of a {@link PublishSession}. Any protocol violation closes this connection only.
  */
-final class RtmpConnection implements Publisher {
+final class RtmpConnection implements Publisher, IngestBuffers.Holder {
     private static final System.Logger LOG = System.getLogger(RtmpConnection.class.getName());
     private static final String APP = "live";
     private static final int OUT_CHUNK_SIZE = 4096;
@@ -46,6 +46,7 @@ final class RtmpConnection implements Publisher {
     private final Tokens tokens;
     private final IngestConfig config;
     private final MeterRegistry meters;
+    private final IngestBuffers buffers;
     private final String remote;
     private final HandshakeServer handshake = new HandshakeServer();
     private final ChunkDecoder decoder;
@@ -66,7 +67,8 @@ final class RtmpConnection implements Publisher {
     private long idleTimer = -1;
 
     RtmpConnection(NetSocket socket, Vertx vertx, LiveStreams streams, Tokens tokens, IngestConfig config, MeterRegistry meters,
-                   Runnable onSocketClosed) {
+                   IngestBuffers buffers, Runnable onSocketClosed) {
+        this.buffers = buffers;
         this.socket = socket;
         this.onSocketClosed = onSocketClosed;
         this.vertx = vertx;
@@ -104,6 +106,11 @@ final class RtmpConnection implements Publisher {
     }
 
     @Override
+    public void shed() {
+        close(CloseReason.INGEST_MEMORY, "ingest buffers over budget, this connection held the most unfinished bytes");
+    }
+
+    @Override
     public void evict(String reason) {
         session = null;
         close(CloseReason.STREAM_BUSY, reason);
@@ -127,6 +134,9 @@ final class RtmpConnection implements Publisher {
                 state = State.AWAIT_CONNECT;
             }
             decoder.decode(inbound, this::onMessage);
+            if (state != State.CLOSED) {
+                buffers.update(this, decoder.heldBytes());
+            }
             acknowledge();
         } catch (RtmpProtocolException e) {
             meters.counter("live.rtmp.rejected", "reason", e.reason()).increment();
@@ -244,7 +254,14 @@ final class RtmpConnection implements Publisher {
         String publishToken = token;
         int streamId = command.streamId();
         if (!StreamNames.isValid(name)) {
-            refuse(streamId, "NetStream.Publish.BadName", "invalid stream name; use letters, digits, - and _", CloseReason.STREAM_BUSY);
+            refuse(streamId, "NetStream.Publish.BadName", CloseReason.BAD_STREAM_NAME.label
+                    + ": invalid stream name; use letters, digits, - and _", CloseReason.BAD_STREAM_NAME);
+            return;
+        }
+        if (!buffers.admitsPublisher()) {
+            buffers.refused();
+            refuse(streamId, "NetStream.Publish.Rejected", CloseReason.INGEST_MEMORY.label
+                    + ": the ingest buffers are nearly full, try again later", CloseReason.INGEST_MEMORY);
             return;
         }
         state = State.AUTHORIZING;
@@ -335,6 +352,7 @@ final class RtmpConnection implements Publisher {
             return;
         }
         state = State.CLOSED;
+        buffers.release(this);
         vertx.cancelTimer(handshakeTimer);
         vertx.cancelTimer(idleTimer);
         if (session != null) {

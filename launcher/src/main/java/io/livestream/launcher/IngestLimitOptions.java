@@ -23,8 +23,18 @@ public final class IngestLimitOptions {
             description = "Close an RTMP connection that sends nothing, or does not publish, this long (env LIVE_RTMP_IDLE_TIMEOUT; default ${DEFAULT-VALUE})")
     Duration idleTimeout;
 
+    @Option(names = "--max-partial-kb", defaultValue = "${env:LIVE_MAX_PARTIAL_KB:-12288}",
+            description = "Bytes one RTMP connection may hold in unfinished messages, KiB; keep it above --max-message-kb (env LIVE_MAX_PARTIAL_KB; default ${DEFAULT-VALUE})")
+    long maxPartialKb;
+
+    @Option(names = "--ingest-buffer-budget-mb", defaultValue = "${env:LIVE_INGEST_BUFFER_BUDGET_MB:-256}",
+            description = "Bytes all RTMP connections may hold in unfinished messages, MiB; past it the biggest holder is closed and publishers are refused (env LIVE_INGEST_BUFFER_BUDGET_MB; default ${DEFAULT-VALUE})")
+    long ingestBufferBudgetMb;
+
     public IngestConfig apply(IngestConfig config) {
         return config.withMaxConnectionsPerAddress(maxRtmpConnectionsPerAddress).withMaxPublishers(maxPublishers)
-                .withTimeouts(handshakeTimeout, idleTimeout);
+                .withTimeouts(handshakeTimeout, idleTimeout)
+                .withLimits(config.limits().withMaxPartialBytes(maxPartialKb * 1024))
+                .withBufferBudget(ingestBufferBudgetMb * 1024 * 1024);
     }
 }

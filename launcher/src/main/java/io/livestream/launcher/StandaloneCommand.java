@@ -60,8 +60,8 @@ final class StandaloneCommand implements Callable<Integer> {
         RtmpLimits defaults = RtmpLimits.defaults();
         TlsFiles tlsFiles = tls.load();
         StandaloneSettings settings = new StandaloneSettings(
-                ingestLimits.apply(IngestConfig.defaults().withHost(server.host).withRtmpPort(rtmpPort))
-                        .withLimits(new RtmpLimits(defaults.maxChunkSize(), maxMessageKb * 1024, defaults.maxChunkStreams()))
+                ingestLimits.apply(IngestConfig.defaults().withHost(server.host).withRtmpPort(rtmpPort)
+                                .withLimits(new RtmpLimits(defaults.maxChunkSize(), maxMessageKb * 1024, defaults.maxChunkStreams())))
                         .withRtmps(rtmpsPort, tlsFiles),
                 relay.config(),
                 GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort)

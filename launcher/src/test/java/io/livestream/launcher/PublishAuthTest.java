@@ -115,6 +115,19 @@ class PublishAuthTest {
         }
     }
 
+    @Test
+    void anInvalidStreamNameIsRefusedAsBadStreamName() throws Exception {
+        double before = platform.metric("live_rtmp_closed_total", "reason=\"bad-stream-name\"");
+        double busyBefore = platform.metric("live_rtmp_closed_total", "reason=\"stream-busy\"");
+        try (RtmpClient client = new RtmpClient(platform.rtmpPort())) {
+            assertThat(client.publish("no spaces/or slashes")).isEqualTo("NetStream.Publish.BadName");
+            assertThat(client.lastStatusDescription()).startsWith("bad-stream-name:");
+            assertThat(client.awaitClosedByServer()).isTrue();
+        }
+        assertThat(platform.metric("live_rtmp_closed_total", "reason=\"bad-stream-name\"")).isEqualTo(before + 1);
+        assertThat(platform.metric("live_rtmp_closed_total", "reason=\"stream-busy\"")).isEqualTo(busyBefore);
+    }
+
     private static void assertRefused(String stream, String token) throws Exception {
         try (Ffmpeg ffmpeg = Ffmpeg.publish(platform.rtmpUrl(stream, token), 320, 240, 30)) {
             int exit = ffmpeg.awaitExit(30);

@@ -19,6 +19,7 @@ import io.vertx.ext.web.Router;
  * viewers with {@code jwtKeys}, and answers {@code /health} and {@code /metrics}.
  */
 public final class RelayVerticle extends VerticleBase {
+    static final int MAX_VIEWER_MESSAGE = 4096;
     private final RelayConfig config;
     private final String host;
     private final int port;
@@ -59,10 +60,18 @@ public final class RelayVerticle extends VerticleBase {
             Router router = Router.router(vertx);
             OpsRoutes.mount(router, checks, prometheus);
             router.routeWithRegex(HttpMethod.GET, StreamNames.PLAY_PATH).handler(relay);
-            server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setSendBufferSize(sendBufferBytes))
-                    .requestHandler(router);
+            server = vertx.createHttpServer(serverOptions(sendBufferBytes)).requestHandler(router);
             return server.listen(port, host);
         });
+    }
+
+    /**
+     * Viewers only read from a relay: what they may send is bounded to control-sized WebSocket messages
+     * (a larger one closes that viewer at its frame header), rather than Vert.x's 64 KiB frames and 256 KiB messages.
+     */
+    static HttpServerOptions serverOptions(int sendBufferBytes) {
+        return new HttpServerOptions().setTcpNoDelay(true).setSendBufferSize(sendBufferBytes)
+                .setMaxWebSocketFrameSize(MAX_VIEWER_MESSAGE).setMaxWebSocketMessageSize(MAX_VIEWER_MESSAGE);
     }
 
     /** Leaves the registry, lets viewers play on for the drain time, then closes them and the server. */

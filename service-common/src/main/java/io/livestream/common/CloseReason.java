@@ -18,7 +18,9 @@ public enum CloseReason {
     ABUSE(4429, "abuse"),
     TOO_MANY_CONNECTIONS(4430, "too-many-connections"),
     TOO_MANY_PUBLISHERS(4431, "too-many-publishers"),
-    BANNED(4403, "banned");
+    BANNED(4403, "banned"),
+    BAD_STREAM_NAME(4422, "bad-stream-name"),
+    INGEST_MEMORY(4507, "ingest-memory");
 
     public final short code;
     public final String label;

@@ -5,6 +5,7 @@ import io.livestream.media.amf.Amf0Exception;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,12 @@ import java.util.function.Consumer;
  * {@link RtmpMessage}s. Works on whole chunks: a chunk whose bytes have not all arrived stays
  * unread in the input until they have. Every bound is checked before anything is allocated;
  * every violation raises {@link RtmpProtocolException} with a named reason.
+ *
+ * <p>Memory follows the bytes received, not the lengths announced: a message's buffer starts at
+ * its first chunk's size and doubles (never past the announced length) as further chunks need
+ * room, so a peer that announces many large messages and sends a chunk of each makes the decoder
+ * hold about what it sent. {@link #heldBytes()} says how much that is; past
+ * {@link RtmpLimits#maxPartialBytes()} the connection is refused as {@code partial-messages-too-large}.
  */
 public final class ChunkDecoder {
     private static final int DEFAULT_CHUNK_SIZE = 128;
@@ -28,6 +35,7 @@ public final class ChunkDecoder {
         int typeId;
         int streamId;
         boolean extended;
+        /** The message being assembled (null: none); its capacity grows with the chunks received. */
         byte[] payload;
         int filled;
     }
@@ -36,6 +44,10 @@ public final class ChunkDecoder {
     private final Map<Integer, ChunkStream> streams = new HashMap<>();
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private long bytesReceived;
+    /** Capacity of every payload being assembled, over all chunk streams. */
+    private long partialBytes;
+    /** Bytes of a chunk that has not all arrived, left unread in the input by the last {@link #decode}. */
+    private int pendingBytes;
 
     public ChunkDecoder(RtmpLimits limits) {
         this.limits = limits;
@@ -49,11 +61,21 @@ public final class ChunkDecoder {
         return chunkSize;
     }
 
+    /**
+     * Bytes held for messages not finished yet: the buffers of partial messages on every chunk
+     * stream, plus the part of a chunk still arriving that the last {@link #decode} left in its input.
+     */
+    public long heldBytes() {
+        return partialBytes + pendingBytes;
+    }
+
     /** Decodes every whole chunk in {@code in}, handing each completed message to {@code out}. */
     public void decode(ByteBuf in, Consumer<RtmpMessage> out) {
         while (true) {
             RtmpMessage message = readChunk(in);
             if (message == ChunkResult.NEED_MORE) {
+                pendingBytes = in.readableBytes();
+                checkHeld(partialBytes + pendingBytes);
                 return;
             }
             if (message != ChunkResult.PARTIAL) {
@@ -163,9 +185,9 @@ public final class ChunkDecoder {
         cs.typeId = typeId;
         cs.streamId = streamId;
         if (newMessage) {
-            cs.payload = new byte[length];
-            cs.filled = 0;
+            drop(cs);
         }
+        reserve(cs, cs.filled + take);
         in.getBytes(at, cs.payload, cs.filled, take);
         cs.filled += take;
         at += take;
@@ -174,10 +196,45 @@ public final class ChunkDecoder {
         if (cs.filled < cs.length) {
             return ChunkResult.PARTIAL;
         }
-        byte[] payload = cs.payload;
-        cs.payload = null;
-        cs.filled = 0;
+        byte[] payload = cs.payload; // grown to exactly cs.length by now
+        drop(cs);
         return decodeMessage(cs.typeId, cs.timestamp, cs.streamId, payload);
+    }
+
+    /**
+     * Makes room for {@code needed} bytes of the message on {@code cs}: doubling its buffer (for a
+     * linear number of copies) but never past the announced length, and only as far as the bound on
+     * held bytes allows.
+     */
+    private void reserve(ChunkStream cs, int needed) {
+        int capacity = cs.payload == null ? 0 : cs.payload.length;
+        if (cs.payload != null && capacity >= needed) {
+            return;
+        }
+        long others = partialBytes - capacity;
+        int grown = (int) Math.min(cs.length, Math.max(needed, 2L * capacity));
+        if (others + grown > limits.maxPartialBytes()) {
+            grown = needed; // no doubling past the bound: room for what has arrived is enough
+        }
+        checkHeld(others + grown);
+        cs.payload = cs.payload == null ? new byte[grown] : Arrays.copyOf(cs.payload, grown);
+        partialBytes = others + grown;
+    }
+
+    /** Forgets the message being assembled on {@code cs}, finished or not. */
+    private void drop(ChunkStream cs) {
+        if (cs.payload != null) {
+            partialBytes -= cs.payload.length;
+            cs.payload = null;
+        }
+        cs.filled = 0;
+    }
+
+    private void checkHeld(long held) {
+        if (held > limits.maxPartialBytes()) {
+            throw violation("partial-messages-too-large", held + " bytes of unfinished messages is over the limit of "
+                    + limits.maxPartialBytes());
+        }
     }
 
     private RtmpMessage decodeMessage(int typeId, long timestamp, int streamId, byte[] payload) {
@@ -195,8 +252,7 @@ public final class ChunkDecoder {
                 int csid = (int) u32(p, typeId);
                 ChunkStream cs = streams.get(csid);
                 if (cs != null) {
-                    cs.payload = null;
-                    cs.filled = 0;
+                    drop(cs);
                 }
                 return new RtmpMessage.Abort(csid);
             }

@@ -117,6 +117,21 @@ class FlvTest {
     }
 
     @Test
+    void aTagAnnouncedLargeAllocatesNothingUntilAllItsBytesArrive() {
+        // a 1 MiB video tag (within the 16 MiB limit) of which 100 bytes have come: they stay unread in the input
+        ByteBuf in = Unpooled.buffer().writeBytes(Flv.header(false, true))
+                .writeBytes(HEX.parseHex("09" + "100000" + "00000000" + "000000")).writeBytes(new byte[100]);
+        List<MediaPacket> got = new ArrayList<>();
+        FlvReader reader = new FlvReader(16 << 20);
+        reader.feed(in, got::add);
+        assertThat(got).isEmpty();
+        assertThat(in.readableBytes()).as("tag header and the data so far, unread").isEqualTo(11 + 100);
+        in.writeBytes(new byte[(1 << 20) - 100]).writeInt(11 + (1 << 20));
+        reader.feed(in, got::add);
+        assertThat(got).singleElement().satisfies(p -> assertThat(p.size()).isEqualTo(1 << 20));
+    }
+
+    @Test
     void wrongPreviousTagSizeIsRejected() {
         ByteBuf in = Unpooled.buffer().writeBytes(Flv.header(true, true));
         byte[] tag = Flv.encodeTag(MediaPacket.video(0, new byte[] {0x17, 1}));

@@ -19,8 +19,8 @@ import io.netty.buffer.Unpooled;
 /**
  * Every parser of media-core, driven the same way by the fuzzer and the regression corpus: hostile
  * bytes in, and nothing but the parser's typed exception may come out. Limits hold before allocation:
- * the chunk decoder runs with a 64 KiB message limit and the FLV reader with a 4 KiB tag limit, and
- * neither may build anything larger. {@link #corpus} names the parser's directory under
+ * the chunk decoder runs with a 64 KiB message limit and a 128 KiB bound on unfinished messages and
+ * the FLV reader with a 4 KiB tag limit, and neither may build or hold anything larger. {@link #corpus} names the parser's directory under
  * {@code src/test/resources/fuzz-corpus/}.
  */
 enum Parser {
@@ -37,15 +37,17 @@ enum Parser {
     CHUNK_STREAM("chunk-stream") {
         @Override
         void parse(byte[] input) {
-            ChunkDecoder decoder = new ChunkDecoder(new RtmpLimits(RtmpLimits.SPEC_MAX_CHUNK_SIZE, MAX_MESSAGE, 8));
+            ChunkDecoder decoder = new ChunkDecoder(new RtmpLimits(RtmpLimits.SPEC_MAX_CHUNK_SIZE, MAX_MESSAGE, 8, MAX_PARTIAL));
             try {
                 // fed in two pieces: parsing must not depend on where the bytes were cut
                 ByteBuf in = Unpooled.buffer();
                 int cut = input.length / 2;
                 in.writeBytes(input, 0, cut);
                 decoder.decode(in, Parser::assertSmall);
+                assertHeldWithinBound(decoder);
                 in.writeBytes(input, cut, input.length - cut);
                 decoder.decode(in, Parser::assertSmall);
+                assertHeldWithinBound(decoder);
             } catch (RtmpProtocolException expected) {
                 // a named reason, the connection gets closed
             }
@@ -108,6 +110,8 @@ enum Parser {
     };
 
     static final int MAX_MESSAGE = 64 * 1024;
+    /** Two messages at the length limit: eight chunk streams announcing it and sending more than a quarter each pass it. */
+    static final int MAX_PARTIAL = 2 * MAX_MESSAGE;
     static final int MAX_TAG = 4096;
 
     final String corpus;
@@ -118,6 +122,12 @@ enum Parser {
 
     /** Parses {@code input}; throws only when the parser let through something other than its typed exception, or broke a limit. */
     abstract void parse(byte[] input);
+
+    private static void assertHeldWithinBound(ChunkDecoder decoder) {
+        if (decoder.heldBytes() > MAX_PARTIAL) {
+            throw new AssertionError("unfinished messages hold " + decoder.heldBytes() + " bytes, over the bound");
+        }
+    }
 
     private static void assertSmall(RtmpMessage m) {
         int size = m instanceof RtmpMessage.Video v ? v.payload().length

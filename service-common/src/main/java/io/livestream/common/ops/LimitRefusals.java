@@ -14,6 +14,7 @@ public final class LimitRefusals {
     public static final String HTTP_HEADER_SIZE = "http-header-size";
     public static final String HTTP_REQUEST_LINE = "http-request-line";
     public static final String WEBSOCKET_FRAME_SIZE = "websocket-frame-size";
+    public static final String INGEST_BUFFER_BUDGET = "ingest-buffer-budget";
 
     private LimitRefusals() {
     }
