@@ -18,9 +18,10 @@ import java.util.Map;
  * to another node gets its stream back. A holder that finds its claim taken has lost the stream.
  * <p>
  * Every change is a compare-and-set on the value last written ({@code replaceIfPresent}), so two
- * nodes never both believe they hold a name. Vert.x's Hazelcast map does not take a time-to-live
- * on {@code replaceIfPresent}, so an active holder follows each successful swap with a put that
- * restarts the lease: an entry whose node died expires {@code lease} after its last renewal.
+ * nodes never both believe they hold a name. Vert.x's Hazelcast map takes no time-to-live on
+ * {@code replaceIfPresent}, and the entry it leaves has none (seen: it never expires), so an
+ * active holder follows each successful swap with a put that restarts the lease: an entry whose
+ * node died expires {@code lease} after its last renewal.
  * Confined to the ingest event loop.
  */
 public final class StreamClaims {

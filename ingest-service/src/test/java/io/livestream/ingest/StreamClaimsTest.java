@@ -88,7 +88,6 @@ class StreamClaimsTest {
 
     @Test
     void aRenewingHolderKeepsItsClaimLongPastTheLease() throws InterruptedException {
-        // guards the lease restart after each swap: Hazelcast's replace alone does not renew the time-to-live
         assertThat(on(onA, () -> a.claim("long", 1))).isEqualTo(new StreamClaims.Granted(null));
         long end = System.nanoTime() + LEASE.multipliedBy(2).toNanos();
         while (System.nanoTime() < end) {
@@ -100,6 +99,7 @@ class StreamClaimsTest {
 
     @Test
     void theClaimOfANodeThatStoppedRenewingExpiresAfterTheLease() throws InterruptedException {
+        // guards the put after each swap: on Hazelcast, replaceIfPresent leaves the entry without a time-to-live
         assertThat(on(onA, () -> a.claim("gone", 1))).isEqualTo(new StreamClaims.Granted(null));
         assertThat(on(onA, () -> a.renew("gone", 1, false))).isTrue();
         long deadline = System.nanoTime() + LEASE.multipliedBy(3).toNanos();
