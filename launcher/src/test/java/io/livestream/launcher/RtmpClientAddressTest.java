@@ -49,8 +49,9 @@ class RtmpClientAddressTest {
                 held.add(admitted(port, v1("TCP4", "203.0.113.7", "192.0.2.1")));
                 held.add(admitted(port, v2(0x21, 0x11, "198.51.100.9", "192.0.2.1", true)));
                 held.add(admitted(port, v2(0x21, 0x21, "2001:db8::5", "2001:db8::1", false)));
+                held.add(admitted(port, v1("TCP6", "2001:db8::77", "2001:db8::1")));
                 held.add(admitted(port, v2(0x20, 0x00, null, null, false))); // LOCAL (a health check): the balancer's own address
-                assertThat(platform.metric(GAUGE, RTMP)).isEqualTo(4);
+                assertThat(platform.metric(GAUGE, RTMP)).isEqualTo(5);
 
                 for (byte[] sameAgain : List.of(v1("TCP4", "203.0.113.7", "192.0.2.1"), v1("UNKNOWN", null, null))) {
                     try (RtmpClient refused = new RtmpClient(withHeader(port, sameAgain))) {

@@ -60,9 +60,11 @@ class IngestClaimsIT {
         ingestB = RoleProcess.start("ingest", env("LIVE_RTMP_PORT", String.valueOf(RTMP_B)));
         relay = RoleProcess.start("relay", ENV);
         gateway = RoleProcess.start("gateway", ENV);
+        long start = System.nanoTime();
         for (RoleProcess p : List.of(ingestA, ingestB, relay, gateway)) {
             p.awaitHealthy(Duration.ofSeconds(90));
         }
+        System.out.printf("IngestClaimsIT: four roles healthy in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 
     @AfterAll
@@ -102,6 +104,7 @@ class IngestClaimsIT {
                     assertThat(viewer.isClosed()).isFalse();
                     assertThat(got.stream().skip(before).filter(IngestClaimsIT::is320Wide).count()).isPositive();
                     assertThat(tookOver).as("seconds from the silence to the take-over").isLessThan(5);
+                    System.out.printf("IngestClaimsIT: node B took %s over %.2f s after node A's publisher froze%n", STREAM, tookOver);
 
                     first.thaw(); // the old holder wakes: its node finds the claim gone and closes it
                     Await.until("node A let the stream go", Duration.ofSeconds(10),
