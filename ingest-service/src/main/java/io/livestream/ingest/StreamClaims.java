@@ -20,8 +20,9 @@ import java.util.Map;
  * Every change is a compare-and-set on the value last written ({@code replaceIfPresent}), so two
  * nodes never both believe they hold a name. Vert.x's Hazelcast map takes no time-to-live on
  * {@code replaceIfPresent}, and the entry it leaves has none (seen: it never expires), so an
- * active holder follows each successful swap with a put that restarts the lease: an entry whose
- * node died expires {@code lease} after its last renewal.
+ * active holder follows each successful swap with a put that restarts the lease, and a silent
+ * one replaces its entry by a remove and a put-if-absent: an entry whose node died expires
+ * {@code lease} after its last renewal, silent or not.
  * Confined to the ingest event loop.
  */
 public final class StreamClaims {
@@ -121,16 +122,29 @@ public final class StreamClaims {
         return map.removeIfPresent(name, last).mapEmpty();
     }
 
-    /** Swaps {@code expected} for {@code next}; an active holder then restarts the lease (see the class comment). */
+    /**
+     * Swaps {@code expected} for {@code next}. An active claim is compared and set, then put again
+     * to restart its lease (see the class comment). A silent claim may be taken over at any moment,
+     * so it is never put blindly: the expected value is removed and the silent one put only if the
+     * name is still free, with the lease; a claimant that comes in between simply wins.
+     */
     private Future<Boolean> swap(String name, JsonObject expected, JsonObject next) {
+        if (next.getBoolean("silent")) {
+            return map.removeIfPresent(name, expected).compose(removed -> !removed
+                    ? Future.succeededFuture(false)
+                    : map.putIfAbsent(name, next, lease.toMillis()).map(previous -> {
+                        if (previous == null) {
+                            written.put(name, next);
+                            return true;
+                        }
+                        return false;
+                    }));
+        }
         return map.replaceIfPresent(name, expected, next).compose(swapped -> {
             if (!swapped) {
                 return Future.succeededFuture(false);
             }
             written.put(name, next);
-            if (next.getBoolean("silent")) {
-                return Future.succeededFuture(true); // a silent claim may be taken over at any moment: never overwrite it blindly
-            }
             return map.put(name, next, lease.toMillis()).map(true);
         });
     }

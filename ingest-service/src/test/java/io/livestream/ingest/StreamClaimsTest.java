@@ -113,6 +113,15 @@ class StreamClaimsTest {
     }
 
     @Test
+    void theClaimOfANodeThatStoppedWhileItsPublisherWasSilentExpiresToo() throws InterruptedException {
+        assertThat(on(onA, () -> a.claim("gone-silent", 1))).isEqualTo(new StreamClaims.Granted(null));
+        assertThat(on(onA, () -> a.renew("gone-silent", 1, true))).isTrue();
+        assertThat(on(onA, () -> a.renew("gone-silent", 1, true))).isTrue();
+        Thread.sleep(LEASE.toMillis() + 500); // the lease under test
+        assertThat(on(onB, () -> b.claim("gone-silent", 2))).as("a free name, not a take-over").isEqualTo(new StreamClaims.Granted(null));
+    }
+
+    @Test
     void aReleasedNameIsFreeOnTheOtherNodeAtOnce() {
         assertThat(on(onA, () -> a.claim("released", 1))).isEqualTo(new StreamClaims.Granted(null));
         on(onA, () -> a.release("released", 1));
