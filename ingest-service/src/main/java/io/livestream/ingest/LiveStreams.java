@@ -147,12 +147,13 @@ public final class LiveStreams {
     }
 
     /** {@code offline}: the stream goes offline (false when another publisher has it now). */
-    private void end(PublishSession session, String reason, boolean offline) {
+    private Future<Void> end(PublishSession session, String reason, boolean offline) {
+        Future<Void> released = Future.succeededFuture();
         if (sessions.get(session.name()) == session) {
             sessions.remove(session.name());
             lastCounts.remove(session.name());
             registry.remove(session.name(), session.epoch());
-            claims.release(session.name(), session.epoch());
+            released = claims.release(session.name(), session.epoch());
             if (offline) {
                 announce(session.name(), false);
             }
@@ -162,6 +163,7 @@ public final class LiveStreams {
                     session.name(), reason, session.publisher().describe());
             session.end(reason);
         }
+        return released;
     }
 
     public List<PublishSession> sessions() {
@@ -176,8 +178,9 @@ public final class LiveStreams {
     public Future<Void> close() {
         vertx.cancelTimer(renewTimer);
         vertx.cancelTimer(claimTimer);
-        sessions().forEach(s -> end(s, "shutdown"));
-        return Future.succeededFuture();
+        // the names are free at once when the node goes (a streamer reconnecting to another node gets in without a wait)
+        List<Future<Void>> released = sessions().stream().map(s -> end(s, "shutdown", true)).toList();
+        return Future.join(released).otherwiseEmpty().mapEmpty();
     }
 
     private Future<PublishSession> takeOver(PublishSession old, Publisher publisher, boolean privateStream) {

@@ -123,4 +123,19 @@ class LiveStreamsTest {
                             })));
                         }))))));
     }
+
+    @Test
+    void aNodeShuttingDownFreesItsNamesForTheOtherNodeAtOnce(Vertx vertx, VertxTestContext ctx) {
+        vertx.runOnContext(v -> nodeA.start("moving", new FakePublisher("first")).onComplete(ctx.succeeding(first -> {
+            first.push(FRAME);
+            nodeA.close().onComplete(ctx.succeeding(closed -> {
+                long asked = System.nanoTime();
+                nodeB.start("moving", new FakePublisher("reconnected")).onComplete(ctx.succeeding(moved -> ctx.verify(() -> {
+                    assertThat((System.nanoTime() - asked) / 1_000_000).as("ms, no wait for a busy name").isLessThan(STALE.toMillis());
+                    assertThat(nodeB.session("moving")).isSameAs(moved);
+                    ctx.completeNow();
+                })));
+            }));
+        })));
+    }
 }
