@@ -3,7 +3,7 @@ package io.livestream.ingest;
 import io.livestream.common.auth.JwtKeys;
 import io.livestream.common.auth.Tokens;
 import io.livestream.common.bus.MediaCodecs;
-import io.livestream.common.ops.AddressLimiter;
+import io.livestream.common.ops.ConnectionLimiter;
 import io.livestream.common.ops.LimitRefusals;
 import io.livestream.common.registry.StreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,8 +13,10 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The ingest service: an RTMP server whose publishers become live streams on the event bus, and
@@ -49,22 +51,28 @@ public final class IngestVerticle extends VerticleBase {
     public Future<?> start() {
         MediaCodecs.register(vertx.eventBus());
         Tokens tokens = new Tokens(vertx, jwtKeys);
-        return StreamRegistry.open(vertx).compose(registry -> {
-            streams = new LiveStreams(vertx, registry, config, nodeId, meters);
+        return Future.join(StreamRegistry.open(vertx), StreamClaims.open(vertx, nodeId, config.lease())).compose(opened -> {
+            streams = new LiveStreams(vertx, opened.resultAt(0), opened.resultAt(1), config, nodeId, meters);
             clips.forEach(clip -> new ClipPublisher(vertx, streams, clip.stream(), clip.packets()).start());
-            AddressLimiter perAddress = new AddressLimiter(config.maxConnectionsPerAddress());
             IngestBuffers buffers = new IngestBuffers(config.bufferBudget(), config.limits().maxPartialBytes(), meters);
+            ConnectionLimiter perAddress = new ConnectionLimiter("rtmp", new ConnectionLimiter.Limits(
+                    config.maxConnectionsPerAddress(), config.connectionRate(), config.connectionBurst()), meters);
+            // with the PROXY protocol on, Vert.x has read the header before this runs: the address is the client's
             Handler<NetSocket> accept = socket -> {
                 String address = socket.remoteAddress().hostAddress();
-                if (!perAddress.tryAcquire(address)) {
+                ConnectionLimiter.Admission admission = perAddress.tryAcquire(address);
+                if (admission instanceof ConnectionLimiter.Refused refused) {
                     meters.counter("live.connections.refused", "server", "rtmp", "reason", "too-many-connections").increment();
-                    LimitRefusals.count(meters, LimitRefusals.RTMP_CONNECTIONS_PER_ADDRESS);
+                    LimitRefusals.count(meters, refused.why() == ConnectionLimiter.Refusal.TOO_FAST
+                            ? LimitRefusals.RTMP_CONNECTION_RATE : LimitRefusals.RTMP_CONNECTIONS_PER_ADDRESS);
+                    LOG.log(System.Logger.Level.INFO, "rtmp {0} refused: {1}", address, refused.message());
                     socket.close();
                     return;
                 }
-                new RtmpConnection(socket, vertx, streams, tokens, config, meters, buffers, () -> perAddress.release(address)).start();
+                ConnectionLimiter.Admitted admitted = (ConnectionLimiter.Admitted) admission;
+                new RtmpConnection(socket, vertx, streams, tokens, config, meters, buffers, admitted.slot()::release).start();
             };
-            server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true)).connectHandler(accept);
+            server = vertx.createNetServer(serverOptions()).connectHandler(accept).exceptionHandler(this::beforeConnect);
             Future<NetServer> plain = server.listen(config.rtmpPort(), config.host())
                     .onSuccess(s -> LOG.log(System.Logger.Level.INFO, "RTMP ingest listening on {0}:{1,number,#}",
                             config.host(), s.actualPort()));
@@ -72,11 +80,32 @@ public final class IngestVerticle extends VerticleBase {
                 return plain;
             }
             // RTMPS: Vert.x completes the TLS handshake before the connect handler runs; RtmpConnection sees plain RTMP
-            rtmps = vertx.createNetServer(config.tls().applyTo(new NetServerOptions().setTcpNoDelay(true))).connectHandler(accept);
+            rtmps = vertx.createNetServer(config.tls().applyTo(serverOptions())).connectHandler(accept).exceptionHandler(this::beforeConnect);
             return plain.compose(s -> rtmps.listen(config.rtmpsPort(), config.host()))
                     .onSuccess(s -> LOG.log(System.Logger.Level.INFO, "RTMPS ingest listening on {0}:{1,number,#}",
                             config.host(), s.actualPort()));
         });
+    }
+
+    /**
+     * With {@code proxyProtocol}, Vert.x reads the PROXY protocol v1/v2 header (netty-codec-haproxy)
+     * before TLS and before the connect handler; the socket's remote address is then the client's.
+     * A v2 LOCAL header (a balancer's health check) keeps the balancer's own address.
+     */
+    private NetServerOptions serverOptions() {
+        return new NetServerOptions().setTcpNoDelay(true).setUseProxyProtocol(config.proxyProtocol())
+                .setProxyProtocolTimeout(config.handshakeTimeout().toMillis()).setProxyProtocolTimeoutUnit(TimeUnit.MILLISECONDS);
+    }
+
+    /** A connection that failed before it reached the connect handler: a bad PROXY header (closed by Vert.x), a TLS failure. */
+    private void beforeConnect(Throwable failure) {
+        // Vert.x reports a header for a datagram protocol as an IOException naming the HA PROXY protocol
+        if (failure instanceof HAProxyProtocolException || String.valueOf(failure.getMessage()).contains("HA PROXY")) {
+            meters.counter("live.rtmp.rejected", "reason", "bad-proxy-header").increment();
+            LOG.log(System.Logger.Level.INFO, "rtmp: connection closed, bad PROXY protocol header: {0}", failure.getMessage());
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, "rtmp: connection failed before it started: {0}", failure.toString());
+        }
     }
 
     @Override

@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The streams this ingest node receives, whatever their source. Grants a stream to one
- * publisher at a time; a publisher whose predecessor went silent takes the stream over
- * instead of being caught in a "stream busy" loop. Keeps each stream's registry lease.
+ * publisher at a time across the cluster ({@link StreamClaims}); a publisher whose predecessor
+ * went silent, on this node or another, takes the stream over instead of being caught in a
+ * "stream busy" loop. Keeps each stream's claim and registry lease.
  * Confined to the ingest event loop.
  */
 public final class LiveStreams {
@@ -29,24 +30,35 @@ public final class LiveStreams {
     private final Vertx vertx;
     private final EventBus bus;
     private final StreamRegistry registry;
+    private final StreamClaims claims;
     private final IngestConfig config;
     private final String nodeId;
     private final MeterRegistry meters;
     private final Map<String, PublishSession> sessions = new HashMap<>();
     private final Map<String, long[]> lastCounts = new HashMap<>();
+    /** Claims in flight, by name: a second publisher of the name waits for the first's answer. */
+    private final Map<String, Future<PublishSession>> claiming = new HashMap<>();
     private final long renewTimer;
+    private final long claimTimer;
     private long lastRenewNanos = System.nanoTime();
 
-    public LiveStreams(Vertx vertx, StreamRegistry registry, IngestConfig config, String nodeId, MeterRegistry meters) {
+    public LiveStreams(Vertx vertx, StreamRegistry registry, StreamClaims claims, IngestConfig config, String nodeId, MeterRegistry meters) {
         this.vertx = vertx;
         this.bus = vertx.eventBus();
         this.registry = registry;
+        this.claims = claims;
         this.config = config;
         this.nodeId = nodeId;
         this.meters = meters;
         Gauge.builder("live.publishers", sessions, Map::size)
                 .description("Streams being published to this ingest node").register(meters);
         this.renewTimer = vertx.setPeriodic(config.lease().toMillis() / 3, id -> renewLeases());
+        this.claimTimer = vertx.setPeriodic(claimRenewMillis(), id -> sessions().forEach(this::renewClaim));
+    }
+
+    /** How often a claim says whether its publisher is silent: a few times within {@code staleAfter}. */
+    private long claimRenewMillis() {
+        return Math.max(50, config.staleAfter().toMillis() / 3);
     }
 
     /** Grants a public stream: see {@link #start(String, Publisher, boolean)}. */
@@ -58,50 +70,100 @@ public final class LiveStreams {
      * Grants {@code name} to {@code publisher}. If another publisher holds it and has been silent
      * for {@code staleAfter}, it is evicted; if it is still sending, this waits until it could
      * have gone stale and decides then, so a publisher whose old connection died half-open is
-     * accepted within {@code staleAfter}. A new stream past {@code maxPublishers} fails with
-     * {@link TooManyPublishersException}.
+     * accepted within {@code staleAfter} (plus a claim renewal or two when the holder is on
+     * another node). A new stream past {@code maxPublishers} fails with
+     * {@link TooManyPublishersException}; a name held by a publisher that is sending fails with
+     * {@link StreamBusyException}.
      */
     public Future<PublishSession> start(String name, Publisher publisher, boolean privateStream) {
+        Future<PublishSession> inFlight = claiming.get(name);
+        if (inFlight != null) {
+            return inFlight.transform(ignored -> start(name, publisher, privateStream));
+        }
+        Future<PublishSession> decided = decide(name, publisher, privateStream);
+        if (!decided.isComplete()) {
+            claiming.put(name, decided);
+            decided.onComplete(r -> claiming.remove(name, decided));
+        }
+        return decided;
+    }
+
+    private Future<PublishSession> decide(String name, Publisher publisher, boolean privateStream) {
         PublishSession current = sessions.get(name);
         if (current == null) {
             if (config.maxPublishers() > 0 && sessions.size() >= config.maxPublishers()) {
                 return Future.failedFuture(new TooManyPublishersException(config.maxPublishers()));
             }
-            return Future.succeededFuture(open(name, publisher, privateStream));
+            return claimAndOpen(name, publisher, privateStream, true);
         }
         long staleNanos = config.staleAfter().toNanos();
         long silentNanos = current.nanosSinceActivity();
         if (silentNanos >= staleNanos) {
-            return Future.succeededFuture(takeOver(current, publisher, privateStream));
+            return takeOver(current, publisher, privateStream);
         }
-        Promise<PublishSession> decided = Promise.promise();
         long waitMs = Math.max(1, (staleNanos - silentNanos) / 1_000_000 + 1);
-        vertx.setTimer(waitMs, id -> {
+        return later(waitMs).compose(v -> {
             PublishSession now = sessions.get(name);
             if (now == null) {
-                decided.complete(open(name, publisher, privateStream));
+                return claimAndOpen(name, publisher, privateStream, false);
             } else if (now == current && now.nanosSinceActivity() >= staleNanos) {
-                decided.complete(takeOver(now, publisher, privateStream));
-            } else {
-                decided.fail(new StreamBusyException(name));
+                return takeOver(now, publisher, privateStream);
             }
+            return Future.failedFuture(new StreamBusyException(name));
         });
-        return decided.future();
+    }
+
+    /**
+     * Claims a name no session of this node holds. When another node's publisher holds it and is
+     * sending, waits (once) until that publisher could have gone silent and its node said so.
+     */
+    private Future<PublishSession> claimAndOpen(String name, Publisher publisher, boolean privateStream, boolean mayWait) {
+        long epoch = EPOCHS.incrementAndGet();
+        return claims.claim(name, epoch).compose(outcome -> {
+            if (outcome instanceof StreamClaims.Granted granted) {
+                if (granted.previousNode() != null) {
+                    LOG.log(System.Logger.Level.INFO, "stream {0}: {1} takes over from a silent publisher on {2}",
+                            name, publisher.describe(), granted.previousNode());
+                }
+                return Future.succeededFuture(open(name, epoch, publisher, privateStream));
+            }
+            if (!mayWait) {
+                return Future.failedFuture(new StreamBusyException(name));
+            }
+            return later(config.staleAfter().toMillis() + 2 * claimRenewMillis())
+                    .compose(v -> claimAndOpen(name, publisher, privateStream, false));
+        });
+    }
+
+    private Future<Void> later(long millis) {
+        Promise<Void> done = Promise.promise();
+        vertx.setTimer(millis, id -> done.complete());
+        return done.future();
     }
 
     /** Ends the session if it is still the live one of its stream. */
     public void end(PublishSession session, String reason) {
+        end(session, reason, true);
+    }
+
+    /** {@code offline}: the stream goes offline (false when another publisher has it now). */
+    private Future<Void> end(PublishSession session, String reason, boolean offline) {
+        Future<Void> released = Future.succeededFuture();
         if (sessions.get(session.name()) == session) {
             sessions.remove(session.name());
             lastCounts.remove(session.name());
             registry.remove(session.name(), session.epoch());
-            announce(session.name(), false);
+            released = claims.release(session.name(), session.epoch());
+            if (offline) {
+                announce(session.name(), false);
+            }
         }
         if (!session.ended()) {
             LOG.log(System.Logger.Level.INFO, "stream {0} offline ({1}) from {2}",
                     session.name(), reason, session.publisher().describe());
             session.end(reason);
         }
+        return released;
     }
 
     public List<PublishSession> sessions() {
@@ -115,24 +177,62 @@ public final class LiveStreams {
     /** Ends every session and stops renewing: the node is shutting down. */
     public Future<Void> close() {
         vertx.cancelTimer(renewTimer);
-        sessions().forEach(s -> end(s, "shutdown"));
-        return Future.succeededFuture();
+        vertx.cancelTimer(claimTimer);
+        // the names are free at once when the node goes (a streamer reconnecting to another node gets in without a wait)
+        List<Future<Void>> released = sessions().stream().map(s -> end(s, "shutdown", true)).toList();
+        return Future.join(released).otherwiseEmpty().mapEmpty();
     }
 
-    private PublishSession takeOver(PublishSession old, Publisher publisher, boolean privateStream) {
-        LOG.log(System.Logger.Level.INFO, "stream {0}: {1} takes over from silent {2}",
-                old.name(), publisher.describe(), old.publisher().describe());
-        end(old, "replaced");
-        old.publisher().evict("replaced by a new publisher");
-        return open(old.name(), publisher, privateStream);
+    private Future<PublishSession> takeOver(PublishSession old, Publisher publisher, boolean privateStream) {
+        long epoch = EPOCHS.incrementAndGet();
+        return claims.claim(old.name(), epoch).compose(outcome -> {
+            if (!(outcome instanceof StreamClaims.Granted)) {
+                return Future.failedFuture(new StreamBusyException(old.name())); // another node's publisher got it first
+            }
+            LOG.log(System.Logger.Level.INFO, "stream {0}: {1} takes over from silent {2}",
+                    old.name(), publisher.describe(), old.publisher().describe());
+            end(old, "replaced", false);
+            old.publisher().evict("replaced by a new publisher");
+            return Future.succeededFuture(open(old.name(), epoch, publisher, privateStream));
+        });
     }
 
-    private PublishSession open(String name, Publisher publisher, boolean privateStream) {
+    /**
+     * Tells the cluster whether the session's publisher has gone silent. A session whose claim was
+     * taken over by another node's publisher ends; one that wakes after it was marked silent holds
+     * its packets back until its claim is confirmed (no two writers on {@code media.<stream>}).
+     */
+    private void renewClaim(PublishSession session) {
+        boolean silent = session.nanosSinceActivity() >= config.staleAfter().toNanos();
+        if (silent) {
+            session.hold(true); // before the claim says so: from then on another node may take over
+        }
+        claims.renew(session.name(), session.epoch(), silent).onComplete(held -> {
+            if (held.succeeded() && !held.result()) {
+                lost(session);
+            } else if (held.succeeded() && !silent) {
+                session.hold(false);
+            }
+        });
+    }
+
+    private void lost(PublishSession session) {
+        if (sessions.get(session.name()) != session) {
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "stream {0}: {1} lost the stream to a publisher on another node",
+                session.name(), session.publisher().describe());
+        meters.counter("live.ingest.taken.over").increment();
+        end(session, "replaced", false);
+        session.publisher().evict("another publisher took the stream over");
+    }
+
+    private PublishSession open(String name, long epoch, Publisher publisher, boolean privateStream) {
         Counter bytesIn = Counter.builder("live.ingest.bytes").tag("stream", name).baseUnit("bytes")
                 .description("Media bytes received from publishers").register(meters);
-        PublishSession session = new PublishSession(name, EPOCHS.incrementAndGet(), privateStream, publisher, bus,
+        PublishSession session = new PublishSession(name, epoch, privateStream, publisher, bus,
                 config.gopMaxPackets(), config.gopMaxBytes(), bytesIn,
-                changed -> registry.renew(changed.info(nodeId), config.lease()));
+                changed -> registry.renew(changed.info(nodeId), config.lease()), this::renewClaim);
         sessions.put(name, session);
         Counter.builder("live.ingest.sessions").tag("stream", name)
                 .description("Publishing sessions started").register(meters).increment();

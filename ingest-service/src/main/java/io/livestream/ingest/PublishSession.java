@@ -35,6 +35,7 @@ public final class PublishSession {
     private final MessageConsumer<Object> snapshotConsumer;
     private final Counter bytesCounter;
     private final Consumer<PublishSession> onInfoChanged;
+    private final Consumer<PublishSession> onWake;
 
     private long seq;
     private long bytesIn;
@@ -45,11 +46,16 @@ public final class PublishSession {
     private boolean ended;
     private long measuredBitrate;
     private double measuredFps;
+    /** Marked silent in its claim: packets are held back until the claim is confirmed again. */
+    private boolean held;
+    private boolean wakeAsked;
+    private long droppedWhileHeld;
 
     PublishSession(String name, long epoch, boolean privateStream, Publisher publisher, EventBus bus, int gopMaxPackets, long gopMaxBytes,
-                   Counter bytesCounter, Consumer<PublishSession> onInfoChanged) {
+                   Counter bytesCounter, Consumer<PublishSession> onInfoChanged, Consumer<PublishSession> onWake) {
         this.bytesCounter = bytesCounter;
         this.onInfoChanged = onInfoChanged;
+        this.onWake = onWake;
         this.name = name;
         this.epoch = epoch;
         this.privateStream = privateStream;
@@ -83,6 +89,15 @@ public final class PublishSession {
             return;
         }
         lastActivityNanos = System.nanoTime();
+        if (held) {
+            // the claim says this publisher is silent, so another node may be taking the stream over
+            droppedWhileHeld++;
+            if (!wakeAsked) {
+                wakeAsked = true;
+                onWake.accept(this);
+            }
+            return;
+        }
         bytesIn += packet.size();
         bytesCounter.increment(packet.size());
         if (packet.kind() == MediaPacket.Kind.VIDEO && !packet.isVideoSequenceHeader()) {
@@ -108,6 +123,20 @@ public final class PublishSession {
     /** Marks the publisher alive without media (a ping, a command). */
     public void touch() {
         lastActivityNanos = System.nanoTime();
+    }
+
+    /**
+     * True while the claim marks this publisher silent: its packets are dropped, and the first one
+     * asks for the claim to be renewed as active; false once it has been.
+     */
+    void hold(boolean silent) {
+        if (held && !silent && droppedWhileHeld > 0) {
+            LOG.log(System.Logger.Level.INFO, "stream {0}: publisher back after a silence; {1} packets dropped while its claim was confirmed",
+                    name, droppedWhileHeld);
+        }
+        held = silent;
+        wakeAsked = false;
+        droppedWhileHeld = 0;
     }
 
     public long nanosSinceActivity() {

@@ -11,6 +11,19 @@ public final class IngestLimitOptions {
             description = "RTMP connections one client address may hold; 0: no limit (env LIVE_MAX_RTMP_CONNECTIONS_PER_ADDRESS; default ${DEFAULT-VALUE})")
     int maxRtmpConnectionsPerAddress;
 
+    @Option(names = "--rtmp-connection-rate", defaultValue = "${env:LIVE_RTMP_CONNECTION_RATE:-5}",
+            description = "New RTMP connections one client address may open per second, on average; 0: no limit (env LIVE_RTMP_CONNECTION_RATE; default ${DEFAULT-VALUE})")
+    double rtmpConnectionRate;
+
+    @Option(names = "--rtmp-connection-burst", defaultValue = "${env:LIVE_RTMP_CONNECTION_BURST:-20}",
+            description = "New RTMP connections one client address may open at once, above the rate (env LIVE_RTMP_CONNECTION_BURST; default ${DEFAULT-VALUE})")
+    int rtmpConnectionBurst;
+
+    @Option(names = "--rtmp-proxy-protocol", defaultValue = "${env:LIVE_RTMP_PROXY_PROTOCOL:-false}", arity = "0..1", fallbackValue = "true",
+            description = "Every RTMP(S) connection starts with a PROXY protocol v1/v2 header (a TCP load balancer in front of ingest); "
+                    + "its client address is what logs and limits see. Connections without one are closed (env LIVE_RTMP_PROXY_PROTOCOL; default ${DEFAULT-VALUE})")
+    boolean rtmpProxyProtocol;
+
     @Option(names = "--max-publishers", defaultValue = "${env:LIVE_MAX_PUBLISHERS:-100}",
             description = "Streams one ingest node takes at once; the next publisher is refused; 0: no limit (env LIVE_MAX_PUBLISHERS; default ${DEFAULT-VALUE})")
     int maxPublishers;
@@ -35,6 +48,7 @@ public final class IngestLimitOptions {
         return config.withMaxConnectionsPerAddress(maxRtmpConnectionsPerAddress).withMaxPublishers(maxPublishers)
                 .withTimeouts(handshakeTimeout, idleTimeout)
                 .withLimits(config.limits().withMaxPartialBytes(maxPartialKb * 1024))
-                .withBufferBudget(ingestBufferBudgetMb * 1024 * 1024);
+                .withBufferBudget(ingestBufferBudgetMb * 1024 * 1024)
+                .withConnectionRate(rtmpConnectionRate, rtmpConnectionBurst).withProxyProtocol(rtmpProxyProtocol);
     }
 }

@@ -50,11 +50,21 @@ public final class RtmpClient implements AutoCloseable {
     }
 
     public RtmpClient(String host, int port) throws IOException {
-        socket = new Socket(host, port);
+        this(new Socket(host, port));
+    }
+
+    /** Over a socket already connected (and perhaps already past a PROXY protocol header or a TLS handshake). */
+    public RtmpClient(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true); // a frame leaves when it is written: the bench measures from that moment
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    /** The connection, for a test that ends it its own way (a reset, a half close). */
+    public Socket socket() {
+        return socket;
     }
 
     public void handshake() throws IOException {

@@ -54,6 +54,23 @@ public final class Ffmpeg implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGSTOP: ffmpeg stops sending without closing its connection, as an encoder that hangs or a network that stalls. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}: it sends again on the same connection. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** SIGKILL, as when a streamer's machine crashes: no FCUnpublish, no deleteStream. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly();

@@ -42,6 +42,9 @@ public final class Addresses {
     /** Cluster-wide map of live streams: stream name -> {@code StreamInfo} JSON, held as a lease. */
     public static final String STREAM_REGISTRY = "live.streams";
 
+    /** Cluster-wide map of publishing claims: stream name -> {@code {node, epoch, silent}}, one publisher per name (ingest only). */
+    public static final String STREAM_CLAIMS = "live.claims";
+
     /** Cluster-wide map of relays: relay id -> load and viewers per stream (JSON), held as a lease. */
     public static final String RELAY_REGISTRY = "live.relays";
 }

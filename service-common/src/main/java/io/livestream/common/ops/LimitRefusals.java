@@ -10,6 +10,7 @@ public final class LimitRefusals {
     public static final String VIEWER_CONNECTIONS_PER_ADDRESS = "viewer-connections-per-address";
     public static final String ROOM_CONNECTIONS_PER_ADDRESS = "room-connections-per-address";
     public static final String RTMP_CONNECTIONS_PER_ADDRESS = "rtmp-connections-per-address";
+    public static final String RTMP_CONNECTION_RATE = "rtmp-connection-rate";
     public static final String PUBLISHERS = "publishers";
     public static final String HTTP_HEADER_SIZE = "http-header-size";
     public static final String HTTP_REQUEST_LINE = "http-request-line";
