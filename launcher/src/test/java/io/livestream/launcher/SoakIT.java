@@ -103,7 +103,8 @@ class SoakIT {
         WebSocketClient memberClient = RoomClient.sharedClient(members);
         try (RoleProcess platform = RoleProcess.start("standalone", PLATFORM_JVM,
                 Map.of("LIVE_JWT_SECRET", SECRET, "LIVE_HOST", "127.0.0.1", "LIVE_RTMP_PORT", String.valueOf(rtmpPort)),
-                "--max-viewer-connections-per-address", "0", "--max-room-connections-per-address", "0")) {
+                "--max-viewer-connections-per-address", "0", "--max-room-connections-per-address", "0",
+                "--viewer-connection-rate", "0", "--room-connection-rate", "0")) {
             platform.awaitHealthy(Duration.ofSeconds(60));
             start = System.nanoTime();
             Publisher publisher = new Publisher(platform, "rtmp://127.0.0.1:" + rtmpPort + "/live/" + STREAM + "?token="

@@ -18,7 +18,8 @@ public enum CloseReason {
     ABUSE(4429, "abuse"),
     TOO_MANY_CONNECTIONS(4430, "too-many-connections"),
     TOO_MANY_PUBLISHERS(4431, "too-many-publishers"),
-    BANNED(4403, "banned");
+    BANNED(4403, "banned"),
+    UNAVAILABLE(4501, "unavailable");
 
     public final short code;
     public final String label;

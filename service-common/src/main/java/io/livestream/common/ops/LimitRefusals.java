@@ -14,6 +14,9 @@ public final class LimitRefusals {
     public static final String HTTP_HEADER_SIZE = "http-header-size";
     public static final String HTTP_REQUEST_LINE = "http-request-line";
     public static final String WEBSOCKET_FRAME_SIZE = "websocket-frame-size";
+    public static final String VIEWER_CONNECTION_RATE = "viewer-connection-rate";
+    public static final String ROOM_CONNECTION_RATE = "room-connection-rate";
+    public static final String SESSION_RATE = "session-rate";
 
     private LimitRefusals() {
     }
