@@ -85,8 +85,10 @@ public final class GatewayVerticle extends VerticleBase {
                         return server.listen(config.httpPort(), config.host());
                     });
                 })
-                .onSuccess(s -> LOG.log(System.Logger.Level.INFO, "{0} gateway listening on {1}:{2,number,#}",
-                        config.tls() == null ? "HTTP" : "HTTPS", config.host(), s.actualPort()));
+                .onSuccess(s -> LOG.log(System.Logger.Level.INFO, "{0} gateway listening on {1}:{2,number,#}; limits per client address: "
+                                + "viewers {3}, room sockets {4}; trusted proxies: {5}",
+                        config.tls() == null ? "HTTP" : "HTTPS", config.host(), s.actualPort(), config.limits().viewers(),
+                        config.limits().rooms(), config.trustedProxies()));
     }
 
     @Override

@@ -104,6 +104,7 @@ class AbruptClientsTest {
 
     private static void awaitNoSlotsHeld(Platform platform) {
         Await.until("no slot held", Duration.ofSeconds(10), () -> platform.metric("live_connections_open") == 0);
+        Await.until("no viewer left at the relay", Duration.ofSeconds(10), () -> platform.metric("live_viewers") == 0);
     }
 
     @Test
