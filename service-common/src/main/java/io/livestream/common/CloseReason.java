@@ -15,11 +15,12 @@ public enum CloseReason {
     HANDSHAKE_TIMEOUT(4504, "handshake-timeout"),
     IDLE_TIMEOUT(4505, "idle-timeout"),
     SHUTDOWN(4503, "shutdown"),
+    /** A service this connection needs (the rooms' interaction service, the stream registry) cannot be reached now. */
+    UNAVAILABLE(4501, "unavailable"),
     ABUSE(4429, "abuse"),
     TOO_MANY_CONNECTIONS(4430, "too-many-connections"),
     TOO_MANY_PUBLISHERS(4431, "too-many-publishers"),
-    BANNED(4403, "banned"),
-    UNAVAILABLE(4501, "unavailable");
+    BANNED(4403, "banned");
 
     public final short code;
     public final String label;

@@ -8,15 +8,15 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public final class LimitRefusals {
     public static final String VIEWER_CONNECTIONS_PER_ADDRESS = "viewer-connections-per-address";
+    public static final String VIEWER_CONNECTION_RATE = "viewer-connection-rate";
+    public static final String ROOM_CONNECTION_RATE = "room-connection-rate";
+    public static final String SESSION_RATE = "session-rate";
     public static final String ROOM_CONNECTIONS_PER_ADDRESS = "room-connections-per-address";
     public static final String RTMP_CONNECTIONS_PER_ADDRESS = "rtmp-connections-per-address";
     public static final String PUBLISHERS = "publishers";
     public static final String HTTP_HEADER_SIZE = "http-header-size";
     public static final String HTTP_REQUEST_LINE = "http-request-line";
     public static final String WEBSOCKET_FRAME_SIZE = "websocket-frame-size";
-    public static final String VIEWER_CONNECTION_RATE = "viewer-connection-rate";
-    public static final String ROOM_CONNECTION_RATE = "room-connection-rate";
-    public static final String SESSION_RATE = "session-rate";
 
     private LimitRefusals() {
     }
