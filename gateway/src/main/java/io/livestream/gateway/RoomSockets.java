@@ -82,7 +82,10 @@ final class RoomSockets {
         ConnectionLimiter.Admission admission = perAddress.admit(ctx.request(), proxies.clientAddress(ctx.request()));
         boolean admitted = admission instanceof ConnectionLimiter.Admitted;
         ctx.request().toWebSocket().onComplete(upgraded -> {
-            if (upgraded.failed()) {
+            if (upgraded.failed()) { // the connection may stay open (an HTTP answer): its slot goes now
+                if (admission instanceof ConnectionLimiter.Admitted a) {
+                    a.slot().release();
+                }
                 return;
             }
             if (!admitted) {
