@@ -67,6 +67,7 @@ ours() { # name [server args...]
 export LIVE_JWT_SECRET="compare-$(date +%s)-0123456789abcdefghijkl"
 # every client of the benchmark comes from 127.0.0.1: no per-address limits
 export LIVE_MAX_VIEWER_CONNECTIONS_PER_ADDRESS=0 LIVE_MAX_ROOM_CONNECTIONS_PER_ADDRESS=0
+export LIVE_VIEWER_CONNECTION_RATE=0 LIVE_ROOM_CONNECTION_RATE=0 LIVE_SESSION_RATE=0  # one address opens them all at once
 ours ours
 [ -z "${MERGE:-}" ] || ours merged --viewer-merge-writes "$MERGE"
 

@@ -34,6 +34,7 @@ HTTP_PORT=$(free_port) RTMP_PORT=$(free_port)
 export LIVE_JWT_SECRET="bench-secret-$(date +%s)-0123456789abcdef"
 # every client of the benchmark comes from 127.0.0.1: no per-address limits
 export LIVE_MAX_VIEWER_CONNECTIONS_PER_ADDRESS=0 LIVE_MAX_ROOM_CONNECTIONS_PER_ADDRESS=0
+export LIVE_VIEWER_CONNECTION_RATE=0 LIVE_ROOM_CONNECTION_RATE=0 LIVE_SESSION_RATE=0  # one address opens them all at once
 log=$(mktemp -t bench-server.XXXX.log)
 pids=()
 # the publisher first, then the server: the publisher should not see the server vanish under it

@@ -78,7 +78,7 @@ export async function apiError(response: Response): Promise<ApiError> {
     // not JSON: keep the status line
   }
   if (response.status === 429 && !message) {
-    message = 'too many sign-ins from this address, try again in a minute';
+    message = 'too many sign-ins from this address, try again in a moment';
   }
   return new ApiError(response.status, code, message);
 }

@@ -3,6 +3,7 @@ package io.livestream.gateway;
 import io.livestream.common.StreamNames;
 import io.livestream.common.auth.JwtKeys;
 import io.livestream.common.auth.Tokens;
+import io.livestream.common.net.TrustedProxies;
 import io.livestream.common.ops.LimitRefusals;
 import io.livestream.common.ops.OpsRoutes;
 import io.livestream.common.registry.RelayRegistry;
@@ -62,7 +63,9 @@ public final class GatewayVerticle extends VerticleBase {
                     StreamsApi api = new StreamsApi(streams, relays);
                     Tokens tokens = new Tokens(vertx, jwtKeys);
                     GatewayConfig.Limits limits = config.limits();
-                    rooms = new RoomSockets(vertx, tokens, streams, limits.roomConnectionsPerAddress(), prometheus);
+                    TrustedProxies proxies = config.trustedProxies();
+                    rooms = new RoomSockets(vertx, tokens, streams, new AddressSlots("room", limits.rooms(), prometheus,
+                            LimitRefusals.ROOM_CONNECTIONS_PER_ADDRESS, LimitRefusals.ROOM_CONNECTION_RATE), proxies, prometheus);
                     prometheus.gauge("live.gateway.room.members", rooms, RoomSockets::members);
                     return playBackend.create(vertx, directory).compose(player -> {
                         // clients send small messages: a larger frame closes that client (1009)
@@ -73,15 +76,20 @@ public final class GatewayVerticle extends VerticleBase {
                                 .setMaxWebSocketMessageSize(limits.maxWebSocketFrameBytes())
                                 .setMaxHeaderSize(limits.maxHeaderBytes())
                                 .setMaxInitialLineLength(limits.maxRequestLineBytes());
-                        PlayGate play = new PlayGate(streams, tokens, limits.viewerConnectionsPerAddress(), prometheus, player);
+                        PlayGate play = new PlayGate(streams, tokens, new AddressSlots("viewer", limits.viewers(), prometheus,
+                                LimitRefusals.VIEWER_CONNECTIONS_PER_ADDRESS, LimitRefusals.VIEWER_CONNECTION_RATE), proxies, player);
                         server = vertx.createHttpServer(config.tls() == null ? options : config.tls().applyTo(options))
                                 .invalidRequestHandler(this::invalidRequest)
-                                .requestHandler(router(api, streams, play, new SessionApi(tokens), new StudioApi(tokens, config.studio())));
+                                .requestHandler(router(api, streams, play,
+                                        new SessionApi(tokens, proxies, limits.sessionsPerSecond(), limits.sessionBurst(), prometheus),
+                                        new StudioApi(tokens, config.studio(), proxies)));
                         return server.listen(config.httpPort(), config.host());
                     });
                 })
-                .onSuccess(s -> LOG.log(System.Logger.Level.INFO, "{0} gateway listening on {1}:{2,number,#}",
-                        config.tls() == null ? "HTTP" : "HTTPS", config.host(), s.actualPort()));
+                .onSuccess(s -> LOG.log(System.Logger.Level.INFO, "{0} gateway listening on {1}:{2,number,#}; limits per client address: "
+                                + "viewers {3}, room sockets {4}; trusted proxies: {5}",
+                        config.tls() == null ? "HTTP" : "HTTPS", config.host(), s.actualPort(), config.limits().viewers(),
+                        config.limits().rooms(), config.trustedProxies()));
     }
 
     @Override
@@ -105,12 +113,6 @@ public final class GatewayVerticle extends VerticleBase {
             LimitRefusals.count(prometheus, LimitRefusals.HTTP_REQUEST_LINE);
         }
         HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
-    }
-
-    /** The client's IP address, for per-address limits. */
-    static String clientAddress(HttpServerRequest request) {
-        return request.remoteAddress() == null || request.remoteAddress().hostAddress() == null
-                ? "?" : request.remoteAddress().hostAddress();
     }
 
     private Router router(StreamsApi api, StreamRegistry streams, PlayGate play, SessionApi sessions,

@@ -3,8 +3,8 @@ package io.livestream.gateway;
 import io.livestream.common.CloseReason;
 import io.livestream.common.auth.PlayAccess;
 import io.livestream.common.auth.Tokens;
-import io.livestream.common.ops.AddressLimiter;
-import io.livestream.common.ops.LimitRefusals;
+import io.livestream.common.net.TrustedProxies;
+import io.livestream.common.ops.ConnectionLimiter;
 import io.livestream.common.registry.StreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -14,27 +14,27 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * What a viewer of {@code /live/<stream>.flv} passes before the {@link PlayBackend} sees it, in one
- * process and in a cluster alike: the limit on viewer connections per client address, then, for a
- * private stream, a play token for it ({@code ?token=}). The gate upgrades WebSocket viewers
- * itself, so that it sees every socket end whichever backend plays it. A refusal is an HTTP status
- * with a JSON body, or a WebSocket close with the reason. Confined to the gateway's event loop.
+ * process and in a cluster alike: the limits on viewer connections per client address (held at
+ * once, and new ones per second), then, for a private stream, a play token for it ({@code ?token=}).
+ * The viewer's slot is given back when its TCP connection closes however it ends ({@link AddressSlots}),
+ * or when its HTTP response has ended on a connection kept alive. A refusal is an HTTP status with
+ * a JSON body, or a WebSocket close with the reason; a registry that cannot be read is {@code 503}
+ * / {@code unavailable}. Confined to the gateway's event loop.
  */
 final class PlayGate implements Handler<RoutingContext> {
     private static final System.Logger LOG = System.getLogger(PlayGate.class.getName());
 
     private final StreamRegistry streams;
     private final Tokens tokens;
-    private final AddressLimiter perAddress;
-    private final int maxPerAddress;
-    private final MeterRegistry meters;
+    private final AddressSlots perAddress;
+    private final TrustedProxies proxies;
     private final PlayBackend.Player player;
 
-    PlayGate(StreamRegistry streams, Tokens tokens, int maxPerAddress, MeterRegistry meters, PlayBackend.Player player) {
+    PlayGate(StreamRegistry streams, Tokens tokens, AddressSlots perAddress, TrustedProxies proxies, PlayBackend.Player player) {
         this.streams = streams;
         this.tokens = tokens;
-        this.perAddress = new AddressLimiter(maxPerAddress);
-        this.maxPerAddress = maxPerAddress;
-        this.meters = meters;
+        this.perAddress = perAddress;
+        this.proxies = proxies;
         this.player = player;
     }
 
@@ -42,33 +42,34 @@ final class PlayGate implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         String stream = ctx.pathParam("param0");
         HttpServerRequest request = ctx.request();
-        String address = GatewayVerticle.clientAddress(request);
-        if (!perAddress.tryAcquire(address)) {
-            LimitRefusals.count(meters, LimitRefusals.VIEWER_CONNECTIONS_PER_ADDRESS);
+        String address = proxies.clientAddress(request);
+        ConnectionLimiter.Admission admission = perAddress.admit(request, address);
+        if (admission instanceof ConnectionLimiter.Refused refused) {
             PlayAccess.refuse(request, 429, CloseReason.TOO_MANY_CONNECTIONS, CloseReason.TOO_MANY_CONNECTIONS.label,
-                    "at most " + maxPerAddress + " viewer connections from one address");
+                    "viewer connections: " + refused.message());
             return;
         }
-        Runnable release = once(() -> perAddress.release(address));
+        ConnectionLimiter.Slot slot = ((ConnectionLimiter.Admitted) admission).slot();
         boolean webSocket = request.canUpgradeToWebSocket();
         if (webSocket) {
             request.pause(); // the upgrade waits for the checks below
         } else {
-            ctx.addEndHandler(ar -> release.run()); // the response ended or the connection closed
+            // a response that ended on a connection kept alive; the connection's close is AddressSlots'.
+            // The body-end handler is one vertx-web keeps to itself: the backends set the response's others.
+            ctx.addBodyEndHandler(v -> slot.release());
         }
         admit(stream, request.getParam("token")).onComplete(ar -> {
             if (ar.failed()) {
-                release.run();
+                slot.release();
                 LOG.log(System.Logger.Level.DEBUG, "viewer {0} of {1} refused: {2}", address, stream, ar.cause().getMessage());
                 PlayAccess.turnAway(request, ar.cause());
             } else if (webSocket) {
                 request.toWebSocket().onComplete(ws -> {
                     if (ws.failed()) {
-                        release.run();
-                        return;
+                        slot.release();
+                    } else {
+                        player.play(stream, ws.result());
                     }
-                    ws.result().endHandler(v -> release.run());
-                    player.play(stream, ws.result());
                 });
             } else {
                 player.play(stream, request);
@@ -86,15 +87,5 @@ final class PlayGate implements Handler<RoutingContext> {
                 .compose(info -> info.isPresent() && info.get().privateStream()
                         ? PlayAccess.authorize(tokens, stream, token).mapEmpty()
                         : Future.succeededFuture());
-    }
-
-    private static Runnable once(Runnable action) {
-        boolean[] done = {false};
-        return () -> {
-            if (!done[0]) {
-                done[0] = true;
-                action.run();
-            }
-        };
     }
 }

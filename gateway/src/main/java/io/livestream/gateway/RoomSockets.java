@@ -4,7 +4,8 @@ import io.livestream.common.CloseReason;
 import io.livestream.common.auth.PlayAccess;
 import io.livestream.common.auth.Tokens;
 import io.livestream.common.bus.Addresses;
-import io.livestream.common.ops.AddressLimiter;
+import io.livestream.common.net.TrustedProxies;
+import io.livestream.common.ops.ConnectionLimiter;
 import io.livestream.common.ops.LimitRefusals;
 import io.livestream.common.registry.StreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,15 +56,17 @@ final class RoomSockets {
     private final Vertx vertx;
     private final Tokens tokens;
     private final StreamRegistry streams;
-    private final AddressLimiter perAddress;
+    private final AddressSlots perAddress;
+    private final TrustedProxies proxies;
     private final MeterRegistry meters;
     private final Map<String, RoomHub> hubs = new HashMap<>();
 
-    RoomSockets(Vertx vertx, Tokens tokens, StreamRegistry streams, int maxPerAddress, MeterRegistry meters) {
+    RoomSockets(Vertx vertx, Tokens tokens, StreamRegistry streams, AddressSlots perAddress, TrustedProxies proxies, MeterRegistry meters) {
         this.vertx = vertx;
         this.tokens = tokens;
         this.streams = streams;
-        this.perAddress = new AddressLimiter(maxPerAddress);
+        this.perAddress = perAddress;
+        this.proxies = proxies;
         this.meters = meters;
     }
 
@@ -75,15 +78,13 @@ final class RoomSockets {
         String room = ctx.pathParam("param0");
         String token = ctx.request().getParam("token");
         long lastSeq = parseLong(ctx.request().getParam("lastSeq"));
-        String address = GatewayVerticle.clientAddress(ctx.request());
-        boolean admitted = perAddress.tryAcquire(address);
-        if (!admitted) {
-            LimitRefusals.count(meters, LimitRefusals.ROOM_CONNECTIONS_PER_ADDRESS);
-        }
+        // the slot goes back when the connection closes, however it ends (AddressSlots)
+        ConnectionLimiter.Admission admission = perAddress.admit(ctx.request(), proxies.clientAddress(ctx.request()));
+        boolean admitted = admission instanceof ConnectionLimiter.Admitted;
         ctx.request().toWebSocket().onComplete(upgraded -> {
-            if (upgraded.failed()) {
-                if (admitted) {
-                    perAddress.release(address);
+            if (upgraded.failed()) { // the connection may stay open (an HTTP answer): its slot goes now
+                if (admission instanceof ConnectionLimiter.Admitted a) {
+                    a.slot().release();
                 }
                 return;
             }
@@ -102,10 +103,7 @@ final class RoomSockets {
                     LimitRefusals.count(meters, LimitRefusals.WEBSOCKET_FRAME_SIZE);
                 }
             });
-            ws.closeHandler(v -> {
-                perAddress.release(address);
-                member.closed();
-            });
+            ws.closeHandler(v -> member.closed());
             admit(room, token).onComplete(ar -> {
                 if (ar.failed()) {
                     ws.close(CloseReason.BAD_TOKEN.code, CloseReason.BAD_TOKEN.label);

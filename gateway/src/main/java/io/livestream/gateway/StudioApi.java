@@ -2,6 +2,7 @@ package io.livestream.gateway;
 
 import io.livestream.common.StreamNames;
 import io.livestream.common.auth.Tokens;
+import io.livestream.common.net.TrustedProxies;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -15,17 +16,21 @@ import java.time.Duration;
  * <p>
  * Who may ask: the holder of a streamer token for that stream, or of an admin token
  * ({@code Authorization: Bearer ...}); and, where the studio is open on loopback (the standalone
- * laptop mode), anyone connecting from this machine. Anyone else gets 401 or 403.
+ * laptop mode), anyone connecting from this machine: the client address, through trusted proxies,
+ * is loopback, and no forwarding header names another host (a proxy on this machine that is not
+ * trusted still forwards remote clients). Anyone else gets 401 or 403.
  */
 final class StudioApi {
     private static final Duration TTL = Duration.ofHours(24);
 
     private final Tokens tokens;
     private final GatewayConfig.Studio studio;
+    private final TrustedProxies proxies;
 
-    StudioApi(Tokens tokens, GatewayConfig.Studio studio) {
+    StudioApi(Tokens tokens, GatewayConfig.Studio studio, TrustedProxies proxies) {
         this.tokens = tokens;
         this.studio = studio;
+        this.proxies = proxies;
     }
 
     void handle(RoutingContext ctx) {
@@ -99,13 +104,9 @@ final class StudioApi {
         }
     }
 
-    private static boolean isLoopback(RoutingContext ctx) {
-        var remote = ctx.request().remoteAddress();
-        if (remote == null || remote.hostAddress() == null) {
-            return false;
-        }
-        String ip = remote.hostAddress();
-        return ip.startsWith("127.") || ip.equals("0:0:0:0:0:0:0:1") || ip.equals("::1");
+    private boolean isLoopback(RoutingContext ctx) {
+        return TrustedProxies.isLoopback(proxies.clientAddress(ctx.request()))
+                && TrustedProxies.forwardedAddresses(ctx.request()).stream().allMatch(TrustedProxies::isLoopback);
     }
 
     /** The host name the client used (without port), for URLs it can reach us on. */

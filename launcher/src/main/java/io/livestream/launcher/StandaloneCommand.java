@@ -38,6 +38,9 @@ final class StandaloneCommand implements Callable<Integer> {
     GatewayLimitOptions gatewayLimits;
 
     @Mixin
+    TrustedProxyOptions proxies;
+
+    @Mixin
     StudioOptions studio;
 
     @Option(names = "--rtmp-port", defaultValue = "${env:LIVE_RTMP_PORT:-1935}", description = "RTMP ingest port (env LIVE_RTMP_PORT; default ${DEFAULT-VALUE})")
@@ -66,7 +69,7 @@ final class StandaloneCommand implements Callable<Integer> {
                 relay.config(),
                 GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort)
                         .withStudio(studio.studio(true, rtmpPort, 0)).withTls(tlsFiles)
-                        .withLimits(gatewayLimits.limits()),
+                        .withLimits(gatewayLimits.limits()).withTrustedProxies(proxies.proxies()),
                 rooms.rules(),
                 jwt.keys(null), publicHost, demo);
         Standalone.Running running = Standalone.start(settings).await();

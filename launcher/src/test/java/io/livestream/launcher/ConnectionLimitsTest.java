@@ -1,5 +1,6 @@
 package io.livestream.launcher;
 
+import io.livestream.common.ops.ConnectionLimiter;
 import io.livestream.gateway.GatewayConfig;
 import io.livestream.launcher.bench.RtmpClient;
 import io.livestream.launcher.harness.Await;
@@ -58,7 +59,7 @@ class ConnectionLimitsTest {
     @Test
     void viewerConnectionsOverThePerAddressLimitAreRefusedAndCounted() throws Exception {
         try (Platform platform = Platform.start(s -> s.withDemo(true).withGateway(s.gateway().withLimits(
-                     new GatewayConfig.Limits(2, 20, 8 * 1024, 4096, 64 * 1024))));
+                     GatewayConfig.Limits.defaults().withViewers(new ConnectionLimiter.Limits(2, 20, 100)))));
              FlvViewer one = FlvViewer.watch(platform.clientVertx(), platform.httpPort(), "demo");
              HttpFlvViewer two = HttpFlvViewer.open(platform.httpPort(), "demo", null)) {
             one.awaitFirstKeyframe(Duration.ofSeconds(30));
@@ -90,7 +91,7 @@ class ConnectionLimitsTest {
     @Test
     void roomConnectionsOverThePerAddressLimitAreClosedAndCounted() throws Exception {
         try (Platform platform = Platform.start(s -> s.withGateway(s.gateway().withLimits(
-                     new GatewayConfig.Limits(50, 2, 8 * 1024, 4096, 64 * 1024))));
+                     GatewayConfig.Limits.defaults().withRooms(new ConnectionLimiter.Limits(2, 20, 100)))));
              RoomClient one = RoomClient.join(platform.clientVertx(), platform.httpPort(), "busy", null, 0);
              RoomClient two = RoomClient.join(platform.clientVertx(), platform.httpPort(), "busy", null, 0)) {
             one.await("hello", e -> "hello".equals(e.getString("type")));

@@ -58,10 +58,11 @@ class RoomTest {
         }
         assertThat(postSession("{\"nickname\": \"\"}").statusCode()).isEqualTo(400);
         int status = 0;
-        for (int i = 0; i < 6 && status != 429; i++) {
+        for (int i = 0; i < 40 && status != 429; i++) { // a burst of 20, then 1 a second
             status = postSession(new JsonObject().put("nickname", "g" + i).encode()).statusCode();
         }
         assertThat(status).as("sessions past the per-address limit").isEqualTo(429);
+        assertThat(platform.metric("live_limit_refusals_total", "limit=\"session-rate\"")).isEqualTo(1);
     }
 
     private static RoomClient join(String room, String token, long lastSeq) throws InterruptedException {

@@ -4,6 +4,8 @@ import io.livestream.common.auth.Tokens;
 import io.livestream.launcher.harness.Await;
 import io.livestream.launcher.harness.Ffmpeg;
 import io.livestream.launcher.harness.FlvViewer;
+import io.livestream.launcher.harness.PrometheusText;
+import io.livestream.launcher.harness.RawClient;
 import io.livestream.launcher.harness.RoleProcess;
 import io.livestream.launcher.harness.RoomClient;
 import io.vertx.core.Vertx;
@@ -12,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * <ul>
  * <li>ffmpeg publishes and drops every 30 s (SIGKILL and SIGTERM in turn); another takes over;</li>
  * <li>WebSocket-FLV viewers join at 50 a second and leave after 1-3 s; each must get a keyframe,
- *     unless its life overlapped a publisher gap;</li>
+ *     unless its life overlapped a publisher gap; one in four instead vanishes after 0.5-2 s without a
+ *     close frame, with a FIN or an RST, as a closed laptop or a phone changing networks does;</li>
  * <li>from 5 s on (one more every 3 s), room members flood danmaku and likes, each connection with a fresh guest token, until
  *     closed {@code 4429 abuse}, then reconnect; a talker says something every 2 s; quiet members must
  *     receive something every 5 s, every event of the room's history in sequence, and each of the
@@ -51,7 +55,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * </ul>
  * Then: no Netty {@code LEAK:} report, the live objects after a full GC (class histogram, hash-table bucket arrays aside)
  * within 10% of the warmed-up baseline,
- * {@code /health} 200, and a new viewer and room member are served.
+ * {@code /health} 200, a new viewer and room member are served, and every connection slot is given back
+ * ({@code live_connections_open} 0 once the clients have left).
  * The clients keep only what these checks need (a viewer: its first keyframe and close; a member:
  * counters and the last sequence number), so the test's own heap stays flat however long it runs.
  */
@@ -103,7 +108,8 @@ class SoakIT {
         WebSocketClient memberClient = RoomClient.sharedClient(members);
         try (RoleProcess platform = RoleProcess.start("standalone", PLATFORM_JVM,
                 Map.of("LIVE_JWT_SECRET", SECRET, "LIVE_HOST", "127.0.0.1", "LIVE_RTMP_PORT", String.valueOf(rtmpPort)),
-                "--max-viewer-connections-per-address", "0", "--max-room-connections-per-address", "0")) {
+                "--max-viewer-connections-per-address", "0", "--max-room-connections-per-address", "0",
+                "--viewer-connection-rate", "0", "--room-connection-rate", "0")) {
             platform.awaitHealthy(Duration.ofSeconds(60));
             start = System.nanoTime();
             Publisher publisher = new Publisher(platform, "rtmp://127.0.0.1:" + rtmpPort + "/live/" + STREAM + "?token="
@@ -187,6 +193,14 @@ class SoakIT {
                 member.client.close();
             }
             talker.client.close();
+            try {
+                Await.until("every connection slot given back (live_connections_open 0), abrupt viewers' too", Duration.ofSeconds(10),
+                        () -> platform.get("/metrics").map(r -> PrometheusText.sum(r.body(), "live_connections_open")).orElse(-1.0) == 0);
+            } catch (AssertionError e) {
+                failures.add(e.getMessage() + ": " + platform.get("/metrics").map(r -> r.body().lines()
+                        .filter(l -> l.startsWith("live_connections_open")).collect(Collectors.joining("; "))).orElse("?"));
+            }
+            System.out.printf("%n  abrupt viewers (FIN or RST, no close frame): %d%n", viewers.abrupt.sum());
             publisher.stop();
 
             System.out.printf("%nsoak %s (%d s): live objects after full GC %.1f MiB at %s s, %.1f MiB at the end (%+.1f%%)%n"
@@ -229,7 +243,7 @@ class SoakIT {
         return (nanos - start) / 1_000_000;
     }
 
-    /** A viewer token, as {@code POST /api/session} gives a guest (that endpoint takes 5 a minute per address). */
+    /** A viewer token, as {@code POST /api/session} gives a guest (that endpoint takes 1 a second per address, after a burst of 20). */
     private static String guest(Tokens tokens, String id) {
         return tokens.mint(new JsonObject().put("role", "viewer").put("nick", id), "guest-" + id, Duration.ofHours(2));
     }
@@ -438,7 +452,9 @@ class SoakIT {
         private final Publisher publisher;
         private final Map<FlvViewer, Boolean> live = new ConcurrentHashMap<>();
         private final ScheduledExecutorService leaving = Executors.newSingleThreadScheduledExecutor();
+        private final ExecutorService abruptOpener = Executors.newSingleThreadExecutor();
         final LongAdder opened = new LongAdder();
+        final LongAdder abrupt = new LongAdder();
         final LongAdder served = new LongAdder();
         final LongAdder inGap = new LongAdder();
         final LongAdder stillWaiting = new LongAdder();
@@ -457,6 +473,10 @@ class SoakIT {
             if (stopping || paused) {
                 return;
             }
+            if (ThreadLocalRandom.current().nextInt(4) == 0) {
+                abruptOpener.execute(this::openAbrupt); // its blocking connect must not hold up the talker's ticks
+                return;
+            }
             try {
                 FlvViewer viewer = FlvViewer.probe(client, port, STREAM);
                 live.put(viewer, true);
@@ -470,6 +490,31 @@ class SoakIT {
                 }, ThreadLocalRandom.current().nextLong(1000, 3000), TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) { // thrown out of a periodic task, it would end the churn unseen
                 failures.add("opening a viewer: " + e);
+            }
+        }
+
+        /** A viewer that vanishes after 0.5-2 s without a close frame, half with a FIN and half with an RST. */
+        private void openAbrupt() {
+            try {
+                RawClient raw = RawClient.webSocket(port, "/live/" + STREAM + ".flv", Map.of());
+                if (raw.status() != 101) {
+                    failures.add("an abrupt viewer was answered " + raw.status());
+                }
+                abrupt.increment();
+                boolean rst = abrupt.sum() % 2 == 0;
+                leaving.schedule(() -> {
+                    try {
+                        if (rst) {
+                            raw.endWithRst();
+                        } else {
+                            raw.endWithFin();
+                        }
+                    } catch (IOException e) {
+                        failures.add("ending an abrupt viewer: " + e);
+                    }
+                }, ThreadLocalRandom.current().nextLong(500, 2000), TimeUnit.MILLISECONDS);
+            } catch (IOException e) {
+                failures.add("opening an abrupt viewer: " + e);
             }
         }
 
@@ -518,6 +563,8 @@ class SoakIT {
         }
 
         void closeAll() throws InterruptedException {
+            abruptOpener.shutdown();
+            abruptOpener.awaitTermination(5, TimeUnit.SECONDS);
             leaving.shutdown();
             leaving.awaitTermination(5, TimeUnit.SECONDS);
             live.keySet().forEach(this::leave);

@@ -107,8 +107,8 @@ public final class Relay implements Handler<RoutingContext> {
             return;
         }
         admit(stream, token).onComplete(live -> {
-            if (live.failed() && live.cause() instanceof PlayAccess.Refused refused) {
-                PlayAccess.turnAway(request, refused);
+            if (live.failed()) { // a token refused (401/403), or a registry that cannot be read (503)
+                PlayAccess.turnAway(request, live.cause());
                 return;
             }
             if (!(live.succeeded() && live.result())) {
@@ -141,6 +141,9 @@ public final class Relay implements Handler<RoutingContext> {
                 onContext(() -> attach(stream, Sinks.webSocket(ws, config.viewerQueueBytes())));
             } else if (live.cause() instanceof PlayAccess.Refused) {
                 ws.close(CloseReason.BAD_TOKEN.code, CloseReason.BAD_TOKEN.label);
+            } else if (live.failed()) { // the registry cannot be read: not the stream's fault
+                LOG.log(System.Logger.Level.WARNING, "stream {0}: registry unavailable: {1}", stream, live.cause().toString());
+                ws.close(CloseReason.UNAVAILABLE.code, CloseReason.UNAVAILABLE.label);
             } else {
                 ws.close(CloseReason.STREAM_NOT_FOUND.code, CloseReason.STREAM_NOT_FOUND.label);
             }

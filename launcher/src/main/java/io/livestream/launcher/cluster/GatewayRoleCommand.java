@@ -7,6 +7,7 @@ import io.livestream.common.auth.JwtKeys;
 import io.livestream.common.net.TlsFiles;
 import io.livestream.launcher.BadSettingException;
 import io.livestream.launcher.GatewayLimitOptions;
+import io.livestream.launcher.TrustedProxyOptions;
 import io.livestream.launcher.JwtOptions;
 import io.livestream.launcher.ServerOptions;
 import io.livestream.launcher.StudioOptions;
@@ -37,6 +38,9 @@ public final class GatewayRoleCommand implements Callable<Integer> {
     GatewayLimitOptions limits;
 
     @Mixin
+    TrustedProxyOptions proxies;
+
+    @Mixin
     StudioOptions studio;
 
     @Option(names = "--relay-max-viewers", defaultValue = "${env:LIVE_RELAY_MAX_VIEWERS:-2000}", description = "Viewers on a relay before new ones spill to the least-loaded relay (env LIVE_RELAY_MAX_VIEWERS; default ${DEFAULT-VALUE})")
@@ -61,7 +65,7 @@ public final class GatewayRoleCommand implements Callable<Integer> {
         TlsFiles tlsFiles = tls.load();
         GatewayConfig config = GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort).withRelayLimits(relayMaxViewers, relayMaxEgressMbps)
                 .withStudio(studio.studio(false, 1935, 0))
-                .withTls(tlsFiles).withLimits(limits.limits());
+                .withTls(tlsFiles).withLimits(limits.limits()).withTrustedProxies(proxies.proxies());
         return RoleRunner.run("gateway", cluster, node -> List.of(new GatewayVerticle(config, node.prometheus(),
                 PlayBackend.relays(config.viewerQueueBytes()), node.checks(), keys)));
     }

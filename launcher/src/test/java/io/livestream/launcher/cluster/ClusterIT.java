@@ -4,6 +4,7 @@ import io.livestream.launcher.bench.RtmpClient;
 import io.livestream.launcher.harness.Await;
 import io.livestream.launcher.harness.Ffmpeg;
 import io.livestream.launcher.harness.FlvViewer;
+import io.livestream.launcher.harness.RawClient;
 import io.livestream.launcher.harness.RoleProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -192,6 +193,39 @@ class ClusterIT {
         Await.until("the direct viewers gone from the relay", Duration.ofSeconds(15),
                 () -> relayA.metric("live_viewers", "stream=\"clustered-private\"") == 0
                         && relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") == 0);
+        awaitNoViewers();
+    }
+
+    @Test
+    @Order(3)
+    void viewersThatVanishWithFinOrRstLeaveNoSlotAtTheGatewayAndNoViewerAtTheRelays() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            boolean webSocket = i % 3 != 2;
+            int port = i % 5 == 4 ? relayA.httpPort() : gateway.httpPort(); // some play a relay directly
+            RawClient c = webSocket ? RawClient.webSocket(port, "/live/" + STREAM + ".flv", Map.of())
+                    : RawClient.get(port, "/live/" + STREAM + ".flv", Map.of());
+            if (webSocket) {
+                assertThat(c.status()).isEqualTo(101);
+                assertThat(c.nextFrameOpcode()).as("FLV through %s", port == gateway.httpPort() ? "the gateway" : "a relay")
+                        .isEqualTo(2);
+            } else {
+                assertThat(c.status()).isEqualTo(200);
+                assertThat(c.read(64)).hasSize(64);
+            }
+            if (i % 2 == 0) {
+                c.endWithFin();
+            } else {
+                c.endWithRst();
+            }
+        }
+        Await.until("the gateway's viewer slots given back", Duration.ofSeconds(15),
+                () -> gateway.metric("live_connections_open", "kind=\"viewer\"") == 0);
+        Await.until("no viewer left on either relay", Duration.ofSeconds(15),
+                () -> relayA.metric("live_viewers") + relayB.metric("live_viewers") == 0);
+        awaitNoViewers();
+        FlvViewer after = watch(gateway.httpPort());
+        after.awaitFirstKeyframe(Duration.ofSeconds(10));
+        after.close();
         awaitNoViewers();
     }
 

@@ -1,5 +1,6 @@
 package io.livestream.launcher.k8s;
 
+import io.livestream.common.net.TrustedProxies;
 import io.livestream.launcher.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,5 +114,17 @@ class KubernetesManifestsTest {
         assertThat(prod.ofKind("HorizontalPodAutoscaler")).extracting(h -> at(h, "spec", "scaleTargetRef", "name"))
                 .containsExactlyInAnyOrder("livestream-relay", "livestream-gateway");
         assertThat(prod.ofKind("PodDisruptionBudget")).hasSize(4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"overlays/dev", "overlays/prod"})
+    void gatewayTrustsTheIngressControllersForwardedAddressesOnly(String overlay) throws Exception {
+        Map<String, String> settings = Manifests.render(overlay).settings();
+        TrustedProxies proxies = TrustedProxies.parse(settings.get("LIVE_TRUSTED_PROXIES"));
+        for (String podAddress : List.of("10.244.1.7", "10.42.0.12", "192.168.3.4", "172.17.0.5")) {
+            assertThat(proxies.trusts(podAddress)).as("an ingress controller pod at %s", podAddress).isTrue();
+        }
+        assertThat(proxies.trusts("203.0.113.7")).as("a public address").isFalse();
+        assertThat(proxies.clientAddress("10.244.1.7", List.of("203.0.113.7"), List.of())).isEqualTo("203.0.113.7");
     }
 }

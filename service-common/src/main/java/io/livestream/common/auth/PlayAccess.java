@@ -51,15 +51,19 @@ public final class PlayAccess {
                 : "a " + (role.isEmpty() ? "token without a role" : role + " token") + " cannot play stream " + stream;
     }
 
-    /** Turns a viewer away for {@code cause} (a {@link Refused}, or anything else: 503 unavailable). */
+    /**
+     * Turns a viewer away for {@code cause} (a {@link Refused}, or anything else: 503 unavailable).
+     * A WebSocket closes {@code bad-token} for 401/403, {@code unavailable} for a registry that cannot be read.
+     */
     public static void turnAway(HttpServerRequest request, Throwable cause) {
         Refused refused = cause instanceof Refused r ? r : new Refused(503, "unavailable: " + cause.getMessage());
         String error = switch (refused.status()) {
             case 401 -> CloseReason.BAD_TOKEN.label;
             case 403 -> "not-allowed";
-            default -> "unavailable";
+            default -> CloseReason.UNAVAILABLE.label;
         };
-        refuse(request, refused.status(), CloseReason.BAD_TOKEN, error, refused.getMessage());
+        CloseReason reason = refused.status() == 401 || refused.status() == 403 ? CloseReason.BAD_TOKEN : CloseReason.UNAVAILABLE;
+        refuse(request, refused.status(), reason, error, refused.getMessage());
     }
 
     /** WebSocket: upgraded, then closed with {@code reason}; HTTP: {@code status} and {@code {error, message}}. */

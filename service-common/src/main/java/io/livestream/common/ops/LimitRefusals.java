@@ -8,6 +8,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public final class LimitRefusals {
     public static final String VIEWER_CONNECTIONS_PER_ADDRESS = "viewer-connections-per-address";
+    public static final String VIEWER_CONNECTION_RATE = "viewer-connection-rate";
+    public static final String ROOM_CONNECTION_RATE = "room-connection-rate";
+    public static final String SESSION_RATE = "session-rate";
     public static final String ROOM_CONNECTIONS_PER_ADDRESS = "room-connections-per-address";
     public static final String RTMP_CONNECTIONS_PER_ADDRESS = "rtmp-connections-per-address";
     public static final String RTMP_CONNECTION_RATE = "rtmp-connection-rate";
