@@ -15,6 +15,8 @@ public enum CloseReason {
     HANDSHAKE_TIMEOUT(4504, "handshake-timeout"),
     IDLE_TIMEOUT(4505, "idle-timeout"),
     SHUTDOWN(4503, "shutdown"),
+    /** A service this connection needs (the rooms' interaction service, the stream registry) cannot be reached now. */
+    UNAVAILABLE(4501, "unavailable"),
     ABUSE(4429, "abuse"),
     TOO_MANY_CONNECTIONS(4430, "too-many-connections"),
     TOO_MANY_PUBLISHERS(4431, "too-many-publishers"),
