@@ -1,0 +1,115 @@
+package io.livestream.interaction;
+
+import io.livestream.common.bus.Addresses;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A room's state in the cluster map {@code live.rooms}: a load that failed is tried again, and
+ * what an idle room left there expires. The verticle over a real event bus and shared-data map,
+ * as the gateway talks to it.
+ */
+class RoomStateTest {
+    private static final Duration EVICT = Duration.ofMillis(300);
+    private static final JsonObject USER = new JsonObject().put("id", "u1").put("nick", "U1").put("role", "viewer");
+
+    private final Vertx vertx = Vertx.vertx();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    @AfterEach
+    void close() {
+        vertx.close().await();
+    }
+
+    @Test
+    void aRoomWhoseLoadFailedIsLoadedAgainOnTheNextJoin() {
+        map().put("again", new JsonObject().put("seq", 7).put("history", new JsonArray()
+                .add(new JsonObject().put("type", "danmaku").put("seq", 7).put("text", "before")))).await();
+        AtomicInteger failures = new AtomicInteger(1);
+        vertx.deployVerticle(new InteractionVerticle(RoomRules.defaults(), meters, EVICT,
+                v -> v.sharedData().<String, JsonObject>getAsyncMap(Addresses.ROOM_STATE).map(real -> failingGets(real, failures)))).await();
+
+        assertThatThrownBy(() -> request("join", "again")).as("the map could not be read")
+                .isInstanceOf(ReplyException.class).hasMessageContaining("unreachable");
+        JsonObject hello = request("join", "again").getJsonObject("hello");
+        assertThat(hello.getLong("seq")).as("loaded on the second join").isEqualTo(7);
+        assertThat(hello.getJsonArray("history").getJsonObject(0).getString("text")).isEqualTo("before");
+    }
+
+    @Test
+    void anIdleRoomsSavedStateExpiresAndEachSaveRenewsIt() throws Exception {
+        Duration ttl = Duration.ofMillis(1500);
+        vertx.deployVerticle(new InteractionVerticle(RoomRules.defaults().withStateTtl(ttl), meters, EVICT)).await();
+        request("join", "ttl");
+        send("ttl", new JsonObject().put("type", "danmaku").put("text", "kept"));
+        awaitUntil("saved", () -> map().get("ttl").await() != null);
+
+        // a like every 200 ms for twice the TTL: each tick saves it again, so it stays
+        long until = System.nanoTime() + ttl.multipliedBy(2).toNanos();
+        while (System.nanoTime() < until) {
+            assertThat(send("ttl", new JsonObject().put("type", "like").put("count", 1)).containsKey("error")).isFalse();
+            assertThat(map().get("ttl").await()).as("renewed by every save").isNotNull();
+            Thread.sleep(200); // the pace of the likes, not synchronisation
+        }
+
+        request("leave", "ttl");
+        awaitUntil("the idle room's state expired", () -> map().get("ttl").await() == null);
+        JsonObject hello = request("join", "ttl").getJsonObject("hello");
+        assertThat(hello.getLong("seq")).as("a fresh room").isZero();
+        assertThat(hello.getJsonArray("history")).isEmpty();
+    }
+
+    /** The real map, whose first {@code failures} reads fail as an unreachable cluster member's would. */
+    @SuppressWarnings("unchecked")
+    private static AsyncMap<String, JsonObject> failingGets(AsyncMap<String, JsonObject> real, AtomicInteger failures) {
+        return (AsyncMap<String, JsonObject>) Proxy.newProxyInstance(RoomStateTest.class.getClassLoader(), new Class<?>[]{AsyncMap.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("get") && failures.getAndDecrement() > 0) {
+                        return Future.failedFuture("partition owner unreachable");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private AsyncMap<String, JsonObject> map() {
+        return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.ROOM_STATE).await();
+    }
+
+    private JsonObject request(String op, String room) {
+        return vertx.eventBus().<JsonObject>request(Addresses.ROOM_IN, new JsonObject().put("op", op).put("room", room).put("user", USER))
+                .await().body();
+    }
+
+    private JsonObject send(String room, JsonObject message) {
+        return vertx.eventBus().<JsonObject>request(Addresses.ROOM_IN, new JsonObject().put("op", "send").put("room", room)
+                .put("user", USER).put("message", message)).await().body();
+    }
+
+    private static void awaitUntil(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+}
