@@ -94,10 +94,4 @@ public record RoomRules(
         return new RoomRules(maxLength, ratePerSecond, burst, duplicateWindow, blockedWords, catalog, historySize,
                 abuseLimit, abuseWindow, maxLikesPerMessage, likes, gifts, ttl);
     }
-
-    /** Like and gift rates per user. */
-    public RoomRules withRates(Rate likeRate, Rate giftRate) {
-        return new RoomRules(maxLength, ratePerSecond, burst, duplicateWindow, blockedWords, catalog, historySize,
-                abuseLimit, abuseWindow, maxLikesPerMessage, likeRate, giftRate, stateTtl);
-    }
 }
