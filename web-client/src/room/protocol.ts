@@ -32,7 +32,7 @@ export interface NoticeEvent {
   type: 'notice';
   seq: number;
   ts: number;
-  kind: 'stream-online' | 'stream-offline' | 'muted' | 'unmuted' | 'banned' | 'deleted';
+  kind: 'stream-online' | 'stream-offline' | 'muted' | 'unmuted' | 'banned' | 'unbanned' | 'deleted';
   userId?: string;
   messageId?: string;
   until?: number;

@@ -227,7 +227,7 @@ export class WatchView {
           this.chat.addNotice('The stream went offline.');
         } else if (event.userId && event.userId === this.you?.id) {
           const until = event.until ? ` until ${new Date(event.until).toLocaleTimeString()}` : '';
-          this.chat.addNotice(event.kind === 'muted' ? `You are muted${until}.` : event.kind === 'unmuted' ? 'You may chat again.' : 'You were banned from this room.');
+          this.chat.addNotice(event.kind === 'muted' ? `You are muted${until}.` : event.kind === 'unmuted' || event.kind === 'unbanned' ? 'You may chat again.' : 'You were banned from this room.');
         } else if (this.options.moderation && event.userId) {
           this.chat.addNotice(`${event.userId} ${event.kind}.`);
         }

@@ -79,7 +79,8 @@ final class RoomSockets {
         String token = ctx.request().getParam("token");
         long lastSeq = parseLong(ctx.request().getParam("lastSeq"));
         // the slot goes back when the connection closes, however it ends (AddressSlots)
-        ConnectionLimiter.Admission admission = perAddress.admit(ctx.request(), proxies.clientAddress(ctx.request()));
+        String address = proxies.clientAddress(ctx.request());
+        ConnectionLimiter.Admission admission = perAddress.admit(ctx.request(), address);
         boolean admitted = admission instanceof ConnectionLimiter.Admitted;
         ctx.request().toWebSocket().onComplete(upgraded -> {
             if (upgraded.failed()) { // the connection may stay open (an HTTP answer): its slot goes now
@@ -106,9 +107,10 @@ final class RoomSockets {
             ws.closeHandler(v -> member.closed());
             admit(room, token).onComplete(ar -> {
                 if (ar.failed()) {
-                    ws.close(CloseReason.BAD_TOKEN.code, CloseReason.BAD_TOKEN.label);
+                    CloseReason refusal = refusal(room, ar.cause());
+                    ws.close(refusal.code, refusal.label);
                 } else {
-                    member.join(ar.result(), lastSeq);
+                    member.join(ar.result(), lastSeq, address);
                 }
             });
         });
@@ -128,6 +130,18 @@ final class RoomSockets {
             }
             return tokens.verify(token).map(RoomSockets::identity);
         });
+    }
+
+    /**
+     * Why a member was not admitted: its token ({@code bad-token}), or the stream registry that
+     * says whether the room is private could not be read ({@code unavailable}: try again).
+     */
+    private static CloseReason refusal(String room, Throwable cause) {
+        if (cause instanceof Tokens.TokenRejectedException || cause instanceof PlayAccess.Refused) {
+            return CloseReason.BAD_TOKEN;
+        }
+        LOG.log(System.Logger.Level.WARNING, "room {0}: stream registry unavailable: {1}", room, cause.getMessage());
+        return CloseReason.UNAVAILABLE;
     }
 
     private static JsonObject identity(JsonObject claims) {
@@ -213,24 +227,32 @@ final class RoomSockets {
             return user == null ? "" : user.getString("id");
         }
 
-        void join(JsonObject identity, long lastSeq) {
+        /** {@code address}: the client's, for the room to refuse guests from the address of a banned one. */
+        void join(JsonObject identity, long lastSeq, String address) {
             if (closed) {
                 return;
             }
             user = identity;
             hubs.computeIfAbsent(room, RoomHub::new).members.add(this);
             vertx.eventBus().<JsonObject>request(Addresses.ROOM_IN, new JsonObject().put("op", "join").put("room", room)
-                    .put("user", user).put("lastSeq", lastSeq)).onComplete(ar -> {
+                    .put("user", user).put("lastSeq", lastSeq).put("address", address)).onComplete(ar -> {
                 if (closed || closing) {
                     return;
                 }
                 if (ar.failed()) {
                     LOG.log(System.Logger.Level.WARNING, "room {0}: interaction service unavailable: {1}", room, ar.cause().getMessage());
                     error("unavailable", "the room service is unavailable; try again");
-                    close(CloseReason.SHUTDOWN);
+                    close(CloseReason.UNAVAILABLE);
                     return;
                 }
-                JsonObject hello = ar.result().body().getJsonObject("hello");
+                JsonObject reply = ar.result().body();
+                if (reply.containsKey("close")) { // refused: it never joined, so it does not leave either
+                    user = null;
+                    ws.writeTextMessage(reply.getJsonObject("error").encode());
+                    close(CloseReason.BANNED);
+                    return;
+                }
+                JsonObject hello = reply.getJsonObject("hello");
                 helloSeq = hello.getLong("seq", 0L);
                 ws.writeTextMessage(hello.put("you", user).encode());
                 // batches that overtook the hello: only what the hello did not already contain

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The interaction service: the authority for every room. Gateways send it what their members
@@ -28,6 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A room nobody has been in for {@link #EVICT_IDLE_ROOMS_AFTER} leaves memory (saved first
  * unless it holds nothing), and comes back from the map when someone joins: any name under
  * {@code /ws/room/} makes a room, and memory must not grow with every name a client tries.
+ * Saved state expires {@link RoomRules#stateTtl()} after its last save, so the map does not
+ * grow with them either. A room whose load from the map failed is loaded again on the next
+ * request, not kept failing.
  */
 public final class InteractionVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(InteractionVerticle.class.getName());
@@ -47,6 +52,7 @@ public final class InteractionVerticle extends VerticleBase {
     /** Rooms being saved on their way out of memory. */
     private final Set<String> evicting = new HashSet<>();
     private final Duration evictIdleRoomsAfter;
+    private final Function<Vertx, Future<AsyncMap<String, JsonObject>>> openState;
     private AsyncMap<String, JsonObject> saved;
 
     public InteractionVerticle(RoomRules rules, MeterRegistry meters) {
@@ -54,16 +60,23 @@ public final class InteractionVerticle extends VerticleBase {
     }
 
     InteractionVerticle(RoomRules rules, MeterRegistry meters, Duration evictIdleRoomsAfter) {
+        this(rules, meters, evictIdleRoomsAfter, v -> v.sharedData().getAsyncMap(Addresses.ROOM_STATE));
+    }
+
+    /** {@code openState} opens the map rooms are saved in: tests wrap it to make it fail. */
+    InteractionVerticle(RoomRules rules, MeterRegistry meters, Duration evictIdleRoomsAfter,
+                        Function<Vertx, Future<AsyncMap<String, JsonObject>>> openState) {
         this.rules = rules;
         this.meters = meters;
         this.evictIdleRoomsAfter = evictIdleRoomsAfter;
+        this.openState = openState;
     }
 
     @Override
     public Future<?> start() {
         Gauge.builder("live.rooms", rooms, Map::size).description("Rooms with state on this node").register(meters);
         Gauge.builder("live.room.members", members, AtomicInteger::get).description("Members in every room").register(meters);
-        return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.ROOM_STATE).compose(map -> {
+        return openState.apply(vertx).compose(map -> {
             saved = map;
             vertx.setPeriodic(TICK_MS, id -> tick());
             vertx.setPeriodic(FORGET_MS, id -> rooms.values().forEach(f -> {
@@ -89,7 +102,7 @@ public final class InteractionVerticle extends VerticleBase {
         List<Future<Void>> saves = new ArrayList<>();
         rooms.forEach((id, future) -> {
             if (future.result() != null) {
-                saves.add(saved.put(id, future.result().toJson()));
+                saves.add(save(future.result()));
             }
         });
         return Future.join(saves);
@@ -105,12 +118,20 @@ public final class InteractionVerticle extends VerticleBase {
         room(roomId).onSuccess(room -> {
             switch (body.getString("op", "")) {
                 case "join" -> {
-                    room.joined();
+                    RoomUser user = RoomUser.fromJson(body.getJsonObject("user"));
+                    String address = body.getString("address");
+                    Room.Outcome refused = room.refusesJoin(user, address);
+                    if (refused != null) {
+                        meters.counter("live.room.rejected", "reason", refused.error().getString("code")).increment();
+                        request.reply(new JsonObject().put("error", refused.error()).put("close", refused.closeReason()));
+                        return;
+                    }
+                    room.joined(user, address);
                     members.incrementAndGet();
                     request.reply(new JsonObject().put("hello", room.hello(body.getLong("lastSeq", 0L))));
                 }
                 case "leave" -> {
-                    room.left();
+                    room.left(RoomUser.fromJson(body.getJsonObject("user")));
                     members.decrementAndGet();
                     request.reply(new JsonObject());
                 }
@@ -134,15 +155,35 @@ public final class InteractionVerticle extends VerticleBase {
         }).onFailure(e -> request.fail(500, e.getMessage()));
     }
 
+    /**
+     * The room, loaded from the map on first use. Requests meanwhile wait for the same load; a
+     * failed load is forgotten, so the next request tries again (a map read that failed during a
+     * member's migration would otherwise fail the room until this service restarts).
+     */
     private Future<Room> room(String id) {
-        return rooms.computeIfAbsent(id, key -> saved.get(key).map(state -> {
-            Room room = new Room(key, rules, System::nanoTime, System::currentTimeMillis);
+        Future<Room> known = rooms.get(id);
+        if (known != null) {
+            return known;
+        }
+        Future<Room> loading = saved.get(id).map(state -> {
+            Room room = new Room(id, rules, System::nanoTime, System::currentTimeMillis);
             if (state != null) {
                 room.restore(state);
-                LOG.log(System.Logger.Level.INFO, "room {0}: restored at seq {1}", key, room.seq());
+                LOG.log(System.Logger.Level.INFO, "room {0}: restored at seq {1}", id, room.seq());
             }
             return room;
-        }));
+        });
+        rooms.put(id, loading);
+        loading.onFailure(e -> {
+            LOG.log(System.Logger.Level.WARNING, "room {0}: not loaded, will try again on the next request: {1}", id, e.getMessage());
+            rooms.remove(id, loading);
+        });
+        return loading;
+    }
+
+    /** Saves the room's state for {@link RoomRules#stateTtl()}: each save renews it. */
+    private Future<Void> save(Room room) {
+        return saved.put(room.id(), room.toJson(), rules.stateTtl().toMillis());
     }
 
     /** Quiet room: out at once. Busy room: collected, and out when its 100 ms window closes. */
@@ -188,7 +229,7 @@ public final class InteractionVerticle extends VerticleBase {
             if (idle(room)) {
                 idle.add(room);
             } else if (room.takePersistChanged()) {
-                saved.put(id, room.toJson());
+                save(room);
             }
         });
         idle.forEach(this::evict);
@@ -207,7 +248,7 @@ public final class InteractionVerticle extends VerticleBase {
         String id = room.id();
         evicting.add(id);
         room.takePersistChanged();
-        Future<Void> save = room.pristine() ? Future.succeededFuture() : saved.put(id, room.toJson());
+        Future<Void> save = room.pristine() ? Future.succeededFuture() : save(room);
         save.onComplete(ar -> {
             evicting.remove(id);
             Future<Room> current = rooms.get(id);

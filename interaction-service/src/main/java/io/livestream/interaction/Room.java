@@ -27,6 +27,21 @@ public final class Room {
     private static final Set<String> MODES = Set.of("scroll", "top", "bottom");
     private static final int MAX_GIFT_COUNT = 99;
     private static final int LEADERBOARD_SIZE = 10;
+    static final long UNTIL_LIFTED = Long.MAX_VALUE;
+
+    /** A guest's address banned with it: lifted when that user's ban is. */
+    private record AddressBan(String userId, long until) {
+    }
+
+    /** The address a guest joined from, and how many of its sockets are in the room. */
+    private static final class Presence {
+        final String address;
+        int sockets;
+
+        Presence(String address) {
+            this.address = address;
+        }
+    }
 
     /** What the room answers a client message with. */
     public record Outcome(List<JsonObject> broadcast, JsonObject error, String closeReason) {
@@ -46,11 +61,19 @@ public final class Room {
     private final LongSupplier nanos;
     private final LongSupplier millis;
     private final ArrayDeque<JsonObject> history = new ArrayDeque<>();
-    private final Map<String, TokenBucket> buckets = new HashMap<>();
+    private final Map<String, TokenBucket> danmakuBuckets = new HashMap<>();
+    private final Map<String, TokenBucket> likeBuckets = new HashMap<>();
+    private final Map<String, TokenBucket> giftBuckets = new HashMap<>();
+    private final List<Map<String, TokenBucket>> buckets = List.of(danmakuBuckets, likeBuckets, giftBuckets);
     private final Map<String, Map<String, Long>> recentTexts = new HashMap<>();
     private final Map<String, ArrayDeque<Long>> violations = new HashMap<>();
     private final Map<String, Long> mutedUntil = new HashMap<>();
-    private final Set<String> banned = new HashSet<>();
+    /** Banned user ids, until when (epoch ms; {@link #UNTIL_LIFTED}: until an unban). */
+    private final Map<String, Long> bannedUntil = new HashMap<>();
+    /** Addresses banned guests came from: new guests from them are refused while the ban lasts. */
+    private final Map<String, AddressBan> addressBans = new HashMap<>();
+    /** Where the guests in the room came from (not saved: who is in the room is the gateways' to say). */
+    private final Map<String, Presence> guests = new HashMap<>();
     private final Map<String, JsonObject> giftBoard = new HashMap<>();
     private long seq;
     private long likes;
@@ -83,12 +106,35 @@ public final class Room {
         return viewers;
     }
 
-    public void joined() {
-        viewers++;
-        statsChanged = true;
+    /**
+     * Null when {@code user} may join from {@code address}; else the refusal: a guest from the
+     * address of a guest banned here, while that ban lasts (a new guest id is a click away).
+     * Anonymous readers and signed-in users are not refused by address: it may be a shared one.
+     */
+    public Outcome refusesJoin(RoomUser user, String address) {
+        if (!user.isGuest() || address == null) {
+            return null;
+        }
+        AddressBan ban = addressBans.get(address);
+        if (ban == null || ban.until() <= millis.getAsLong()) {
+            return null;
+        }
+        return new Outcome(List.of(), errorJson("banned", "a guest from your address is banned from this room"), "banned");
     }
 
-    public void left() {
+    public void joined(RoomUser user, String address) {
+        viewers++;
+        statsChanged = true;
+        if (user.isGuest() && address != null) {
+            guests.computeIfAbsent(user.id(), k -> new Presence(address)).sockets++;
+        }
+    }
+
+    public void left(RoomUser user) {
+        Presence presence = guests.get(user.id());
+        if (presence != null && --presence.sockets <= 0) {
+            guests.remove(user.id());
+        }
         viewers = Math.max(0, viewers - 1);
         statsChanged = true;
         if (viewers == 0) {
@@ -103,7 +149,8 @@ public final class Room {
 
     /** True when it holds nothing worth saving: nothing said, liked, given or sanctioned. */
     public boolean pristine() {
-        return seq == 0 && likes == 0 && history.isEmpty() && giftBoard.isEmpty() && mutedUntil.isEmpty() && banned.isEmpty();
+        return seq == 0 && likes == 0 && history.isEmpty() && giftBoard.isEmpty() && mutedUntil.isEmpty()
+                && bannedUntil.isEmpty();
     }
 
     /** Handles one message a client sent. */
@@ -115,14 +162,14 @@ public final class Room {
         if (user.role() == RoomUser.Role.ANONYMOUS) {
             return reject(user, "not-allowed", "sign in to take part (no token: read-only)");
         }
-        if (banned.contains(user.id())) {
+        if (bannedUntil.getOrDefault(user.id(), 0L) > millis.getAsLong()) {
             return new Outcome(List.of(), errorJson("banned", "you are banned from this room"), "banned");
         }
         return switch (t) {
             case "danmaku" -> danmaku(user, message);
             case "like" -> like(user, message);
             case "gift" -> gift(user, message);
-            case "mute", "unmute", "ban", "delete" -> moderate(user, t, message);
+            case "mute", "unmute", "ban", "unban", "delete" -> moderate(user, t, message);
             default -> reject(user, "bad-request", "unknown message type '" + t + "'");
         };
     }
@@ -163,22 +210,29 @@ public final class Room {
         long duplicateWindow = rules.duplicateWindow().toNanos();
         long abuseWindow = rules.abuseWindow().toNanos();
         long nowMillis = millis.getAsLong();
-        int before = buckets.size() + recentTexts.size() + violations.size() + mutedUntil.size();
-        buckets.values().removeIf(bucket -> bucket.isFullAt(now));
+        int before = trackedEntries();
+        buckets.forEach(map -> map.values().removeIf(bucket -> bucket.isFullAt(now)));
         recentTexts.values().removeIf(recent -> {
             recent.values().removeIf(at -> now - at > duplicateWindow);
             return recent.isEmpty();
         });
         violations.values().removeIf(times -> times.isEmpty() || now - times.peekLast() > abuseWindow);
-        if (mutedUntil.values().removeIf(until -> until <= nowMillis)) {
+        if (mutedUntil.values().removeIf(until -> until <= nowMillis)
+                | bannedUntil.values().removeIf(until -> until <= nowMillis)
+                | addressBans.values().removeIf(ban -> ban.until() <= nowMillis)) {
             persistChanged = true;
         }
-        return before - (buckets.size() + recentTexts.size() + violations.size() + mutedUntil.size());
+        return before - trackedEntries();
+    }
+
+    private int trackedEntries() {
+        return buckets.stream().mapToInt(Map::size).sum() + recentTexts.size() + violations.size() + mutedUntil.size();
     }
 
     /** Users with per-user state held: what {@link #forgetIdleUsers()} bounds. */
     int trackedUsers() {
-        Set<String> users = new HashSet<>(buckets.keySet());
+        Set<String> users = new HashSet<>();
+        buckets.forEach(map -> users.addAll(map.keySet()));
         users.addAll(recentTexts.keySet());
         users.addAll(violations.keySet());
         users.addAll(mutedUntil.keySet());
@@ -196,10 +250,14 @@ public final class Room {
     public JsonObject toJson() {
         JsonObject muted = new JsonObject();
         mutedUntil.forEach(muted::put);
+        JsonObject bans = new JsonObject();
+        bannedUntil.forEach(bans::put);
+        JsonObject addresses = new JsonObject();
+        addressBans.forEach((address, ban) -> addresses.put(address, new JsonObject().put("userId", ban.userId()).put("until", ban.until())));
         return new JsonObject().put("seq", seq).put("likes", likes)
                 .put("history", new JsonArray(new ArrayList<>(history)))
                 .put("board", new JsonObject(new HashMap<>(giftBoard)))
-                .put("muted", muted).put("banned", new JsonArray(new ArrayList<>(banned)));
+                .put("muted", muted).put("bans", bans).put("addressBans", addresses);
     }
 
     public void restore(JsonObject saved) {
@@ -209,7 +267,13 @@ public final class Room {
         saved.getJsonArray("history", new JsonArray()).forEach(o -> history.addLast((JsonObject) o));
         saved.getJsonObject("board", new JsonObject()).forEach(e -> giftBoard.put(e.getKey(), (JsonObject) e.getValue()));
         saved.getJsonObject("muted", new JsonObject()).forEach(e -> mutedUntil.put(e.getKey(), ((Number) e.getValue()).longValue()));
-        saved.getJsonArray("banned", new JsonArray()).forEach(o -> banned.add((String) o));
+        // "banned", a list of ids banned for good, is what states saved before timed bans hold
+        saved.getJsonArray("banned", new JsonArray()).forEach(o -> bannedUntil.put((String) o, UNTIL_LIFTED));
+        saved.getJsonObject("bans", new JsonObject()).forEach(e -> bannedUntil.put(e.getKey(), ((Number) e.getValue()).longValue()));
+        saved.getJsonObject("addressBans", new JsonObject()).forEach(e -> {
+            JsonObject ban = (JsonObject) e.getValue();
+            addressBans.put(e.getKey(), new AddressBan(ban.getString("userId"), ban.getLong("until")));
+        });
     }
 
     private Outcome danmaku(RoomUser user, JsonObject m) {
@@ -224,7 +288,7 @@ public final class Room {
             return reject(user, "too-long", "danmaku are at most " + rules.maxLength() + " characters");
         }
         long now = nanos.getAsLong();
-        if (!buckets.computeIfAbsent(user.id(), k -> new TokenBucket(rules.ratePerSecond(), rules.burst(), now)).tryTake(now)) {
+        if (!take(danmakuBuckets, user, new RoomRules.Rate(rules.ratePerSecond(), rules.burst()))) {
             return reject(user, "rate-limited", "slow down: " + rules.ratePerSecond() + " danmaku per second, bursts of " + rules.burst());
         }
         String normalized = text.strip().toLowerCase(Locale.ROOT);
@@ -252,6 +316,10 @@ public final class Room {
         if (count < 1 || count > rules.maxLikesPerMessage()) {
             return reject(user, "bad-request", "a like carries a count from 1 to " + rules.maxLikesPerMessage());
         }
+        if (!take(likeBuckets, user, rules.likes())) {
+            return reject(user, "rate-limited", "slow down: " + rules.likes().perSecond() + " like messages per second, bursts of "
+                    + rules.likes().burst() + " (each counts up to " + rules.maxLikesPerMessage() + ")");
+        }
         likes += count;
         statsChanged = true;
         persistChanged = true;
@@ -259,13 +327,17 @@ public final class Room {
     }
 
     private Outcome gift(RoomUser user, JsonObject m) {
-        RoomRules.Gift gift = m.getValue("giftId") instanceof String g ? rules.gifts().get(g) : null;
+        RoomRules.Gift gift = m.getValue("giftId") instanceof String g ? rules.catalog().get(g) : null;
         if (gift == null) {
             return reject(user, "unknown-gift", "no such gift; the catalog is in the hello message");
         }
         int count = m.getValue("count") instanceof Number n ? n.intValue() : 1;
         if (count < 1 || count > MAX_GIFT_COUNT) {
             return reject(user, "bad-request", "a gift count is from 1 to " + MAX_GIFT_COUNT);
+        }
+        if (!take(giftBuckets, user, rules.gifts())) {
+            return reject(user, "rate-limited", "slow down: " + rules.gifts().perSecond() + " gifts per second, bursts of "
+                    + rules.gifts().burst());
         }
         long coins = (long) gift.price() * count;
         JsonObject entry = giftBoard.computeIfAbsent(user.id(), k -> new JsonObject().put("id", user.id()).put("coins", 0L));
@@ -301,11 +373,28 @@ public final class Room {
                 mutedUntil.remove(target);
                 return Outcome.broadcast(stamp(notice("unmuted").put("userId", target)));
             }
+            case "unban" -> {
+                bannedUntil.remove(target);
+                addressBans.values().removeIf(ban -> ban.userId().equals(target));
+                return Outcome.broadcast(stamp(notice("unbanned").put("userId", target)));
+            }
             default -> {
-                banned.add(target);
-                return Outcome.broadcast(stamp(notice("banned").put("userId", target)));
+                long until = m.getValue("seconds") instanceof Number n ? millis.getAsLong() + Math.max(1, n.longValue()) * 1000 : UNTIL_LIFTED;
+                bannedUntil.put(target, until);
+                Presence guest = guests.get(target);
+                if (guest != null) {
+                    addressBans.put(guest.address, new AddressBan(target, until));
+                }
+                JsonObject notice = notice("banned").put("userId", target);
+                return Outcome.broadcast(stamp(until == UNTIL_LIFTED ? notice : notice.put("until", until)));
             }
         }
+    }
+
+    /** Takes one from the user's bucket of {@code rate}, made full on first use. */
+    private boolean take(Map<String, TokenBucket> perUser, RoomUser user, RoomRules.Rate rate) {
+        long now = nanos.getAsLong();
+        return perUser.computeIfAbsent(user.id(), k -> new TokenBucket(rate.perSecond(), rate.burst(), now)).tryTake(now);
     }
 
     /** A stream going online or offline, announced to the room. */
@@ -362,7 +451,7 @@ public final class Room {
     }
 
     private JsonArray catalog() {
-        return new JsonArray(rules.gifts().values().stream()
+        return new JsonArray(rules.catalog().values().stream()
                 .sorted((a, b) -> Integer.compare(a.price(), b.price()))
                 .map(g -> new JsonObject().put("id", g.id()).put("name", g.name()).put("price", g.price())).toList());
     }

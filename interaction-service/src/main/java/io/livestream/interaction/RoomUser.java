@@ -27,6 +27,13 @@ public record RoomUser(String id, String nick, Role role, String stream) {
     }
 
     public static final RoomUser ANONYMOUS = new RoomUser("", "", Role.ANONYMOUS, null);
+    /** How the ids of guest sessions ({@code POST /api/session} at the gateway) begin. */
+    static final String GUEST_PREFIX = "guest-";
+
+    /** A guest: a viewer whose id a session handed out, so that another one is a click away. */
+    public boolean isGuest() {
+        return role == Role.VIEWER && id.startsWith(GUEST_PREFIX);
+    }
 
     /** True when this user moderates {@code room}: its streamer, a moderator scoped to it, or an admin. */
     public boolean moderates(String room) {

@@ -2,18 +2,28 @@ package io.livestream.interaction;
 
 import io.livestream.common.bus.Addresses;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Rooms nobody is in leave memory after a while (any name makes a room, so memory must not grow
- * with every name a client tries) and come back from the saved state when someone joins. Runs
+ * with every name a client tries) and come back from the saved state when someone joins; a load
+ * of that state that failed is tried again, and what an idle room left in the map expires. Runs
  * the verticle over a real event bus and its shared-data map, as the gateway talks to it.
  */
 class RoomEvictionTest {
@@ -39,7 +49,7 @@ class RoomEvictionTest {
         request("leave", "silent");
 
         awaitRooms(0);
-        assertThat(vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.ROOM_STATE).await().get("silent").await())
+        assertThat(map().get("silent").await())
                 .as("a room that holds nothing is not saved").isNull();
 
         JsonObject hello = request("join", "talked").getJsonObject("hello");
@@ -63,12 +73,70 @@ class RoomEvictionTest {
         }
     }
 
-    private JsonObject request(String op, String room) {
-        JsonObject body = new JsonObject().put("op", op).put("room", room).put("user", USER);
-        if (op.equals("send")) {
-            body.put("message", new JsonObject().put("type", "danmaku").put("text", "hello"));
+    @Test
+    void aRoomWhoseLoadFailedIsLoadedAgainOnTheNextJoin() {
+        map().put("again", new JsonObject().put("seq", 7).put("history", new JsonArray()
+                .add(new JsonObject().put("type", "danmaku").put("seq", 7).put("text", "before")))).await();
+        AtomicInteger failures = new AtomicInteger(1);
+        vertx.deployVerticle(new InteractionVerticle(RoomRules.defaults(), meters, IDLE,
+                v -> v.sharedData().<String, JsonObject>getAsyncMap(Addresses.ROOM_STATE).map(real -> failingGets(real, failures)))).await();
+
+        assertThatThrownBy(() -> request("join", "again")).as("the map could not be read")
+                .isInstanceOf(ReplyException.class).hasMessageContaining("unreachable");
+        JsonObject hello = request("join", "again").getJsonObject("hello");
+        assertThat(hello.getLong("seq")).as("loaded on the second join").isEqualTo(7);
+        assertThat(hello.getJsonArray("history").getJsonObject(0).getString("text")).isEqualTo("before");
+    }
+
+    @Test
+    void anIdleRoomsSavedStateExpiresAndEachSaveRenewsIt() throws Exception {
+        Duration ttl = Duration.ofMillis(1500);
+        vertx.deployVerticle(new InteractionVerticle(RoomRules.defaults().withStateTtl(ttl), meters, IDLE)).await();
+        request("join", "ttl");
+        send("ttl", new JsonObject().put("type", "danmaku").put("text", "kept"));
+        awaitUntil("saved", () -> map().get("ttl").await() != null);
+
+        // a like every 200 ms for twice the TTL: each tick saves it again, so it stays
+        long until = System.nanoTime() + ttl.multipliedBy(2).toNanos();
+        while (System.nanoTime() < until) {
+            assertThat(send("ttl", new JsonObject().put("type", "like").put("count", 1)).containsKey("error")).isFalse();
+            assertThat(map().get("ttl").await()).as("renewed by every save").isNotNull();
+            Thread.sleep(200); // the pace of the likes, not synchronisation
         }
-        return vertx.eventBus().<JsonObject>request(Addresses.ROOM_IN, body).await().body();
+
+        request("leave", "ttl");
+        awaitUntil("the idle room's state expired", () -> map().get("ttl").await() == null);
+        JsonObject hello = request("join", "ttl").getJsonObject("hello");
+        assertThat(hello.getLong("seq")).as("a fresh room").isZero();
+        assertThat(hello.getJsonArray("history")).isEmpty();
+    }
+
+    /** The real map, whose first {@code failures} reads fail as an unreachable cluster member's would. */
+    @SuppressWarnings("unchecked")
+    private static AsyncMap<String, JsonObject> failingGets(AsyncMap<String, JsonObject> real, AtomicInteger failures) {
+        return (AsyncMap<String, JsonObject>) Proxy.newProxyInstance(RoomEvictionTest.class.getClassLoader(), new Class<?>[]{AsyncMap.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("get") && failures.getAndDecrement() > 0) {
+                        return Future.failedFuture("partition owner unreachable");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private AsyncMap<String, JsonObject> map() {
+        return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.ROOM_STATE).await();
+    }
+
+    private JsonObject request(String op, String room) {
+        if (op.equals("send")) {
+            return send(room, new JsonObject().put("type", "danmaku").put("text", "hello"));
+        }
+        return vertx.eventBus().<JsonObject>request(Addresses.ROOM_IN, new JsonObject().put("op", op).put("room", room).put("user", USER))
+                .await().body();
     }
 
     private double rooms() {
@@ -76,9 +144,18 @@ class RoomEvictionTest {
     }
 
     private void awaitRooms(int expected) throws InterruptedException {
+        awaitUntil(expected + " rooms in memory", () -> rooms() == expected);
+    }
+
+    private JsonObject send(String room, JsonObject message) {
+        return vertx.eventBus().<JsonObject>request(Addresses.ROOM_IN, new JsonObject().put("op", "send").put("room", room)
+                .put("user", USER).put("message", message)).await().body();
+    }
+
+    private static void awaitUntil(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (rooms() != expected) {
-            assertThat(System.nanoTime()).as("rooms in memory: " + rooms() + ", waiting for " + expected).isLessThan(deadline);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
             Thread.sleep(10);
         }
     }

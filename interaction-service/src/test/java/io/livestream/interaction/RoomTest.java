@@ -111,8 +111,10 @@ class RoomTest {
     @Test
     void likesAreSummedIntoOneStatsEventPerTick() {
         Room room = room(RoomRules.defaults());
-        for (int i = 0; i < 1000; i++) {
-            assertThat(room.receive(alice, new JsonObject().put("type", "like").put("count", 1)).broadcast()).isEmpty();
+        for (int i = 0; i < 10; i++) { // batched, as the web client sends them
+            Room.Outcome liked = room.receive(alice, new JsonObject().put("type", "like").put("count", 100));
+            assertThat(liked.broadcast()).isEmpty();
+            assertThat(liked.error()).isNull();
         }
         JsonObject stats = room.tick();
         assertThat(stats.getLong("likes")).isEqualTo(1000);
@@ -197,5 +199,122 @@ class RoomTest {
         assertThat(room.forgetIdleUsers()).isPositive();
         assertThat(room.trackedUsers()).as("every quiet user forgotten").isZero();
         assertThat(room.receive(alice, danmaku("hello 0")).broadcast()).as("a fresh start after the windows").hasSize(1);
+    }
+
+    private static JsonObject like(int count) {
+        return new JsonObject().put("type", "like").put("count", count);
+    }
+
+    private static JsonObject gift(String id) {
+        return new JsonObject().put("type", "gift").put("giftId", id).put("count", 1);
+    }
+
+    @Test
+    void likeMessagesHaveTheirOwnBucketPerUserAndCountCappedUnits() {
+        Room room = room(RoomRules.defaults());
+        RoomRules.Rate rate = RoomRules.defaults().likes();
+        for (int i = 0; i < rate.burst(); i++) {
+            assertThat(room.receive(alice, like(100)).error()).as("like message " + i).isNull();
+        }
+        Room.Outcome refused = room.receive(alice, like(1));
+        assertThat(refused.error().getString("code")).isEqualTo("rate-limited");
+        assertThat(refused.error().getString("message")).contains("like messages per second");
+        assertThat(room.receive(alice, danmaku("still may talk")).error()).as("danmaku have their own bucket").isNull();
+        assertThat(room.receive(bob, like(1)).error()).as("another user has his own bucket").isNull();
+        assertThat(room.receive(alice, like(101)).error().getString("code")).as("units per message are capped").isEqualTo("bad-request");
+        advanceSeconds(1 / rate.perSecond() + 0.01);
+        assertThat(room.receive(alice, like(100)).error()).isNull();
+        assertThat(room.tick().getLong("likes")).isEqualTo(100L * (rate.burst() + 1) + 1);
+    }
+
+    @Test
+    void theWebClientsPaceOfLikesIsNeverRefused() {
+        Room room = room(RoomRules.defaults());
+        for (int i = 0; i < 600; i++) { // one batched like message per 500 ms (web-client LikeBatcher), for 5 minutes
+            assertThat(room.receive(alice, like(100)).error()).as("like message " + i).isNull();
+            advanceSeconds(0.5);
+        }
+    }
+
+    @Test
+    void giftsHaveTheirOwnBucketPerUser() {
+        Room room = room(RoomRules.defaults());
+        RoomRules.Rate rate = RoomRules.defaults().gifts();
+        for (int i = 0; i < rate.burst(); i++) {
+            assertThat(room.receive(alice, gift("heart")).error()).as("gift " + i).isNull();
+        }
+        Room.Outcome refused = room.receive(alice, gift("heart"));
+        assertThat(refused.error().getString("code")).isEqualTo("rate-limited");
+        assertThat(refused.broadcast()).as("a refused gift reaches nobody").isEmpty();
+        assertThat(room.receive(alice, like(1)).error()).as("likes have their own bucket").isNull();
+        assertThat(room.receive(bob, gift("heart")).error()).isNull();
+        advanceSeconds(1 / rate.perSecond() + 0.01);
+        assertThat(room.receive(alice, gift("heart")).error()).isNull();
+    }
+
+    private final RoomUser troll = new RoomUser("guest-troll", "Troll", RoomUser.Role.VIEWER, null);
+    private final RoomUser trollAgain = new RoomUser("guest-troll2", "Troll", RoomUser.Role.VIEWER, null);
+
+    @Test
+    void aBannedGuestsAddressRefusesNewGuestsFromItWhileTheBanLasts() {
+        Room room = room(RoomRules.defaults());
+        room.joined(troll, "203.0.113.7");
+        room.receive(streamer, new JsonObject().put("type", "ban").put("userId", "guest-troll").put("seconds", 600));
+
+        Room.Outcome refused = room.refusesJoin(trollAgain, "203.0.113.7");
+        assertThat(refused.closeReason()).isEqualTo("banned");
+        assertThat(refused.error().getString("code")).isEqualTo("banned");
+        assertThat(room.refusesJoin(trollAgain, "198.51.100.1")).as("another address").isNull();
+        assertThat(room.refusesJoin(alice, "203.0.113.7")).as("a signed-in viewer from a shared address").isNull();
+        assertThat(room.refusesJoin(RoomUser.ANONYMOUS, "203.0.113.7")).as("a reader").isNull();
+
+        Room restored = room(RoomRules.defaults());
+        restored.restore(room.toJson());
+        assertThat(restored.refusesJoin(trollAgain, "203.0.113.7")).as("saved with the room").isNotNull();
+
+        advanceSeconds(601);
+        assertThat(room.refusesJoin(trollAgain, "203.0.113.7")).as("the ban ran out").isNull();
+        assertThat(room.receive(troll, danmaku("back")).error()).as("so did the user's").isNull();
+        room.forgetIdleUsers();
+        assertThat(room.toJson().getJsonObject("addressBans")).as("forgotten once over").isEmpty();
+    }
+
+    @Test
+    void unbanLiftsTheAddressBanWithTheUsers() {
+        Room room = room(RoomRules.defaults());
+        room.joined(troll, "203.0.113.7");
+        JsonObject notice = room.receive(streamer, new JsonObject().put("type", "ban").put("userId", "guest-troll")).broadcast().get(0);
+        assertThat(notice.containsKey("until")).as("banned until lifted").isFalse();
+        advanceSeconds(86_400);
+        assertThat(room.refusesJoin(trollAgain, "203.0.113.7")).isNotNull();
+
+        assertThat(room.receive(streamer, new JsonObject().put("type", "unban").put("userId", "guest-troll")).broadcast().get(0)
+                .getString("kind")).isEqualTo("unbanned");
+        assertThat(room.refusesJoin(trollAgain, "203.0.113.7")).isNull();
+        assertThat(room.receive(troll, danmaku("sorry")).error()).isNull();
+    }
+
+    @Test
+    void aGuestThatLeftBeforeItsBanLeavesNoAddressBehind() {
+        Room room = room(RoomRules.defaults());
+        room.joined(troll, "203.0.113.7");
+        room.joined(troll, "203.0.113.7");
+        room.left(troll);
+        room.receive(streamer, new JsonObject().put("type", "ban").put("userId", "guest-troll"));
+        assertThat(room.refusesJoin(trollAgain, "203.0.113.7")).as("one of its sockets is still in").isNotNull();
+
+        Room other = room(RoomRules.defaults());
+        other.joined(troll, "203.0.113.7");
+        other.left(troll);
+        other.receive(streamer, new JsonObject().put("type", "ban").put("userId", "guest-troll"));
+        assertThat(other.refusesJoin(trollAgain, "203.0.113.7")).isNull();
+        assertThat(other.receive(troll, danmaku("hi")).closeReason()).as("its id stays banned").isEqualTo("banned");
+    }
+
+    @Test
+    void bansSavedAsAListBeforeTimedBansStillHold() {
+        Room room = room(RoomRules.defaults());
+        room.restore(new JsonObject().put("seq", 3).put("banned", new io.vertx.core.json.JsonArray().add("bob")));
+        assertThat(room.receive(bob, danmaku("hi")).closeReason()).isEqualTo("banned");
     }
 }

@@ -2,6 +2,7 @@ package io.livestream.launcher;
 
 import io.livestream.interaction.RoomRules;
 import io.livestream.launcher.bench.RtmpClient;
+import io.livestream.launcher.harness.FlvViewer;
 import io.livestream.launcher.harness.Platform;
 import io.livestream.launcher.harness.RoomClient;
 import io.vertx.core.json.JsonObject;
@@ -145,7 +146,9 @@ class RoomTest {
             mod.send(new JsonObject().put("type", "ban").put("userId", "guest-troll"));
             assertThat(troll.awaitClose().reason()).isEqualTo("banned");
         }
-        try (RoomClient again = join("banroom", trollToken, 0)) {
+        // from another address: from its own, a banned guest is refused at the door (see below)
+        try (RoomClient again = RoomClient.joinFrom(platform.clientVertx(), "127.0.0.2", platform.httpPort(), "banroom", trollToken, 0)) {
+            again.await("hello", e -> "hello".equals(e.getString("type")));
             again.send(danmaku("I am back"));
             assertThat(again.await("error", e -> "error".equals(e.getString("type"))).getString("code")).isEqualTo("banned");
         }
@@ -166,8 +169,8 @@ class RoomTest {
     @Test
     void thousandLikesArriveAsAFewAggregatedUpdatesWithTheExactTotal() throws Exception {
         try (RoomClient liker = join("likes", guest("Lia"), 0); RoomClient watcher = join("likes", null, 0)) {
-            for (int i = 0; i < 1000; i++) {
-                liker.sendRaw(new JsonObject().put("type", "like").put("count", 1).encode());
+            for (int i = 0; i < 10; i++) { // batched, as the web client sends them
+                liker.sendRaw(new JsonObject().put("type", "like").put("count", 100).encode());
             }
             watcher.awaitAll("likes total 1000", l -> l.stream().anyMatch(e -> "stats".equals(e.getString("type")) && e.getLong("likes") == 1000));
             long updates = watcher.events().stream().filter(e -> "stats".equals(e.getString("type"))).count();
@@ -233,6 +236,53 @@ class RoomTest {
             bystander.send(danmaku("still here"));
             bystander.await("own danmaku after the noise", e -> "still here".equals(e.getString("text")));
             assertThat(bystander.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void likesAndGiftsAreRateLimitedPerUser() throws Exception {
+        RoomRules rules = RoomRules.defaults();
+        double refusedBefore = platform.metric("live_room_rejected_total", "reason=\"rate-limited\"");
+        try (RoomClient fan = join("pace", guest("Pia"), 0); RoomClient other = join("pace", guest("Pat"), 0)) {
+            // a few more than the burst, faster than any refill: the last ones are refused
+            for (int i = 0; i < rules.likes().burst() + 2; i++) {
+                fan.sendRaw(new JsonObject().put("type", "like").put("count", 100).encode());
+            }
+            JsonObject likeRefused = fan.await("like refused", e -> "rate-limited".equals(e.getString("code")));
+            assertThat(likeRefused.getString("message")).contains("like messages per second");
+            for (int i = 0; i < rules.gifts().burst() + 2; i++) {
+                fan.sendRaw(new JsonObject().put("type", "gift").put("giftId", "heart").put("count", 1).encode());
+            }
+            fan.await("gift refused", e -> "rate-limited".equals(e.getString("code")) && e.getString("message").contains("gifts per second"));
+            assertThat(platform.metric("live_room_rejected_total", "reason=\"rate-limited\"") - refusedBefore)
+                    .as("refusals counted").isGreaterThanOrEqualTo(2);
+            other.send(new JsonObject().put("type", "gift").put("giftId", "heart").put("count", 1));
+            other.await("another user's gift", e -> "gift".equals(e.getString("type")) && "Pat".equals(e.getJsonObject("user").getString("nick")));
+            assertThat(fan.isClosed()).as("refusals below the abuse limit keep the socket").isFalse();
+        }
+    }
+
+    @Test
+    void aBannedGuestsAddressRefusesItsNewGuestIdsAndAdmitsAnotherAddress() throws Exception {
+        String moderator = platform.running().mint(new JsonObject().put("role", "moderator").put("stream", "doorban").put("nick", "Mo"),
+                "mod-2", Duration.ofHours(1));
+        try (RoomClient mod = join("doorban", moderator, 0); RoomClient troll = join("doorban", guest("Trolla"), 0)) {
+            mod.send(new JsonObject().put("type", "ban").put("userId", "guest-trolla"));
+            assertThat(troll.awaitClose().reason()).isEqualTo("banned");
+        }
+        double refusedBefore = platform.metric("live_room_rejected_total", "reason=\"banned\"");
+        try (RoomClient newId = RoomClient.join(platform.clientVertx(), platform.httpPort(), "doorban", guest("Trollb"), 0)) {
+            FlvViewer.Close close = newId.awaitClose();
+            assertThat(close.code()).isEqualTo((short) 4403);
+            assertThat(close.reason()).as("a new guest id from the banned guest's address").isEqualTo("banned");
+            assertThat(newId.events()).as("told why first").anyMatch(e -> "banned".equals(e.getString("code")));
+        }
+        assertThat(platform.metric("live_room_rejected_total", "reason=\"banned\"") - refusedBefore).isEqualTo(1);
+        try (RoomClient elsewhere = RoomClient.joinFrom(platform.clientVertx(), "127.0.0.2", platform.httpPort(), "doorban", guest("Neighbour"), 0);
+             RoomClient reader = join("doorban", null, 0)) {
+            assertThat(elsewhere.awaitHello(Duration.ofSeconds(10)).getJsonObject("you").getString("id"))
+                    .as("a guest from another address").isEqualTo("guest-neighbour");
+            assertThat(reader.isClosed()).as("a reader from the banned address still reads").isFalse();
         }
     }
 }

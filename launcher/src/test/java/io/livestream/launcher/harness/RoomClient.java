@@ -60,6 +60,15 @@ public final class RoomClient implements AutoCloseable {
     }
 
     /**
+     * Joins from {@code localAddress} (e.g. {@code 127.0.0.2}: every 127/8 address reaches the
+     * server on loopback), so that the server sees another client address.
+     */
+    public static RoomClient joinFrom(Vertx vertx, String localAddress, int port, String room, String token, long lastSeq) {
+        return new RoomClient(vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(localAddress)), true, null,
+                port, uri(room, token, lastSeq));
+    }
+
+    /**
      * Joins over a {@link #sharedClient shared client}, handing every event to {@code listener} (on
      * the client's event loop, one at a time) and keeping none: {@link #events()} stays empty.
      */
