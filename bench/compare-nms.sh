@@ -11,6 +11,7 @@
 # delay p99 of video and of audio) with ratios ours/theirs, and plots it when gnuplot is present.
 #   bench/compare-nms.sh [N ...]        (default: 100 500 1000; DURATION=20s, WARMUP=200, WARMUP_FOR=30s)
 #   MERGE=100ms   also run ours with --viewer-merge-writes 100ms (a column set of its own)
+#   PER_FRAME=1   also run ours with --max-write-delay 0: a send per video frame, never merged by load
 #   JAR=another build's livestream.jar for the server; BENCH_JAR=the load generator's (default: JAR)
 # Everything listens on 127.0.0.1 only; NMS runs with RTMP and HTTP only (no RTMPS, HTTPS, admin).
 set -euo pipefail
@@ -70,6 +71,7 @@ export LIVE_MAX_VIEWER_CONNECTIONS_PER_ADDRESS=0 LIVE_MAX_ROOM_CONNECTIONS_PER_A
 export LIVE_VIEWER_CONNECTION_RATE=0 LIVE_ROOM_CONNECTION_RATE=0 LIVE_SESSION_RATE=0  # one address opens them all at once
 ours ours
 [ -z "${MERGE:-}" ] || ours merged --viewer-merge-writes "$MERGE"
+[ -z "${PER_FRAME:-}" ] || ours perframe --max-write-delay 0
 
 # ---- Node-Media-Server
 http=$(free_port) rtmp=$(free_port)
@@ -98,12 +100,12 @@ field() { # file line-prefix sed-expression that prints the number
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "") printf "%.2f", a / b; else print "n/a" }'; }
 cpu='s/.*; ([0-9.]+) % per viewer.*/\1/p' above='s/.*; (-?[0-9.]+) % per viewer above.*/\1/p'
 rss='s/.*; (-?[0-9.]+) KB per viewer.*/\1/p' p99='s/.*p99 ([0-9.]+) ms.*/\1/p'
-variants=(ours); [ -z "${MERGE:-}" ] || variants+=(merged)
+variants=(ours); [ -z "${MERGE:-}" ] || variants+=(merged); [ -z "${PER_FRAME:-}" ] || variants+=(perframe)
 printf '\nmachine: %s cores; %s; node %s; %s per run after a %s-viewer warm-up of %s\n' "$(nproc)" "$(java -version 2>&1 | head -1)" \
   "$(node --version)" "$DURATION" "$WARMUP" "$WARMUP_FOR"
 : > "$out/compare-nms.dat"
 for v in "${variants[@]}"; do
-  [ "$v" = ours ] && echo "ours: defaults" || echo "ours: --viewer-merge-writes $MERGE"
+  case $v in ours) echo "ours: defaults";; merged) echo "ours: --viewer-merge-writes $MERGE";; *) echo "ours: --max-write-delay 0";; esac
   printf '%7s | %9s %9s %5s | %9s %9s %5s | %7s %7s | %9s %9s | %9s %9s | %9s %9s\n' viewers "cpu%/v" "nms" ratio \
     "above0" "nms" ratio "rssKB/v" "nms" "upg>kf99" "nms" "video99" "nms" "audio99" "nms"
   for n in "${counts[@]}"; do

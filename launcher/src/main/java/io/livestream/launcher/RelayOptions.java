@@ -24,11 +24,20 @@ public final class RelayOptions {
     Duration viewerFlushWindow;
 
     @Option(names = "--viewer-merge-writes", defaultValue = "${env:LIVE_VIEWER_MERGE_WRITES:-0ms}", converter = Durations.class,
-            description = "No two sends to a viewer closer than this (merged writes): less CPU per viewer for up to this much more delay; 0 sends at each video frame (env LIVE_VIEWER_MERGE_WRITES; default ${DEFAULT-VALUE})")
+            description = "A fixed least time between two sends to a stream's viewers, overriding the load-based merging of --max-write-delay; 0: by load (env LIVE_VIEWER_MERGE_WRITES; default ${DEFAULT-VALUE})")
     Duration viewerMergeWrites;
+
+    @Option(names = "--max-write-delay", defaultValue = "${env:LIVE_MAX_WRITE_DELAY:-100ms}", converter = Durations.class,
+            description = "Viewers are sent at each video frame while that is cheap; as the process's viewers grow past what --viewer-send-budget allows, sends are merged, each tag held at most this long; 0 never merges (env LIVE_MAX_WRITE_DELAY; default ${DEFAULT-VALUE})")
+    Duration maxWriteDelay;
+
+    @Option(names = "--viewer-send-budget", defaultValue = "${env:LIVE_VIEWER_SEND_BUDGET:-15000}",
+            description = "Sends a second to viewers, over every stream of the process, beyond which writes are merged (up to --max-write-delay): a stream's least gap between sends is the process's viewers / this (env LIVE_VIEWER_SEND_BUDGET; default ${DEFAULT-VALUE})")
+    int viewerSendBudget;
 
     public RelayConfig config() {
         return RelayConfig.defaults().withGrace(grace).withStallTimeout(stallTimeout).withViewerQueueBytes(viewerQueueKb * 1024)
-                .withFlushWindow(viewerFlushWindow).withMergeWrites(viewerMergeWrites);
+                .withFlushWindow(viewerFlushWindow).withMergeWrites(viewerMergeWrites)
+                .withMaxWriteDelay(maxWriteDelay, viewerSendBudget);
     }
 }

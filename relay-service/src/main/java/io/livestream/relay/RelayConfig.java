@@ -13,8 +13,12 @@ import java.time.Duration;
  * @param snapshotTimeout  how long a first viewer waits for the ingest node's snapshot
  * @param flushWindow      viewers are sent what arrived at each video frame, and at the latest this long
  *                         after the first tag since the last send; zero sends every tag at once
- * @param mergeWrites      no two sends to viewers closer than this (merged writes): less CPU per viewer
- *                         for up to this much more delay; zero sends at each video frame
+ * @param mergeWrites      a fixed least time between two sends to a stream's viewers, overriding the
+ *                         load-based one ({@link MergePolicy}); zero: by load
+ * @param maxWriteDelay    the longest a send is put off to merge writes as viewers grow ({@link MergePolicy});
+ *                         zero never merges (a send per video frame)
+ * @param sendBudget       sends a second to viewers the process aims at, over all its streams, before
+ *                         merging writes up to {@code maxWriteDelay}
  */
 public record RelayConfig(
         int viewerQueueBytes,
@@ -24,30 +28,46 @@ public record RelayConfig(
         long gopMaxBytes,
         Duration snapshotTimeout,
         Duration flushWindow,
-        Duration mergeWrites) {
+        Duration mergeWrites,
+        Duration maxWriteDelay,
+        int sendBudget) {
+
+    public static final int DEFAULT_SEND_BUDGET = 15_000;
 
     public static RelayConfig defaults() {
         return new RelayConfig(1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(10), 3000,
-                32L * 1024 * 1024, Duration.ofSeconds(3), Duration.ofMillis(40), Duration.ZERO);
+                32L * 1024 * 1024, Duration.ofSeconds(3), Duration.ofMillis(40), Duration.ZERO,
+                Duration.ofMillis(100), DEFAULT_SEND_BUDGET);
     }
 
     public RelayConfig withStallTimeout(Duration d) {
-        return new RelayConfig(viewerQueueBytes, d, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites);
+        return new RelayConfig(viewerQueueBytes, d, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
+                maxWriteDelay, sendBudget);
     }
 
     public RelayConfig withGrace(Duration d) {
-        return new RelayConfig(viewerQueueBytes, stallTimeout, d, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites);
+        return new RelayConfig(viewerQueueBytes, stallTimeout, d, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
+                maxWriteDelay, sendBudget);
     }
 
     public RelayConfig withViewerQueueBytes(int bytes) {
-        return new RelayConfig(bytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites);
+        return new RelayConfig(bytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
+                maxWriteDelay, sendBudget);
     }
 
     public RelayConfig withFlushWindow(Duration d) {
-        return new RelayConfig(viewerQueueBytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, d, mergeWrites);
+        return new RelayConfig(viewerQueueBytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, d, mergeWrites,
+                maxWriteDelay, sendBudget);
     }
 
     public RelayConfig withMergeWrites(Duration d) {
-        return new RelayConfig(viewerQueueBytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, d);
+        return new RelayConfig(viewerQueueBytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, d,
+                maxWriteDelay, sendBudget);
+    }
+
+    /** Merged writes by load: at most {@code d} of added delay (zero: never), for a process budget of {@code sendsPerSecond}. */
+    public RelayConfig withMaxWriteDelay(Duration d, int sendsPerSecond) {
+        return new RelayConfig(viewerQueueBytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
+                d, sendsPerSecond);
     }
 }

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class RelayMetrics {
     private final MeterRegistry registry;
     private final java.util.concurrent.atomic.AtomicLong bytesOutTotal = new java.util.concurrent.atomic.AtomicLong();
+    /** Viewers of every stream of this relay (one relay per process): the load that merges writes ({@link MergePolicy}). */
+    private final AtomicInteger viewersTotal = new AtomicInteger();
 
     RelayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -46,10 +48,12 @@ final class RelayMetrics {
 
         void viewerJoined() {
             viewers.incrementAndGet();
+            viewersTotal.incrementAndGet();
         }
 
         void viewerLeft() {
             viewers.decrementAndGet();
+            viewersTotal.decrementAndGet();
         }
 
         void sent(long bytes, int skippedFrames) {
@@ -68,6 +72,11 @@ final class RelayMetrics {
 
         int viewers() {
             return viewers.get();
+        }
+
+        /** Viewers of every stream of the relay. */
+        int relayViewers() {
+            return viewersTotal.get();
         }
 
         void close() {

@@ -14,6 +14,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * The viewers of one stream on this relay. Subscribes to {@code media.<stream>} while it has
@@ -25,11 +26,43 @@ import java.util.List;
 final class StreamHub {
     private static final System.Logger LOG = System.getLogger(StreamHub.class.getName());
 
+    /** The hub's time and its send timer: the event loop's in production, driven by hand in tests. */
+    interface Clock {
+        long nanoTime();
+
+        long setTimer(long delayMillis, Runnable action);
+
+        void cancelTimer(long id);
+
+        static Clock of(Vertx vertx) {
+            return new Clock() {
+                @Override
+                public long nanoTime() {
+                    return System.nanoTime();
+                }
+
+                @Override
+                public long setTimer(long delayMillis, Runnable action) {
+                    return vertx.setTimer(delayMillis, id -> action.run());
+                }
+
+                @Override
+                public void cancelTimer(long id) {
+                    vertx.cancelTimer(id);
+                }
+            };
+        }
+    }
+
     private final String stream;
     private final Vertx vertx;
     private final RelayConfig config;
     private final RelayMetrics.StreamMeters meters;
     private final Runnable onClosed;
+    private final MergePolicy merging;
+    private final Clock clock;
+    /** The viewers of the process, the load that merges writes. */
+    private final IntSupplier load;
     /** A list, not a set: walked at every flush, which matters more than leaving in O(n). */
     private final List<Viewer> viewers = new ArrayList<>();
     /** The viewers not in step, which take each tag as it arrives: usually none. */
@@ -54,12 +87,21 @@ final class StreamHub {
     private long lastFlushNanos;
 
     StreamHub(String stream, Vertx vertx, RelayConfig config, RelayMetrics.StreamMeters meters, Runnable onClosed) {
+        this(stream, vertx, config, meters, onClosed, Clock.of(vertx), meters::relayViewers);
+    }
+
+    /** A hub whose sends are timed by {@code clock}, merged by the load {@code load} says (the viewers of the process). */
+    StreamHub(String stream, Vertx vertx, RelayConfig config, RelayMetrics.StreamMeters meters, Runnable onClosed,
+              Clock clock, IntSupplier load) {
         this.stream = stream;
         this.vertx = vertx;
         this.config = config;
         this.meters = meters;
         this.onClosed = onClosed;
-        this.lastFlushNanos = System.nanoTime() - config.mergeWrites().toNanos();
+        this.merging = new MergePolicy(config);
+        this.clock = clock;
+        this.load = load;
+        this.lastFlushNanos = clock.nanoTime() - merging.gapNanos(Integer.MAX_VALUE);
         this.gop = new GopCache<>(FlvTag::packet, config.gopMaxPackets(), config.gopMaxBytes());
         this.consumer = vertx.eventBus().consumer(Addresses.media(stream), message -> onEvent(message.body()));
         consumer.completion()
@@ -82,6 +124,11 @@ final class StreamHub {
 
     boolean inGrace() {
         return graceTimer != -1;
+    }
+
+    /** The sequence number of the last live packet taken (tests await it). */
+    long lastSeq() {
+        return lastSeq;
     }
 
     void add(Viewer viewer) {
@@ -133,7 +180,7 @@ final class StreamHub {
         }
         closed = true;
         vertx.cancelTimer(graceTimer);
-        vertx.cancelTimer(flushTimer);
+        clock.cancelTimer(flushTimer);
         consumer.unregister();
         List<Viewer> all = new ArrayList<>(viewers);
         all.addAll(waiting);
@@ -244,22 +291,23 @@ final class StreamHub {
      * RelayConfig#flushWindow()} after the window's first tag (audio-only streams, low frame
      * rates). Audio waits for the next frame: at 30 fps and 2 Mbps a viewer then costs about 31
      * writes and syscalls a second instead of one per tag (about 73); video leaves the moment it
-     * arrived, audio at most a frame interval later. With {@link RelayConfig#mergeWrites()} no two
-     * sends are closer than that: fewer, larger writes for up to that much more delay.
+     * arrived, audio at most a frame interval later. As the process's viewers grow, sends are kept
+     * apart by the gap {@link MergePolicy} gives for that load: fewer, larger writes, each tag
+     * held at most the delay budget. The load is read at each tag, so a change takes effect at the
+     * next send.
      */
     private void scheduleFlush(boolean urgent) {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         if (window.tags().size() == 1) {
             windowStartNanos = now;
         }
-        long due = Math.max(lastFlushNanos + config.mergeWrites().toNanos(),
-                urgent ? now : windowStartNanos + config.flushWindow().toNanos());
+        long due = merging.dueNanos(now, lastFlushNanos, windowStartNanos, urgent, load.getAsInt());
         if (due <= now) {
             flushViewers();
         } else if (flushTimer == -1 || due < flushDueNanos) {
-            vertx.cancelTimer(flushTimer);
+            clock.cancelTimer(flushTimer);
             flushDueNanos = due;
-            flushTimer = vertx.setTimer(Math.max(1, (due - now + 999_999) / 1_000_000), id -> {
+            flushTimer = clock.setTimer(Math.max(1, (due - now + 999_999) / 1_000_000), () -> {
                 flushTimer = -1;
                 flushViewers();
             });
@@ -268,10 +316,10 @@ final class StreamHub {
 
     private void flushViewers() {
         if (flushTimer != -1) {
-            vertx.cancelTimer(flushTimer);
+            clock.cancelTimer(flushTimer);
             flushTimer = -1;
         }
-        lastFlushNanos = System.nanoTime();
+        lastFlushNanos = clock.nanoTime();
         TagWindow flushed = window;
         window = new TagWindow();
         long written = 0;

@@ -12,6 +12,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -118,6 +124,137 @@ class StreamHubTest {
         awaitOn(hubContext, "the two frames flushed together", () -> sink.flushes == 3);
         assertThat(on(hubContext, () -> sink.lastFlushNanos) - first).isGreaterThanOrEqualTo(merge.minusMillis(1).toNanos());
         assertThat(on(hubContext, () -> sink.windows)).singleElement().satisfies(w -> assertThat(w.tags()).hasSize(2));
+    }
+
+    /**
+     * Merged writes by load, over the real event bus with the hub's clock and timer driven by hand:
+     * 30 fps video to 10 viewers is sent frame by frame, at once; to 1,000 viewers (the default
+     * budget of 15,000 sends a second: a 67 ms gap) half as often, two frames a send, no frame held
+     * longer than the 100 ms budget; and when 990 of them leave, the next frame leaves at once again.
+     */
+    @Test
+    void manyViewersAreSentLessOftenAndEveryFrameWithinTheDelayBudget() throws Exception {
+        Run few = framesTo(10, "few", 60, -1);
+        assertThat(few.sends).as("a send per frame (the keyframe went tag by tag: the viewers were joining)").hasSize(60);
+        assertThat(few.waits()).as("each frame at once").allSatisfy(w -> assertThat(w).isZero());
+
+        Run many = framesTo(1_000, "many", 60, -1);
+        assertThat(many.sends).as("a send every 67 ms: two frames each").hasSizeBetween(30, 32);
+        assertThat(many.waits()).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(Duration.ofMillis(100).toNanos()));
+        assertThat(many.sends.values()).as("merged").anySatisfy(tags -> assertThat(tags).hasSize(2));
+
+        Run fewer = framesTo(1_000, "fewer", 60, 30);
+        List<Map.Entry<Long, List<Integer>>> after = fewer.sends.entrySet().stream()
+                .filter(e -> e.getValue().get(0) > 30 * 33).toList();
+        assertThat(after).as("after the load fell, frame by frame").hasSize(30)
+                .allSatisfy(e -> assertThat(e.getValue()).hasSize(1));
+        assertThat(fewer.waits().subList(fewer.waits().size() - 30, fewer.waits().size())).allSatisfy(w -> assertThat(w).isZero());
+    }
+
+    /** Sends seen by one viewer (hand-clock time to the timestamps of the tags it carried) and when each frame was published. */
+    private record Run(TreeMap<Long, List<Integer>> sends, Map<Integer, Long> published) {
+        List<Long> waits() {
+            List<Long> out = new ArrayList<>();
+            sends.forEach((at, tags) -> tags.forEach(ts -> out.add(at - published.get(ts))));
+            return out;
+        }
+    }
+
+    /** A keyframe, then {@code frames} frames at 30 fps to {@code viewers}; after frame {@code shrinkAfter} all but 10 leave. */
+    private Run framesTo(int viewers, String stream, int frames, int shrinkAfter) throws Exception {
+        MediaCodecs.register(vertx.eventBus());
+        Context context = vertx.getOrCreateContext();
+        HandClock clock = new HandClock();
+        Run run = new Run(new TreeMap<>(), new HashMap<>());
+        ViewerTest.FakeSink probe = new ViewerTest.FakeSink() {
+            @Override
+            public void write(TagWindow window) {
+                super.write(window);
+                run.sends.put(clock.now, window.tags().stream().map(t -> t.packet().timestamp()).toList());
+            }
+        };
+        List<Viewer> all = new ArrayList<>();
+        RelayMetrics.StreamMeters meters = new RelayMetrics(new SimpleMeterRegistry()).forStream(stream);
+        StreamHub hub = on(context, () -> new StreamHub(stream, vertx, RelayConfig.defaults(), meters, () -> { }, clock,
+                meters::relayViewers));
+        awaitOn(context, "the hub ready", hub::ready);
+        on(context, () -> {
+            all.add(new Viewer(probe));
+            for (int i = 1; i < viewers; i++) {
+                all.add(new Viewer(new ViewerTest.FakeSink()));
+            }
+            all.forEach(hub::add);
+            return null;
+        });
+        for (int i = 0; i <= frames; i++) {
+            long at = i * 33_333_333L;
+            int ts = i * 33;
+            on(context, () -> clock.advanceTo(at));
+            if (shrinkAfter >= 0 && i == shrinkAfter + 1) {
+                on(context, () -> {
+                    all.subList(10, all.size()).forEach(hub::remove);
+                    return null;
+                });
+            }
+            run.published.put(ts, at);
+            vertx.eventBus().publish(Addresses.media(stream), new MediaEvent.Packet(7, i + 1, i == 0
+                    ? MediaPacket.video(ts, new byte[] {0x17, 1, 0, 0, 0, 0, 0, 0, 1, 0x65})
+                    : MediaPacket.video(ts, new byte[] {0x27, 1, 0, 0, 0, 0, 0, 0, 1, 0x41})));
+            long seq = i + 1;
+            awaitOn(context, "frame " + i + " taken", () -> hub.lastSeq() == seq);
+        }
+        on(context, () -> clock.advanceTo(clock.now + 200_000_000L));
+        on(context, () -> {
+            hub.close(null);
+            return null;
+        });
+        return run;
+    }
+
+    /** The hub's clock and timer, moved on by the test on the hub's event loop. */
+    private static final class HandClock implements StreamHub.Clock {
+        private final TreeMap<Long, Runnable> timers = new TreeMap<>(); // id -> action
+        private final Map<Long, Long> dueAt = new HashMap<>();
+        private long nextId;
+        long now;
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public long setTimer(long delayMillis, Runnable action) {
+            long id = nextId++;
+            timers.put(id, action);
+            dueAt.put(id, now + delayMillis * 1_000_000);
+            return id;
+        }
+
+        @Override
+        public void cancelTimer(long id) {
+            timers.remove(id);
+            dueAt.remove(id);
+        }
+
+        /** Runs the timers due by {@code time}, each at its own time, in order. */
+        Object advanceTo(long time) {
+            while (true) {
+                Long next = null;
+                for (Iterator<Long> it = dueAt.keySet().iterator(); it.hasNext(); ) {
+                    Long id = it.next();
+                    if (dueAt.get(id) <= time && (next == null || dueAt.get(id) < dueAt.get(next))) {
+                        next = id;
+                    }
+                }
+                if (next == null) {
+                    now = time;
+                    return null;
+                }
+                now = dueAt.remove(next);
+                timers.remove(next).run();
+            }
+        }
     }
 
     /** A hub with one viewer that has been sent a keyframe (its second flush): in step from now on. */
