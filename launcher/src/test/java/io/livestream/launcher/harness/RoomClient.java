@@ -1,5 +1,6 @@
 package io.livestream.launcher.harness;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
@@ -30,6 +31,7 @@ public final class RoomClient implements AutoCloseable {
     private final CompletableFuture<JsonObject> hello = new CompletableFuture<>();
     private final CompletableFuture<FlvViewer.Close> closed = new CompletableFuture<>();
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
+    private volatile Context context;
 
     private RoomClient(Vertx vertx, int port, String uri) {
         this(sharedClient(vertx), true, null, port, uri);
@@ -42,6 +44,7 @@ public final class RoomClient implements AutoCloseable {
         ws.textMessageHandler(this::onText);
         ws.closeHandler(v -> closed.complete(new FlvViewer.Close(ws.closeStatusCode(), ws.closeReason())));
         ws.connect(port, "127.0.0.1", uri).onSuccess(x -> {
+            context = Vertx.currentContext();
             // a server that closes right after the upgrade (a refused token) can be done before the
             // close handler reaches the socket: Vert.x then never calls it
             if (ws.isClosed()) {
@@ -116,6 +119,34 @@ public final class RoomClient implements AutoCloseable {
     public void sendRaw(String text) throws Exception {
         connected.get(10, TimeUnit.SECONDS);
         ws.writeTextMessage(text);
+    }
+
+    /**
+     * Sends {@code text} {@code times} times as fast as the socket takes it, as a browser's
+     * {@code send} in a loop would, from the socket's own event loop: it writes while the write
+     * queue has room and goes on when it drains, so the event loop stays free to read what the
+     * server says meanwhile (a close, say). Completes with the number sent when all are written or
+     * the socket closes.
+     */
+    public CompletableFuture<Integer> flood(String text, int times) throws Exception {
+        connected.get(10, TimeUnit.SECONDS);
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        int[] sent = {0};
+        closed.thenRun(() -> done.complete(sent[0]));
+        Runnable[] pump = new Runnable[1];
+        pump[0] = () -> {
+            while (sent[0] < times && !ws.isClosed() && !ws.writeQueueFull()) {
+                ws.writeTextMessage(text);
+                sent[0]++;
+            }
+            if (sent[0] == times) {
+                done.complete(sent[0]);
+            } else if (!ws.isClosed()) {
+                ws.drainHandler(v -> pump[0].run());
+            }
+        };
+        context.runOnContext(v -> pump[0].run());
+        return done;
     }
 
     public void sendBinary(byte[] bytes) throws Exception {
