@@ -1,6 +1,6 @@
 package io.livestream.launcher;
 
-import io.livestream.relay.RelayConfig;
+import io.livestream.fanout.FanoutConfig;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -35,8 +35,8 @@ public final class RelayOptions {
             description = "Sends a second to viewers, over every stream of the process, beyond which writes are merged (up to --max-write-delay): a stream's least gap between sends is the process's viewers / this (env LIVE_VIEWER_SEND_BUDGET; default ${DEFAULT-VALUE})")
     int viewerSendBudget;
 
-    public RelayConfig config() {
-        return RelayConfig.defaults().withGrace(grace).withStallTimeout(stallTimeout).withViewerQueueBytes(viewerQueueKb * 1024)
+    public FanoutConfig config() {
+        return FanoutConfig.defaults().withGrace(grace).withStallTimeout(stallTimeout).withViewerQueueBytes(viewerQueueKb * 1024)
                 .withFlushWindow(viewerFlushWindow).withMergeWrites(viewerMergeWrites)
                 .withMaxWriteDelay(maxWriteDelay, viewerSendBudget);
     }

@@ -4,7 +4,7 @@ import io.livestream.common.auth.JwtKeys;
 import io.livestream.gateway.GatewayConfig;
 import io.livestream.ingest.IngestConfig;
 import io.livestream.interaction.RoomRules;
-import io.livestream.relay.RelayConfig;
+import io.livestream.fanout.FanoutConfig;
 
 /**
  * Everything a standalone node needs.
@@ -15,7 +15,7 @@ import io.livestream.relay.RelayConfig;
  */
 public record StandaloneSettings(
         IngestConfig ingest,
-        RelayConfig relay,
+        FanoutConfig relay,
         GatewayConfig gateway,
         RoomRules rooms,
         JwtKeys jwt,
@@ -23,19 +23,19 @@ public record StandaloneSettings(
         boolean demo) {
 
     public static StandaloneSettings defaults() {
-        return new StandaloneSettings(IngestConfig.defaults(), RelayConfig.defaults(), GatewayConfig.defaults(),
+        return new StandaloneSettings(IngestConfig.defaults(), FanoutConfig.defaults(), GatewayConfig.defaults(),
                 RoomRules.defaults(), JwtKeys.ofSecret(null), "localhost", false);
     }
 
     /** Loopback only, free ports: what tests start. */
     public static StandaloneSettings forTests(String secret) {
         return new StandaloneSettings(IngestConfig.defaults().withHost("127.0.0.1").withRtmpPort(0),
-                RelayConfig.defaults(), GatewayConfig.defaults().withHost("127.0.0.1").withHttpPort(0)
+                FanoutConfig.defaults(), GatewayConfig.defaults().withHost("127.0.0.1").withHttpPort(0)
                         .withStudio(new GatewayConfig.Studio(true, null, 0, 0)),
                 RoomRules.defaults(), JwtKeys.ofSecret(secret), "127.0.0.1", false);
     }
 
-    public StandaloneSettings withRelay(RelayConfig r) {
+    public StandaloneSettings withRelay(FanoutConfig r) {
         return new StandaloneSettings(ingest, r, gateway, rooms, jwt, publicHost, demo);
     }
 

@@ -4,7 +4,7 @@ import io.livestream.launcher.harness.Ffmpeg;
 import io.livestream.launcher.harness.FlvViewer;
 import io.livestream.launcher.harness.Platform;
 import io.livestream.media.MediaPacket;
-import io.livestream.relay.RelayConfig;
+import io.livestream.fanout.FanoutConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,7 +21,7 @@ class GraceTest {
     @Test
     void viewerSurvivesAPublisherRestartAndIsClosedStreamEndedAfterTheGrace() throws Exception {
         String stream = "restart";
-        try (Platform platform = Platform.start(s -> s.withRelay(RelayConfig.defaults().withGrace(Duration.ofSeconds(4))))) {
+        try (Platform platform = Platform.start(s -> s.withRelay(FanoutConfig.defaults().withGrace(Duration.ofSeconds(4))))) {
             FlvViewer viewer;
             try (Ffmpeg first = Ffmpeg.publish(platform.publishUrl(stream), 320, 240, 30)) {
                 platform.awaitLive(stream, Duration.ofSeconds(30));

@@ -5,7 +5,7 @@ import io.livestream.launcher.harness.Ffmpeg;
 import io.livestream.launcher.harness.FlvViewer;
 import io.livestream.launcher.harness.Platform;
 import io.livestream.media.MediaPacket;
-import io.livestream.relay.RelayConfig;
+import io.livestream.fanout.FanoutConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,7 +38,7 @@ class SlowViewerTest {
     }
 
     private static void stalledViewerIsClosedWhileAnotherKeepsPlaying(String stream, String request) throws Exception {
-        try (Platform platform = Platform.start(s -> s.withRelay(RelayConfig.defaults()
+        try (Platform platform = Platform.start(s -> s.withRelay(FanoutConfig.defaults()
                 .withStallTimeout(Duration.ofSeconds(2)).withViewerQueueBytes(128 * 1024)));
              Ffmpeg publisher = Ffmpeg.publish(platform.publishUrl(stream), 1280, 720, 30);
              Socket stalled = new Socket()) {

@@ -1,5 +1,10 @@
 package io.livestream.relay;
 
+import io.livestream.fanout.FanoutConfig;
+import io.livestream.fanout.FanoutMetrics;
+import io.livestream.fanout.Sinks;
+import io.livestream.fanout.Viewer;
+import io.livestream.fanout.ViewerSink;
 import io.livestream.common.CloseReason;
 import io.livestream.common.auth.PlayAccess;
 import io.livestream.common.auth.Tokens;
@@ -36,16 +41,16 @@ public final class Relay implements Handler<RoutingContext> {
 
     private final Vertx vertx;
     private final Context context;
-    private final RelayConfig config;
+    private final FanoutConfig config;
     private final String relayId;
     private final String url;
     private final String publicUrl;
     private final StreamRegistry streams;
     private final RelayRegistry relays;
     private final Tokens playTokens;
-    private final RelayMetrics metrics;
+    private final FanoutMetrics metrics;
     private final Map<String, StreamHub> hubs = new HashMap<>();
-    private final Map<String, RelayMetrics.StreamMeters> meters = new HashMap<>();
+    private final Map<String, FanoutMetrics.StreamMeters> meters = new HashMap<>();
     /** Streams the registry last showed as private: in its publisher's grace such a stream takes no new viewers. */
     private final Set<String> privateStreams = ConcurrentHashMap.newKeySet();
     private final long housekeeping;
@@ -53,7 +58,7 @@ public final class Relay implements Handler<RoutingContext> {
     private boolean draining;
     private long lastBytesOut;
 
-    private Relay(Vertx vertx, RelayConfig config, String relayId, String url, String publicUrl, Tokens playTokens,
+    private Relay(Vertx vertx, FanoutConfig config, String relayId, String url, String publicUrl, Tokens playTokens,
                   StreamRegistry streams, RelayRegistry relays, MeterRegistry registry) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
@@ -64,7 +69,7 @@ public final class Relay implements Handler<RoutingContext> {
         this.streams = streams;
         this.relays = relays;
         this.playTokens = playTokens;
-        this.metrics = new RelayMetrics(registry);
+        this.metrics = new FanoutMetrics(registry);
         this.housekeeping = vertx.setPeriodic(HOUSEKEEPING_MS, id -> housekeeping());
     }
 
@@ -78,7 +83,7 @@ public final class Relay implements Handler<RoutingContext> {
      * @param playTokens checks the play tokens of private streams' viewers reaching this relay's own server
      *                   ({@link #handle}); null when only the gateway of its own process plays through it
      */
-    public static Future<Relay> create(Vertx vertx, RelayConfig config, String relayId, String url, String publicUrl,
+    public static Future<Relay> create(Vertx vertx, FanoutConfig config, String relayId, String url, String publicUrl,
                                        Tokens playTokens, MeterRegistry registry) {
         MediaCodecs.register(vertx.eventBus());
         return StreamRegistry.open(vertx).compose(streams -> RelayRegistry.open(vertx)

@@ -1,5 +1,6 @@
 package io.livestream.relay;
 
+import io.livestream.fanout.FanoutConfig;
 import io.livestream.common.StreamNames;
 import io.livestream.common.auth.JwtKeys;
 import io.livestream.common.auth.Tokens;
@@ -20,7 +21,7 @@ import io.vertx.ext.web.Router;
  */
 public final class RelayVerticle extends VerticleBase {
     static final int MAX_VIEWER_MESSAGE = 4096;
-    private final RelayConfig config;
+    private final FanoutConfig config;
     private final String host;
     private final int port;
     private final int sendBufferBytes;
@@ -38,7 +39,7 @@ public final class RelayVerticle extends VerticleBase {
      * @param url       where gateways reach this relay
      * @param publicUrl where viewers reach it directly (gateways redirect them there); null: only through a gateway
      */
-    public RelayVerticle(RelayConfig config, String host, int port, int sendBufferBytes, String relayId, String url,
+    public RelayVerticle(FanoutConfig config, String host, int port, int sendBufferBytes, String relayId, String url,
                          String publicUrl, JwtKeys jwtKeys, PrometheusMeterRegistry prometheus, HealthChecks checks, java.time.Duration drain) {
         this.config = config;
         this.drain = drain;

@@ -1,5 +1,6 @@
 package io.livestream.relay;
 
+import io.livestream.fanout.FanoutConfig;
 import io.livestream.common.auth.JwtKeys;
 import io.livestream.common.bus.Addresses;
 import io.livestream.common.bus.MediaCodecs;
@@ -56,7 +57,7 @@ class RelayServerLimitsTest {
      * bytes (the relay refuses it on the header, before the payload), returns the close code.
      */
     private int closeCodeAfterAnnouncing(int size) throws IOException {
-        RelayVerticle relay = new RelayVerticle(RelayConfig.defaults(), "127.0.0.1", 0, 64 * 1024, "relay-test", "http://127.0.0.1", null,
+        RelayVerticle relay = new RelayVerticle(FanoutConfig.defaults(), "127.0.0.1", 0, 64 * 1024, "relay-test", "http://127.0.0.1", null,
                 JwtKeys.ofSecret("relay-test-secret-0123456789-abcdefghij"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 HealthChecks.create(vertx), Duration.ZERO);
         MediaCodecs.register(vertx.eventBus());

@@ -1,5 +1,11 @@
 package io.livestream.relay;
 
+import io.livestream.fanout.FakeSink;
+import io.livestream.fanout.FanOut;
+import io.livestream.fanout.FanoutConfig;
+import io.livestream.fanout.FanoutMetrics;
+import io.livestream.fanout.Viewer;
+import io.livestream.fanout.TagWindow;
 import io.livestream.common.bus.Addresses;
 import io.livestream.common.bus.MediaCodecs;
 import io.livestream.common.bus.MediaEvent;
@@ -33,7 +39,7 @@ class StreamHubTest {
     }
 
     /** A sink whose client hung up while the viewer was being admitted: its close handler runs at once. */
-    private static final class GoneSink extends ViewerTest.FakeSink {
+    private static final class GoneSink extends FakeSink {
         GoneSink() {
             close(io.livestream.common.CloseReason.STREAM_ENDED);
         }
@@ -46,11 +52,11 @@ class StreamHubTest {
 
     @Test
     void viewerThatHungUpBeforeItWasAddedIsNotCountedOrKept() throws Exception {
-        RelayMetrics.StreamMeters meters = new RelayMetrics(new SimpleMeterRegistry()).forStream("s");
+        FanoutMetrics.StreamMeters meters = new FanoutMetrics(new SimpleMeterRegistry()).forStream("s");
         Context context = vertx.getOrCreateContext();
         StreamHub hub = on(context, () -> {
-            StreamHub h = new StreamHub("s", vertx, RelayConfig.defaults(), meters, () -> { });
-            h.add(new Viewer(new ViewerTest.FakeSink()));
+            StreamHub h = new StreamHub("s", vertx, FanoutConfig.defaults(), meters, () -> { });
+            h.add(new Viewer(new FakeSink()));
             h.add(new Viewer(new GoneSink()));
             return h;
         });
@@ -65,8 +71,8 @@ class StreamHubTest {
      */
     @Test
     void viewersAreFlushedAtEachVideoFrameAndTakeTheWindowInOneWrite() throws Exception {
-        ViewerTest.FakeSink sink = new ViewerTest.FakeSink();
-        Context hubContext = playingHub(RelayConfig.defaults().withFlushWindow(Duration.ofMinutes(1)), sink);
+        FakeSink sink = new FakeSink();
+        Context hubContext = playingHub(FanoutConfig.defaults().withFlushWindow(Duration.ofMinutes(1)), sink);
         publish(2, MediaPacket.audio(20, new byte[] {(byte) 0xAF, 1, 0x21, 0x10}));
         publish(3, MediaPacket.video(33, new byte[] {0x27, 1, 0, 0, 0, 0, 0, 0, 1, 0x41}));
         awaitOn(hubContext, "the next frame flushed", () -> sink.flushes == 3);
@@ -82,8 +88,8 @@ class StreamHubTest {
      */
     @Test
     void viewerFullAtAFlushSkipsToTheNextKeyframeThenTakesWholeWindowsAgain() throws Exception {
-        ViewerTest.FakeSink sink = new ViewerTest.FakeSink();
-        Context hubContext = playingHub(RelayConfig.defaults(), sink);
+        FakeSink sink = new FakeSink();
+        Context hubContext = playingHub(FanoutConfig.defaults(), sink);
         byte[] interframe = {0x27, 1, 0, 0, 0, 0, 0, 0, 1, 0x41};
         on(hubContext, () -> sink.full = true);
         publish(2, MediaPacket.video(33, interframe));
@@ -106,8 +112,8 @@ class StreamHubTest {
     /** Audio without video leaves at the latest one window after it arrived. */
     @Test
     void audioWithoutVideoIsFlushedWhenTheWindowEnds() throws Exception {
-        ViewerTest.FakeSink sink = new ViewerTest.FakeSink();
-        Context hubContext = playingHub(RelayConfig.defaults().withFlushWindow(Duration.ofMillis(30)), sink);
+        FakeSink sink = new FakeSink();
+        Context hubContext = playingHub(FanoutConfig.defaults().withFlushWindow(Duration.ofMillis(30)), sink);
         publish(2, MediaPacket.audio(20, new byte[] {(byte) 0xAF, 1, 0x21, 0x10}));
         awaitOn(hubContext, "the audio flushed by the window", () -> sink.flushes == 3 && sink.windows.size() == 1);
     }
@@ -115,9 +121,9 @@ class StreamHubTest {
     /** With merged writes, a frame that comes sooner than the merge interval after the last send waits for it. */
     @Test
     void mergedWritesKeepSendsApartByTheMergeInterval() throws Exception {
-        ViewerTest.FakeSink sink = new ViewerTest.FakeSink();
+        FakeSink sink = new FakeSink();
         Duration merge = Duration.ofMillis(300);
-        Context hubContext = playingHub(RelayConfig.defaults().withMergeWrites(merge), sink);
+        Context hubContext = playingHub(FanoutConfig.defaults().withMergeWrites(merge), sink);
         long first = on(hubContext, () -> sink.lastFlushNanos);
         publish(2, MediaPacket.video(33, new byte[] {0x27, 1, 0, 0, 0, 0, 0, 0, 1, 0x41}));
         publish(3, MediaPacket.video(66, new byte[] {0x27, 1, 0, 0, 0, 0, 0, 0, 1, 0x41}));
@@ -166,7 +172,7 @@ class StreamHubTest {
         Context context = vertx.getOrCreateContext();
         HandClock clock = new HandClock();
         Run run = new Run(new TreeMap<>(), new HashMap<>());
-        ViewerTest.FakeSink probe = new ViewerTest.FakeSink() {
+        FakeSink probe = new FakeSink() {
             @Override
             public void write(TagWindow window) {
                 super.write(window);
@@ -174,14 +180,14 @@ class StreamHubTest {
             }
         };
         List<Viewer> all = new ArrayList<>();
-        RelayMetrics.StreamMeters meters = new RelayMetrics(new SimpleMeterRegistry()).forStream(stream);
-        StreamHub hub = on(context, () -> new StreamHub(stream, vertx, RelayConfig.defaults(), meters, () -> { }, clock,
-                meters::relayViewers));
+        FanoutMetrics.StreamMeters meters = new FanoutMetrics(new SimpleMeterRegistry()).forStream(stream);
+        StreamHub hub = on(context, () -> new StreamHub(stream, vertx, FanoutConfig.defaults(), meters, () -> { }, clock,
+                meters::processViewers));
         awaitOn(context, "the hub ready", hub::ready);
         on(context, () -> {
             all.add(new Viewer(probe));
             for (int i = 1; i < viewers; i++) {
-                all.add(new Viewer(new ViewerTest.FakeSink()));
+                all.add(new Viewer(new FakeSink()));
             }
             all.forEach(hub::add);
             return null;
@@ -212,7 +218,7 @@ class StreamHubTest {
     }
 
     /** The hub's clock and timer, moved on by the test on the hub's event loop. */
-    private static final class HandClock implements StreamHub.Clock {
+    private static final class HandClock implements FanOut.Clock {
         private final TreeMap<Long, Runnable> timers = new TreeMap<>(); // id -> action
         private final Map<Long, Long> dueAt = new HashMap<>();
         private long nextId;
@@ -258,7 +264,7 @@ class StreamHubTest {
     }
 
     /** A hub with one viewer that has been sent a keyframe (its second flush): in step from now on. */
-    private Context playingHub(RelayConfig config, ViewerTest.FakeSink sink) throws Exception {
+    private Context playingHub(FanoutConfig config, FakeSink sink) throws Exception {
         Context context = startHub(config, sink);
         publish(1, MediaPacket.video(0, new byte[] {0x17, 1, 0, 0, 0, 0, 0, 0, 1, 0x65}));
         awaitOn(context, "the keyframe flushed", () -> sink.flushes == 2);
@@ -266,11 +272,11 @@ class StreamHubTest {
     }
 
     /** A hub on its own event loop with one viewer, ready (no ingest node answers the snapshot request). */
-    private Context startHub(RelayConfig config, ViewerTest.FakeSink sink) throws Exception {
+    private Context startHub(FanoutConfig config, FakeSink sink) throws Exception {
         MediaCodecs.register(vertx.eventBus());
         Context context = vertx.getOrCreateContext();
         StreamHub hub = on(context, () -> {
-            StreamHub h = new StreamHub("s", vertx, config, new RelayMetrics(new SimpleMeterRegistry()).forStream("s"), () -> { });
+            StreamHub h = new StreamHub("s", vertx, config, new FanoutMetrics(new SimpleMeterRegistry()).forStream("s"), () -> { });
             h.add(new Viewer(sink));
             return h;
         });

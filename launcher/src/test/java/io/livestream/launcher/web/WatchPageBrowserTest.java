@@ -2,7 +2,7 @@ package io.livestream.launcher.web;
 
 import io.livestream.launcher.harness.Ffmpeg;
 import io.livestream.launcher.harness.Platform;
-import io.livestream.relay.RelayConfig;
+import io.livestream.fanout.FanoutConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class WatchPageBrowserTest {
         String stream = "browser";
         Files.createDirectories(OUT);
         // a short grace: the killed publisher's viewers are told the stream ended, and the page must resume by itself
-        try (Platform platform = Platform.start(s -> s.withRelay(RelayConfig.defaults().withGrace(Duration.ofSeconds(1))))) {
+        try (Platform platform = Platform.start(s -> s.withRelay(FanoutConfig.defaults().withGrace(Duration.ofSeconds(1))))) {
             Ffmpeg[] publisher = {Ffmpeg.publish(platform.publishUrl(stream), 640, 360, 30)};
             try {
                 platform.awaitLive(stream, Duration.ofSeconds(30));

@@ -1,4 +1,4 @@
-package io.livestream.relay;
+package io.livestream.fanout;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,12 +14,12 @@ class MergePolicyTest {
     private static final long MS = 1_000_000;
     private static final long FRAME = 33_333_333; // 30 fps
 
-    private final MergePolicy defaults = new MergePolicy(RelayConfig.defaults());
+    private final MergePolicy defaults = new MergePolicy(FanoutConfig.defaults());
 
     @Test
     void gapIsTheViewersOfTheProcessOverTheSendBudgetUpToTheDelayBudget() {
-        assertThat(RelayConfig.defaults().sendBudget()).isEqualTo(15_000);
-        assertThat(RelayConfig.defaults().maxWriteDelay()).isEqualTo(Duration.ofMillis(100));
+        assertThat(FanoutConfig.defaults().sendBudget()).isEqualTo(15_000);
+        assertThat(FanoutConfig.defaults().maxWriteDelay()).isEqualTo(Duration.ofMillis(100));
         assertThat(defaults.gapNanos(0)).isZero();
         assertThat(defaults.gapNanos(100)).isCloseTo(6_666_666L, within(1L));
         assertThat(defaults.gapNanos(500)).isCloseTo(33_333_333L, within(1L));
@@ -31,14 +31,14 @@ class MergePolicyTest {
 
     @Test
     void aZeroDelayBudgetNeverMerges() {
-        MergePolicy never = new MergePolicy(RelayConfig.defaults().withMaxWriteDelay(Duration.ZERO, 15_000));
+        MergePolicy never = new MergePolicy(FanoutConfig.defaults().withMaxWriteDelay(Duration.ZERO, 15_000));
         assertThat(never.gapNanos(100_000)).isZero();
         assertThat(never.dueNanos(5 * MS, 4 * MS, 5 * MS, true, 100_000)).isEqualTo(5 * MS);
     }
 
     @Test
     void aFixedMergeIntervalOverridesTheLoad() {
-        MergePolicy fixed = new MergePolicy(RelayConfig.defaults().withMergeWrites(Duration.ofMillis(40)));
+        MergePolicy fixed = new MergePolicy(FanoutConfig.defaults().withMergeWrites(Duration.ofMillis(40)));
         assertThat(fixed.gapNanos(1)).isEqualTo(40 * MS);
         assertThat(fixed.gapNanos(100_000)).isEqualTo(40 * MS);
     }

@@ -1,4 +1,4 @@
-package io.livestream.relay;
+package io.livestream.fanout;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -17,7 +17,7 @@ import java.util.function.Function;
  * buffers live off-heap like {@link FlvTag}'s and are never reused: a window is replaced, not
  * cleared, since sockets may still be sending its bytes.
  */
-final class TagWindow {
+public final class TagWindow {
     private final List<FlvTag> tags = new ArrayList<>(8);
     private int size;
     private boolean hasFrames;
@@ -31,20 +31,20 @@ final class TagWindow {
     }
 
     /** The FLV bytes of its tags. */
-    int size() {
+    public int size() {
         return size;
     }
 
     /** Whether it holds audio or video frames, not only metadata and sequence headers. */
-    boolean hasFrames() {
+    public boolean hasFrames() {
         return hasFrames;
     }
 
-    List<FlvTag> tags() {
+    public List<FlvTag> tags() {
         return tags;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return tags.isEmpty();
     }
 
@@ -57,7 +57,7 @@ final class TagWindow {
     }
 
     /** Every tag's FLV bytes, back to back, for HTTP-FLV viewers. */
-    Buffer flvBytes() {
+    public Buffer flvBytes() {
         if (bytes == null) {
             bytes = BufferInternal.buffer(concat(tag -> ((BufferInternal) tag.bytes()).getByteBuf()));
         }

@@ -1,4 +1,4 @@
-package io.livestream.relay;
+package io.livestream.fanout;
 
 import io.livestream.common.CloseReason;
 import io.livestream.media.MediaPacket;
@@ -11,63 +11,6 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ViewerTest {
-
-    /** Captures what a viewer writes; the test decides when its queue is full. */
-    static class FakeSink implements ViewerSink {
-        final List<Buffer> written = new ArrayList<>();
-        final List<TagWindow> windows = new ArrayList<>();
-        int flushes;
-        long lastFlushNanos;
-        boolean full;
-        Runnable drain = () -> { };
-        CloseReason closedWith;
-
-        @Override
-        public void write(Buffer data) {
-            written.add(data);
-        }
-
-        @Override
-        public void write(TagWindow window) {
-            windows.add(window);
-            written.add(window.flvBytes());
-        }
-
-        @Override
-        public void flush() {
-            flushes++;
-            lastFlushNanos = System.nanoTime();
-        }
-
-        @Override
-        public boolean writeQueueFull() {
-            return full;
-        }
-
-        @Override
-        public void drainHandler(Runnable onDrain) {
-            drain = onDrain;
-        }
-
-        @Override
-        public void closeHandler(Runnable onClose) {
-        }
-
-        @Override
-        public void close(CloseReason reason) {
-            closedWith = reason;
-        }
-
-        @Override
-        public boolean isClosed() {
-            return closedWith != null;
-        }
-
-        @Override
-        public String describe() {
-            return "fake";
-        }
-    }
 
     private static FlvTag keyframe(int ts) {
         return FlvTag.of(MediaPacket.video(ts, new byte[] {0x17, 1, 0, 0, 0, 0, 0, 0, 1, 0x65}));

@@ -1,4 +1,4 @@
-package io.livestream.relay;
+package io.livestream.fanout;
 
 import io.livestream.common.CloseReason;
 import io.micrometer.core.instrument.Counter;
@@ -7,31 +7,31 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The relay's Prometheus meters: viewers, bytes out and skipped frames per stream, closes by reason. */
-final class RelayMetrics {
+/** A fan-out's Prometheus meters (a relay's, or a gateway's carrying relays' streams): viewers, bytes out and skipped frames per stream, closes by reason. */
+public final class FanoutMetrics {
     private final MeterRegistry registry;
     private final java.util.concurrent.atomic.AtomicLong bytesOutTotal = new java.util.concurrent.atomic.AtomicLong();
-    /** Viewers of every stream of this relay (one relay per process): the load that merges writes ({@link MergePolicy}). */
+    /** Viewers of every stream of this process (one fan-out per process): the load that merges writes ({@link MergePolicy}). */
     private final AtomicInteger viewersTotal = new AtomicInteger();
 
-    RelayMetrics(MeterRegistry registry) {
+    public FanoutMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     /** Bytes written to viewers of every stream since start. */
-    long bytesOut() {
+    public long bytesOut() {
         return bytesOutTotal.get();
     }
 
-    StreamMeters forStream(String stream) {
+    public StreamMeters forStream(String stream) {
         return new StreamMeters(stream);
     }
 
-    void closed(CloseReason reason) {
+    public void closed(CloseReason reason) {
         registry.counter("live.viewers.closed", "reason", reason.label).increment();
     }
 
-    final class StreamMeters {
+    public final class StreamMeters {
         private final AtomicInteger viewers = new AtomicInteger();
         private final Gauge viewerGauge;
         private final Counter bytesOut;
@@ -67,15 +67,15 @@ final class RelayMetrics {
         }
 
         void closed(CloseReason reason) {
-            RelayMetrics.this.closed(reason);
+            FanoutMetrics.this.closed(reason);
         }
 
-        int viewers() {
+        public int viewers() {
             return viewers.get();
         }
 
-        /** Viewers of every stream of the relay. */
-        int relayViewers() {
+        /** Viewers of every stream of the process. */
+        public int processViewers() {
             return viewersTotal.get();
         }
 

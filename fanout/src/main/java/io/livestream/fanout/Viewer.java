@@ -1,4 +1,4 @@
-package io.livestream.relay;
+package io.livestream.fanout;
 
 import io.livestream.media.MediaPacket;
 import io.vertx.core.buffer.Buffer;
@@ -15,7 +15,7 @@ import java.util.Map;
  * instead of tag by tag, and its queue is looked at once per window, not once per tag.
  * Confined to its hub's event loop.
  */
-final class Viewer {
+public final class Viewer {
     private enum HeaderKind { METADATA, VIDEO_CONFIG, AUDIO_CONFIG }
 
     private final ViewerSink sink;
@@ -26,12 +26,12 @@ final class Viewer {
     private long skippedFrames;
     private long bytesWritten;
 
-    Viewer(ViewerSink sink) {
+    public Viewer(ViewerSink sink) {
         this.sink = sink;
         sink.drainHandler(() -> fullSinceNanos = 0);
     }
 
-    ViewerSink sink() {
+    public ViewerSink sink() {
         return sink;
     }
 

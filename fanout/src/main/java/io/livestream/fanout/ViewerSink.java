@@ -1,10 +1,10 @@
-package io.livestream.relay;
+package io.livestream.fanout;
 
 import io.livestream.common.CloseReason;
 import io.vertx.core.buffer.Buffer;
 
 /** Where a viewer's FLV bytes go: a WebSocket, a chunked HTTP response, or a test double. */
-interface ViewerSink {
+public interface ViewerSink {
 
     /** Writes {@code data}; it may wait in the sink until {@link #flush()}. */
     void write(Buffer data);

@@ -1,4 +1,4 @@
-package io.livestream.relay;
+package io.livestream.fanout;
 
 /**
  * When a stream's viewers are sent next: once per video frame while that is cheap, merged by load
@@ -6,16 +6,16 @@ package io.livestream.relay;
  *
  * <p>A send to a viewer costs about the same whatever it carries (12.8 µs at 500 viewers on the
  * development machine, two thirds of it the kernel's TCP path: docs/BENCHMARKS.md), so the process
- * gets a budget of sends a second ({@link RelayConfig#sendBudget()}), shared by all its viewers:
+ * gets a budget of sends a second ({@link FanoutConfig#sendBudget()}), shared by all its viewers:
  * each stream's least time between two sends is {@code viewers of the process / budget}, at most
- * {@link RelayConfig#maxWriteDelay()}. At the default 15,000 a second that is 6.7 ms at 100
+ * {@link FanoutConfig#maxWriteDelay()}. At the default 15,000 a second that is 6.7 ms at 100
  * viewers (a 30 fps stream is sent every frame, 3,000 sends a second), 33 ms at 500 (still about
  * every frame), 67 ms at 1,000 (two frames a send: 15,000 sends a second instead of 31,000) and
- * the budget's 100 ms from 1,500 on. A fixed gap ({@link RelayConfig#mergeWrites()},
+ * the budget's 100 ms from 1,500 on. A fixed gap ({@link FanoutConfig#mergeWrites()},
  * {@code --viewer-merge-writes}) overrides the load; a zero delay budget never merges.
  *
  * <p>Video (any tag but audio) leaves at once unless the gap since the last send has not passed;
- * audio waits for the next video frame, at the latest {@link RelayConfig#flushWindow()} after the
+ * audio waits for the next video frame, at the latest {@link FanoutConfig#flushWindow()} after the
  * window's first tag. So a tag waits at most the larger of the gap and the flush window. Pure: the
  * time and the load are arguments.
  */
@@ -27,7 +27,7 @@ final class MergePolicy {
     private final long fixedGapNanos;
     private final long flushWindowNanos;
 
-    MergePolicy(RelayConfig config) {
+    MergePolicy(FanoutConfig config) {
         this.sendBudget = config.sendBudget();
         this.maxDelayNanos = config.maxWriteDelay().toNanos();
         this.fixedGapNanos = config.mergeWrites().toNanos();

@@ -1,4 +1,4 @@
-package io.livestream.relay;
+package io.livestream.fanout;
 
 import io.livestream.media.MediaPacket;
 import io.livestream.media.flv.Flv;
@@ -17,7 +17,7 @@ import java.nio.ByteBuffer;
  * is the JDK's, freed when the tag is collected, and the wrappers ignore the release each write does.
  * {@code isHeader}: metadata or a sequence header, which a viewer that skips keeps to send first.
  */
-record FlvTag(MediaPacket packet, Buffer bytes, ByteBuf webSocketFrame, boolean isHeader) {
+public record FlvTag(MediaPacket packet, Buffer bytes, ByteBuf webSocketFrame, boolean isHeader) {
 
     static FlvTag of(MediaPacket packet) {
         int size = Flv.encodedSize(packet);

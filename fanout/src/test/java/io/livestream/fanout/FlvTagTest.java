@@ -1,4 +1,4 @@
-package io.livestream.relay;
+package io.livestream.fanout;
 
 import io.livestream.media.MediaPacket;
 import io.livestream.media.flv.Flv;

@@ -1,4 +1,4 @@
-package io.livestream.relay;
+package io.livestream.fanout;
 
 import io.livestream.common.CloseReason;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,7 +9,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 
 /** The two ways a viewer plays: WebSocket-FLV (binary messages of whole tags) and chunked HTTP-FLV. */
-final class Sinks {
+public final class Sinks {
     private Sinks() {
     }
 
@@ -21,7 +21,7 @@ final class Sinks {
      * encodes a frame and flushes at every call; it is kept as the fallback for a WebSocket
      * whose channel cannot be reached.
      */
-    static ViewerSink webSocket(ServerWebSocket ws, int queueBytes) {
+    public static ViewerSink webSocket(ServerWebSocket ws, int queueBytes) {
         ws.setWriteQueueMaxSize(queueBytes);
         ChannelHandlerContext chctx = NettyChannels.of(ws);
         return chctx != null ? new PipelineWebSocketSink(ws, chctx) : new WebSocketSink(ws);
@@ -138,7 +138,7 @@ final class Sinks {
         }
     }
 
-    static ViewerSink httpFlv(HttpServerRequest request, int queueBytes) {
+    public static ViewerSink httpFlv(HttpServerRequest request, int queueBytes) {
         HttpServerResponse response = request.response();
         response.setWriteQueueMaxSize(queueBytes);
         return new ViewerSink() {

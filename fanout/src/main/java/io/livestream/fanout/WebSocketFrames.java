@@ -1,4 +1,4 @@
-package io.livestream.relay;
+package io.livestream.fanout;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

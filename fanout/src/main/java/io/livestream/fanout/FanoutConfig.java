@@ -1,9 +1,9 @@
-package io.livestream.relay;
+package io.livestream.fanout;
 
 import java.time.Duration;
 
 /**
- * Settings of a relay.
+ * Settings of a fan-out: a relay's, and a gateway's that carries a relay's streams to its own viewers.
  *
  * @param viewerQueueBytes a viewer whose unsent bytes pass this skips to the next keyframe
  * @param stallTimeout     a viewer whose queue stays full this long is closed as slow-consumer
@@ -20,7 +20,7 @@ import java.time.Duration;
  * @param sendBudget       sends a second to viewers the process aims at, over all its streams, before
  *                         merging writes up to {@code maxWriteDelay}
  */
-public record RelayConfig(
+public record FanoutConfig(
         int viewerQueueBytes,
         Duration stallTimeout,
         Duration grace,
@@ -34,40 +34,40 @@ public record RelayConfig(
 
     public static final int DEFAULT_SEND_BUDGET = 15_000;
 
-    public static RelayConfig defaults() {
-        return new RelayConfig(1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(10), 3000,
+    public static FanoutConfig defaults() {
+        return new FanoutConfig(1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(10), 3000,
                 32L * 1024 * 1024, Duration.ofSeconds(3), Duration.ofMillis(40), Duration.ZERO,
                 Duration.ofMillis(100), DEFAULT_SEND_BUDGET);
     }
 
-    public RelayConfig withStallTimeout(Duration d) {
-        return new RelayConfig(viewerQueueBytes, d, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
+    public FanoutConfig withStallTimeout(Duration d) {
+        return new FanoutConfig(viewerQueueBytes, d, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
                 maxWriteDelay, sendBudget);
     }
 
-    public RelayConfig withGrace(Duration d) {
-        return new RelayConfig(viewerQueueBytes, stallTimeout, d, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
+    public FanoutConfig withGrace(Duration d) {
+        return new FanoutConfig(viewerQueueBytes, stallTimeout, d, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
                 maxWriteDelay, sendBudget);
     }
 
-    public RelayConfig withViewerQueueBytes(int bytes) {
-        return new RelayConfig(bytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
+    public FanoutConfig withViewerQueueBytes(int bytes) {
+        return new FanoutConfig(bytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
                 maxWriteDelay, sendBudget);
     }
 
-    public RelayConfig withFlushWindow(Duration d) {
-        return new RelayConfig(viewerQueueBytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, d, mergeWrites,
+    public FanoutConfig withFlushWindow(Duration d) {
+        return new FanoutConfig(viewerQueueBytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, d, mergeWrites,
                 maxWriteDelay, sendBudget);
     }
 
-    public RelayConfig withMergeWrites(Duration d) {
-        return new RelayConfig(viewerQueueBytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, d,
+    public FanoutConfig withMergeWrites(Duration d) {
+        return new FanoutConfig(viewerQueueBytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, d,
                 maxWriteDelay, sendBudget);
     }
 
     /** Merged writes by load: at most {@code d} of added delay (zero: never), for a process budget of {@code sendsPerSecond}. */
-    public RelayConfig withMaxWriteDelay(Duration d, int sendsPerSecond) {
-        return new RelayConfig(viewerQueueBytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
+    public FanoutConfig withMaxWriteDelay(Duration d, int sendsPerSecond) {
+        return new FanoutConfig(viewerQueueBytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
                 d, sendsPerSecond);
     }
 }

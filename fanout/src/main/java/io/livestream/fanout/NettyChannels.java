@@ -1,4 +1,4 @@
-package io.livestream.relay;
+package io.livestream.fanout;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.http.ServerWebSocket;
