@@ -48,6 +48,7 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
     private final MeterRegistry meters;
     private final IngestBuffers buffers;
     private final String remote;
+    private final String address;
     private final HandshakeServer handshake = new HandshakeServer();
     private final ChunkDecoder decoder;
     private final ChunkEncoder encoder = new ChunkEncoder();
@@ -77,6 +78,8 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
         this.config = config;
         this.meters = meters;
         this.remote = String.valueOf(socket.remoteAddress());
+        this.address = socket.remoteAddress() == null || socket.remoteAddress().hostAddress() == null
+                ? "" : socket.remoteAddress().hostAddress();
         this.decoder = new ChunkDecoder(config.limits());
     }
 
@@ -103,6 +106,11 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
     @Override
     public String describe() {
         return "rtmp " + remote;
+    }
+
+    @Override
+    public String address() {
+        return address;
     }
 
     @Override
