@@ -67,7 +67,7 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
     private long handshakeTimer = -1;
     private long idleTimer = -1;
 
-    RtmpConnection(NetSocket socket, Vertx vertx, LiveStreams streams, Tokens tokens, IngestConfig config, MeterRegistry meters,
+    RtmpConnection(NetSocket socket, String address, Vertx vertx, LiveStreams streams, Tokens tokens, IngestConfig config, MeterRegistry meters,
                    IngestBuffers buffers, Runnable onSocketClosed) {
         this.buffers = buffers;
         this.socket = socket;
@@ -78,8 +78,7 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
         this.config = config;
         this.meters = meters;
         this.remote = String.valueOf(socket.remoteAddress());
-        this.address = socket.remoteAddress() == null || socket.remoteAddress().hostAddress() == null
-                ? "" : socket.remoteAddress().hostAddress();
+        this.address = address;
         this.decoder = new ChunkDecoder(config.limits());
     }
 
