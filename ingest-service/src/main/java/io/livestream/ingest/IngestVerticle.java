@@ -89,10 +89,10 @@ public final class IngestVerticle extends VerticleBase {
     }
 
     /**
-     * The client's IP address in one spelling however it arrived: an IPv6 address from a PROXY v2
-     * header comes out of Vert.x written in full ({@code 2001:db8:0:0:0:0:0:5}), from a v1 header
-     * as the balancer wrote it; both become the RFC 5952 form ({@code 2001:db8::5}), so the limits
-     * count one client once and the registry shows what operators type.
+     * The client's IP address in one spelling however it arrived: Vert.x may give an IPv6 address
+     * written in full (a PROXY v2 header's {@code 2001:db8::5} comes out as
+     * {@code 2001:db8:0:0:0:0:0:5}); it becomes the RFC 5952 form, so the limits count one client
+     * once and the registry shows what operators type.
      */
     static String clientAddress(NetSocket socket) {
         String host = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
