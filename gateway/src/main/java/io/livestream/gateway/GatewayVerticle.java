@@ -60,8 +60,8 @@ public final class GatewayVerticle extends VerticleBase {
                     RelayRegistry relays = registries.resultAt(1);
                     directory = new RelayDirectory(vertx, relays, config.relayMaxViewers(), config.relayMaxEgressMbps());
                     clusterMeters();
-                    StreamsApi api = new StreamsApi(streams, relays);
                     Tokens tokens = new Tokens(vertx, jwtKeys);
+                    StreamsApi api = new StreamsApi(streams, relays, tokens);
                     GatewayConfig.Limits limits = config.limits();
                     TrustedProxies proxies = config.trustedProxies();
                     rooms = new RoomSockets(vertx, tokens, streams, new AddressSlots("room", limits.rooms(), prometheus,
@@ -122,13 +122,7 @@ public final class GatewayVerticle extends VerticleBase {
         router.post("/api/session").handler(BodyHandler.create().setBodyLimit(4096)).handler(sessions::handle);
         router.post("/api/studio/publish").handler(BodyHandler.create().setBodyLimit(4096)).handler(studio::handle);
         router.routeWithRegex(HttpMethod.GET, ROOM_PATH).handler(rooms::handle);
-        router.get("/api/streams").handler(ctx -> api.list().onComplete(ar -> {
-            if (ar.succeeded()) {
-                json(ctx, 200, ar.result());
-            } else {
-                ctx.fail(ar.cause());
-            }
-        }));
+        router.get("/api/streams").handler(api::handle);
         router.routeWithRegex(HttpMethod.GET, PLAY_API).handler(ctx -> playInfo(ctx, streams, ctx.pathParam("param0")));
         router.routeWithRegex(HttpMethod.GET, StreamNames.PLAY_PATH).handler(play);
         WebPages.mount(router);

@@ -39,10 +39,10 @@ final class StudioApi {
             fail(ctx, 400, "bad-request", "send {\"stream\": \"name\"}: 1-64 letters, digits, - or _");
             return;
         }
-        String authorization = ctx.request().getHeader("Authorization");
+        String bearer = Tokens.bearer(ctx.request().getHeader("Authorization"));
         Future<JsonObject> asker;
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            asker = tokens.verify(authorization.substring(7).strip());
+        if (bearer != null) {
+            asker = tokens.verify(bearer);
         } else if (studio.openOnLoopback() && isLoopback(ctx)) {
             asker = Future.succeededFuture(new JsonObject().put("sub", "studio").put("nick", stream)
                     .put("role", "streamer").put("stream", stream));
@@ -60,7 +60,7 @@ final class StudioApi {
             JsonObject claims = ar.result();
             String role = claims.getString("role", "");
             boolean ownStream = "streamer".equals(role) && stream.equals(claims.getString("stream"));
-            if (!ownStream && !"admin".equals(role)) {
+            if (!ownStream && !Tokens.ROLE_ADMIN.equals(role)) {
                 fail(ctx, 403, "not-allowed", "a " + (role.isEmpty() ? "token without a role" : role + " token")
                         + " cannot go live as '" + stream + "'");
                 return;

@@ -65,6 +65,11 @@ final class ClipPublisher implements Publisher {
     }
 
     @Override
+    public String address() {
+        return "";
+    }
+
+    @Override
     public void evict(String reason) {
         evicted = true;
         vertx.cancelTimer(timer);

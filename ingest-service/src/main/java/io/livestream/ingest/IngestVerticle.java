@@ -14,6 +14,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
+import io.netty.util.NetUtil;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +60,7 @@ public final class IngestVerticle extends VerticleBase {
                     config.maxConnectionsPerAddress(), config.connectionRate(), config.connectionBurst()), meters);
             // with the PROXY protocol on, Vert.x has read the header before this runs: the address is the client's
             Handler<NetSocket> accept = socket -> {
-                String address = socket.remoteAddress().hostAddress();
+                String address = clientAddress(socket);
                 ConnectionLimiter.Admission admission = perAddress.tryAcquire(address);
                 if (admission instanceof ConnectionLimiter.Refused refused) {
                     meters.counter("live.connections.refused", "server", "rtmp", "reason", "too-many-connections").increment();
@@ -70,7 +71,7 @@ public final class IngestVerticle extends VerticleBase {
                     return;
                 }
                 ConnectionLimiter.Admitted admitted = (ConnectionLimiter.Admitted) admission;
-                new RtmpConnection(socket, vertx, streams, tokens, config, meters, buffers, admitted.slot()::release).start();
+                new RtmpConnection(socket, address, vertx, streams, tokens, config, meters, buffers, admitted.slot()::release).start();
             };
             server = vertx.createNetServer(serverOptions()).connectHandler(accept).exceptionHandler(this::beforeConnect);
             Future<NetServer> plain = server.listen(config.rtmpPort(), config.host())
@@ -85,6 +86,21 @@ public final class IngestVerticle extends VerticleBase {
                     .onSuccess(s -> LOG.log(System.Logger.Level.INFO, "RTMPS ingest listening on {0}:{1,number,#}",
                             config.host(), s.actualPort()));
         });
+    }
+
+    /**
+     * The client's IP address in one spelling however it arrived: Vert.x may give an IPv6 address
+     * written in full (a PROXY v2 header's {@code 2001:db8::5} comes out as
+     * {@code 2001:db8:0:0:0:0:0:5}); it becomes the RFC 5952 form, so the limits count one client
+     * once and the registry shows what operators type.
+     */
+    static String clientAddress(NetSocket socket) {
+        String host = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
+        if (host == null) {
+            return "";
+        }
+        byte[] ip = NetUtil.createByteArrayFromIpAddressString(host);
+        return ip == null ? host : NetUtil.bytesToIpAddress(ip);
     }
 
     /**

@@ -167,7 +167,7 @@ public final class PublishSession {
         if (v.fps() == 0 && measuredFps > 0 && v != StreamInfo.Video.NONE) {
             v = new StreamInfo.Video(v.codec(), v.profile(), v.width(), v.height(), Math.round(measuredFps * 100) / 100.0);
         }
-        return new StreamInfo(name, node, epoch, startedAt, v, audio, measuredBitrate, privateStream);
+        return new StreamInfo(name, node, epoch, startedAt, v, audio, measuredBitrate, privateStream, publisher.address());
     }
 
     /** Ends the session once: subscribers are told, the snapshot address goes away. */

@@ -48,6 +48,7 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
     private final MeterRegistry meters;
     private final IngestBuffers buffers;
     private final String remote;
+    private final String address;
     private final HandshakeServer handshake = new HandshakeServer();
     private final ChunkDecoder decoder;
     private final ChunkEncoder encoder = new ChunkEncoder();
@@ -66,7 +67,7 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
     private long handshakeTimer = -1;
     private long idleTimer = -1;
 
-    RtmpConnection(NetSocket socket, Vertx vertx, LiveStreams streams, Tokens tokens, IngestConfig config, MeterRegistry meters,
+    RtmpConnection(NetSocket socket, String address, Vertx vertx, LiveStreams streams, Tokens tokens, IngestConfig config, MeterRegistry meters,
                    IngestBuffers buffers, Runnable onSocketClosed) {
         this.buffers = buffers;
         this.socket = socket;
@@ -77,6 +78,7 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
         this.config = config;
         this.meters = meters;
         this.remote = String.valueOf(socket.remoteAddress());
+        this.address = address;
         this.decoder = new ChunkDecoder(config.limits());
     }
 
@@ -103,6 +105,11 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
     @Override
     public String describe() {
         return "rtmp " + remote;
+    }
+
+    @Override
+    public String address() {
+        return address;
     }
 
     @Override

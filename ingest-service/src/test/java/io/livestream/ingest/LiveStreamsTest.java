@@ -51,6 +51,11 @@ class LiveStreamsTest {
         }
 
         @Override
+        public String address() {
+            return "192.0.2.1";
+        }
+
+        @Override
         public void evict(String reason) {
             evictions.add(reason);
         }

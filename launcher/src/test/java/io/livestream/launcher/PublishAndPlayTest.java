@@ -108,14 +108,26 @@ class PublishAndPlayTest {
         }
     }
 
+    /**
+     * A late joiner starts on the GOP the server keeps, not on the next keyframe: its first keyframe
+     * is not newer than the live edge when it joined (the first viewer's latest frame then, give or
+     * take what was in flight). Waiting for the next keyframe instead (one a second here) would pass
+     * each join with the chance that one came within the tolerance: 0.3^5 for all five.
+     */
     @Test
-    void viewerJoiningMidStreamGetsItsFirstKeyframeWithin100Ms() throws Exception {
+    void viewerJoiningMidStreamStartsOnTheCachedKeyframe() throws Exception {
+        int inFlightMs = 300;
         try (FlvViewer first = FlvViewer.watch(platform.clientVertx(), platform.httpPort(), STREAM)) {
             first.awaitFirstKeyframe(Duration.ofSeconds(10));
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 5; i++) {
+                int liveEdge = first.received().stream().filter(r -> r.packet().kind() == MediaPacket.Kind.VIDEO)
+                        .mapToInt(r -> r.packet().timestamp()).max().orElseThrow();
                 try (FlvViewer late = FlvViewer.watch(platform.clientVertx(), platform.httpPort(), STREAM)) {
-                    long nanos = late.awaitFirstKeyframe(Duration.ofSeconds(10));
-                    assertThat(nanos / 1_000_000).as("ms from connect to first keyframe").isLessThan(100);
+                    late.awaitFirstKeyframe(Duration.ofSeconds(10));
+                    int keyframe = late.received().stream().filter(r -> r.packet().isKeyframe())
+                            .mapToInt(r -> r.packet().timestamp()).findFirst().orElseThrow();
+                    assertThat(keyframe).as("the late joiner's first keyframe against the live edge when it joined")
+                            .isLessThanOrEqualTo(liveEdge + inFlightMs);
                 }
             }
         }

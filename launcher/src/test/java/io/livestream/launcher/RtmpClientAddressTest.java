@@ -5,6 +5,7 @@ import io.livestream.launcher.bench.RtmpClient;
 import io.livestream.launcher.harness.Await;
 import io.livestream.launcher.harness.Platform;
 import io.livestream.launcher.harness.TestKeys;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * RTMP clients behind a TCP load balancer (PROXY protocol v1 and v2, written by hand as a
- * balancer would) are known by the address in the header: in the logs and the per-address limits,
- * on RTMP and RTMPS. And every RTMP connection's slot comes back however the connection ends.
+ * balancer would) are known by the address in the header: in the logs, the per-address limits
+ * and, for admin tokens only, a stream's {@code publisherAddress} in {@code /api/streams}; on RTMP
+ * and RTMPS. And every RTMP connection's slot comes back however the connection ends.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class RtmpClientAddressTest {
@@ -75,6 +77,33 @@ class RtmpClientAddressTest {
     }
 
     @Test
+    void publisherAddressFromTheProxyHeaderIsListedForAdminTokensOnly() throws Exception {
+        try (Platform platform = Platform.start(s -> s.withIngest(s.ingest().withProxyProtocol(true)));
+             RtmpClient v1 = new RtmpClient(withHeader(platform.rtmpPort(), v1("TCP4", "192.0.2.44", "192.0.2.1")));
+             RtmpClient v2 = new RtmpClient(withHeader(platform.rtmpPort(), v2(0x21, 0x21, "2001:db8::5", "2001:db8::1", true)))) {
+            assertThat(v1.publish("via-v1?token=" + platform.publishToken("via-v1"))).isEqualTo(RtmpClient.PUBLISH_START);
+            assertThat(v2.publish("via-v2?token=" + platform.publishToken("via-v2"))).isEqualTo(RtmpClient.PUBLISH_START);
+            String admin = platform.adminToken();
+            JsonObject first = Await.value("via-v1 listed", Duration.ofSeconds(10), () -> platform.listedStream("via-v1", admin));
+            JsonObject second = Await.value("via-v2 listed", Duration.ofSeconds(10), () -> platform.listedStream("via-v2", admin));
+            assertThat(first.getString("publisherAddress")).isEqualTo("192.0.2.44");
+            assertThat(second.getString("publisherAddress")).isEqualTo("2001:db8::5");
+            assertThat(platform.get("/api/streams", admin).headers().firstValue("Cache-Control")).hasValue("no-store");
+
+            // the listing is public: without an admin token it is what it was, and a token only adds to it
+            String streamer = platform.running().mint(new JsonObject().put("role", "streamer").put("stream", "via-v1"),
+                    "me", Duration.ofMinutes(5));
+            for (String token : new String[] {null, streamer, "not-a-token", admin + "x"}) {
+                for (String stream : List.of("via-v1", "via-v2")) {
+                    JsonObject listed = platform.listedStream(stream, token);
+                    assertThat(listed).as("%s with token %s", stream, token).isNotNull();
+                    assertThat(listed.containsKey("publisherAddress")).as("%s with token %s", stream, token).isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
     void malformedProxyHeadersAndPlainRtmpAreClosedAndCounted() throws Exception {
         try (Platform platform = Platform.start(s -> s.withIngest(s.ingest().withProxyProtocol(true)))) {
             int port = platform.rtmpPort();
@@ -112,6 +141,9 @@ class RtmpClientAddressTest {
                 assertThat(publisher.publish("secure?token=" + platform.publishToken("secure"))).isEqualTo(RtmpClient.PUBLISH_START);
                 Await.until("the address from the header in the log", Duration.ofSeconds(10),
                         () -> logs.any("stream secure online from rtmp 198.51.100.23:"));
+                String admin = platform.adminToken();
+                assertThat(Await.value("secure listed", Duration.ofSeconds(10), () -> platform.listedStream("secure", admin))
+                        .getString("publisherAddress")).isEqualTo("198.51.100.23");
             }
         }
     }
@@ -152,6 +184,10 @@ class RtmpClientAddressTest {
             try (RtmpClient publisher = new RtmpClient(port)) {
                 assertThat(publisher.publish("back?token=" + platform.publishToken("back"))).isEqualTo(RtmpClient.PUBLISH_START);
                 awaitSlots(platform, 1);
+                // without the PROXY protocol the publisher's address is the TCP peer's
+                String admin = platform.adminToken();
+                assertThat(Await.value("back listed", Duration.ofSeconds(10), () -> platform.listedStream("back", admin))
+                        .getString("publisherAddress")).isEqualTo("127.0.0.1");
             }
             awaitSlots(platform, 0);
             assertThat(platform.metric("live_limit_refusals_total", "limit=\"rtmp-connections-per-address\"")).isZero();

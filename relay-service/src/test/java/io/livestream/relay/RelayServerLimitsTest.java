@@ -64,7 +64,7 @@ class RelayServerLimitsTest {
         // the stream's ingest node: an empty snapshot, so the viewer is upgraded and waits for media
         vertx.eventBus().consumer(Addresses.snapshot("quiet"), m -> m.reply(new MediaSnapshot(1, 0, List.of())));
         StreamInfo quiet = new StreamInfo("quiet", "ingest-test", 1, System.currentTimeMillis(), StreamInfo.Video.NONE,
-                StreamInfo.Audio.NONE, 0, false);
+                StreamInfo.Audio.NONE, 0, false, "192.0.2.10");
         StreamRegistry.open(vertx).compose(registry -> registry.renew(quiet, Duration.ofMinutes(1)))
                 .compose(v -> vertx.deployVerticle(relay)).await();
         try (Socket socket = new Socket("127.0.0.1", relay.actualPort())) {

@@ -90,6 +90,25 @@ class TokensTest {
     }
 
     @Test
+    void onlyAGoodAdminTokenGrantsAdminAndNoTokenIsAnError() {
+        Tokens tokens = new Tokens(vertx, SECRET);
+        assertThat(tokens.grantsAdmin(tokens.mint("admin", null, "ops", Duration.ofMinutes(5))).await()).isTrue();
+        assertThat(tokens.grantsAdmin(tokens.mint("streamer", "alpha", "me", Duration.ofMinutes(5))).await()).isFalse();
+        assertThat(tokens.grantsAdmin(new Tokens(vertx, SECRET + "-other").mint("admin", null, "ops", Duration.ofMinutes(5))).await())
+                .as("signed with another secret").isFalse();
+        assertThat(tokens.grantsAdmin("not.a.jwt").await()).isFalse();
+        assertThat(tokens.grantsAdmin(null).await()).isFalse();
+    }
+
+    @Test
+    void bearerTakesTheTokenOfABearerHeaderOnly() {
+        assertThat(Tokens.bearer("Bearer abc.def.ghi")).isEqualTo("abc.def.ghi");
+        assertThat(Tokens.bearer("bearer  abc ")).isEqualTo("abc");
+        assertThat(Tokens.bearer("Basic dXNlcjpwYXNz")).isNull();
+        assertThat(Tokens.bearer(null)).isNull();
+    }
+
+    @Test
     void expiryKeepsAFewSecondsOfClockSkewLeeway() throws Exception {
         Path[] pair = keyPair("EC", "skew");
         // signed by hand: Tokens.mint always sets a lifetime from now

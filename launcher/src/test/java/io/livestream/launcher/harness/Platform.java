@@ -80,11 +80,35 @@ public final class Platform implements AutoCloseable {
         }
     }
 
+    /** GET with {@code Authorization: Bearer <token>}. */
+    public HttpResponse<String> get(String path, String bearerToken) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(httpUrl(path))).timeout(Duration.ofSeconds(10))
+                            .header("Authorization", "Bearer " + bearerToken).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("GET " + path + " failed", e);
+        }
+    }
+
     /** The stream's entry in {@code /api/streams}, or null while it is not listed. */
     public JsonObject listedStream(String name) {
-        JsonObject body = new JsonObject(get("/api/streams").body());
-        return body.getJsonArray("streams").stream().map(o -> (JsonObject) o)
+        return listedStream(name, null);
+    }
+
+    /** The stream's entry in {@code /api/streams} as the holder of {@code bearerToken} (null: none) sees it. */
+    public JsonObject listedStream(String name, String bearerToken) {
+        HttpResponse<String> response = bearerToken == null ? get("/api/streams") : get("/api/streams", bearerToken);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("/api/streams answered " + response.statusCode() + ": " + response.body());
+        }
+        return new JsonObject(response.body()).getJsonArray("streams").stream().map(o -> (JsonObject) o)
                 .filter(s -> name.equals(s.getString("name"))).findFirst().orElse(null);
+    }
+
+    /** A token with the admin role. */
+    public String adminToken() {
+        return running.mint("admin", null, Duration.ofHours(1));
     }
 
     /** Waits until the stream is listed with its video codec known (its sequence header arrived). */

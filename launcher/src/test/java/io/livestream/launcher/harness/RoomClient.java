@@ -23,6 +23,8 @@ import java.util.function.Predicate;
 public final class RoomClient implements AutoCloseable {
     /** Sockets one shared client may hold at a time (Vert.x's default is 50; more would queue). */
     private static final int SHARED_CLIENT_CONNECTIONS = 10_000;
+    private static final int FLOOD_BURST = 64;
+    private static final int FLOOD_QUEUE_BYTES = 8 * 1024;
 
     private final WebSocketClient ownClient;
     private final Consumer<JsonObject> listener;
@@ -123,10 +125,12 @@ public final class RoomClient implements AutoCloseable {
 
     /**
      * Sends {@code text} {@code times} times as fast as the socket takes it, as a browser's
-     * {@code send} in a loop would, from the socket's own event loop: it writes while the write
-     * queue has room and goes on when it drains, so the event loop stays free to read what the
-     * server says meanwhile (a close, say). Completes with the number sent when all are written or
-     * the socket closes.
+     * {@code send} in a loop would, from the socket's own event loop: a burst at a time while the
+     * write queue (kept small) has room, going on at its drain, so that the event loop stays free to
+     * read what the server says meanwhile (a close, say). Each write of a backlog walks the
+     * connection's whole outbound buffer (and, with the tests' paranoid leak detection, records
+     * every buffer in it), so a long queue would keep the event loop busy for seconds. Completes
+     * with the number sent when all are written or the socket closes.
      */
     public CompletableFuture<Integer> flood(String text, int times) throws Exception {
         connected.get(10, TimeUnit.SECONDS);
@@ -135,17 +139,24 @@ public final class RoomClient implements AutoCloseable {
         closed.thenRun(() -> done.complete(sent[0]));
         Runnable[] pump = new Runnable[1];
         pump[0] = () -> {
-            while (sent[0] < times && !ws.isClosed() && !ws.writeQueueFull()) {
+            for (int burst = 0; burst < FLOOD_BURST && sent[0] < times && !ws.isClosed() && !ws.writeQueueFull(); burst++) {
                 ws.writeTextMessage(text);
                 sent[0]++;
             }
             if (sent[0] == times) {
                 done.complete(sent[0]);
-            } else if (!ws.isClosed()) {
+            } else if (ws.isClosed()) {
+                return;
+            } else if (ws.writeQueueFull()) {
                 ws.drainHandler(v -> pump[0].run());
+            } else {
+                context.runOnContext(v -> pump[0].run());
             }
         };
-        context.runOnContext(v -> pump[0].run());
+        context.runOnContext(v -> {
+            ws.setWriteQueueMaxSize(FLOOD_QUEUE_BYTES);
+            pump[0].run();
+        });
         return done;
     }
 

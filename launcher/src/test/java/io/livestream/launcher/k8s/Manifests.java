@@ -76,6 +76,11 @@ final class Manifests {
         return objects.stream().filter(o -> kind.equals(o.get("kind"))).toList();
     }
 
+    /** The Deployments and StatefulSets: the objects that run pods. */
+    List<Map<String, Object>> workloads() {
+        return objects.stream().filter(o -> "Deployment".equals(o.get("kind")) || "StatefulSet".equals(o.get("kind"))).toList();
+    }
+
     Map<String, Object> named(String kind, String name) {
         return ofKind(kind).stream().filter(o -> name.equals(at(o, "metadata", "name"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
@@ -89,7 +94,10 @@ final class Manifests {
         return (Map<String, String>) cm.get("data");
     }
 
-    /** The environment a container gets: its ConfigMaps (envFrom), then its env (values, secrets, and fieldRefs as given). */
+    /**
+     * The environment a container gets: its ConfigMaps (envFrom), then its env (values, secrets, and fieldRefs as given),
+     * with {@code $(NAME)} in a value expanded as the kubelet does: from what is defined before it, else left as written.
+     */
     @SuppressWarnings("unchecked")
     Map<String, String> environment(Map<String, Object> container, Map<String, String> fieldRefs) {
         Map<String, String> env = new HashMap<>();
@@ -101,7 +109,7 @@ final class Manifests {
             Map<String, Object> var = (Map<String, Object>) e;
             String name = (String) var.get("name");
             if (var.containsKey("value")) {
-                env.put(name, String.valueOf(var.get("value")));
+                env.put(name, expand(String.valueOf(var.get("value")), env));
             } else if (at(var, "valueFrom", "secretKeyRef") != null) {
                 Map<String, Object> secret = named("Secret", String.valueOf(at(var, "valueFrom", "secretKeyRef", "name")));
                 String encoded = String.valueOf(((Map<String, Object>) secret.get("data")).get(at(var, "valueFrom", "secretKeyRef", "key")));
@@ -113,9 +121,31 @@ final class Manifests {
         return env;
     }
 
+    /** Kubernetes' dependent variables: {@code $(NAME)} is NAME's value where NAME is defined, {@code $$} is {@code $}. */
+    static String expand(String value, Map<String, String> defined) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < value.length()) {
+            char c = value.charAt(i);
+            if (c == '$' && i + 1 < value.length() && value.charAt(i + 1) == '$') {
+                out.append('$');
+                i += 2;
+            } else if (c == '$' && i + 1 < value.length() && value.charAt(i + 1) == '(' && value.indexOf(')', i) > 0) {
+                int end = value.indexOf(')', i);
+                String name = value.substring(i + 2, end);
+                out.append(defined.containsKey(name) ? defined.get(name) : value.substring(i, end + 1));
+                i = end + 1;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
     @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> containers(Map<String, Object> deployment) {
-        return (List<Map<String, Object>>) at(deployment, "spec", "template", "spec", "containers");
+    static List<Map<String, Object>> containers(Map<String, Object> workload) {
+        return (List<Map<String, Object>>) at(workload, "spec", "template", "spec", "containers");
     }
 
     /** Walks nested maps; null where a key is missing. */

@@ -22,6 +22,7 @@ import java.util.Base64;
  */
 public final class Tokens {
     public static final String ROLE_PUBLISH = "publish";
+    public static final String ROLE_ADMIN = "admin";
     private static final int LEEWAY_SECONDS = 5;
 
     private final JWTAuth jwt;
@@ -109,6 +110,23 @@ public final class Tokens {
             }
             return Future.succeededFuture(claims.getString("sub", "anonymous"));
         });
+    }
+
+    /**
+     * True when the token is good (signature, expiry) and has the admin role; false for any other
+     * token, a bad one or none: for what a token only adds to, never for refusing a request.
+     */
+    public Future<Boolean> grantsAdmin(String token) {
+        if (token == null || token.isEmpty()) {
+            return Future.succeededFuture(false);
+        }
+        return verify(token).map(claims -> ROLE_ADMIN.equals(claims.getString("role"))).otherwise(false);
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header; null for another scheme or no header. */
+    public static String bearer(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).strip() : null;
     }
 
     /** A token that is missing, malformed, expired, or not good for what was asked. */

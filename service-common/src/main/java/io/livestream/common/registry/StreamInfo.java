@@ -6,6 +6,9 @@ import io.vertx.core.json.JsonObject;
  * A live stream as the registry holds it: who ingests it, since when, and what it carries.
  * Codec fields are empty until the sequence headers have arrived. A private stream plays only
  * with a play token for it ({@link io.livestream.common.auth.PlayAccess}); JSON field {@code private}.
+ * {@code publisherAddress} is the publisher's client address as the ingest saw it (the PROXY
+ * protocol header's when that is on, else the TCP peer's), empty for a publisher with none (the
+ * demo clip); it is for operators, so the public listing shows it to admin tokens only.
  */
 public record StreamInfo(
         String name,
@@ -15,7 +18,8 @@ public record StreamInfo(
         Video video,
         Audio audio,
         long bitrateBps,
-        boolean privateStream) {
+        boolean privateStream,
+        String publisherAddress) {
 
     public record Video(String codec, String profile, int width, int height, double fps) {
         public static final Video NONE = new Video("", "", 0, 0, 0);
@@ -37,7 +41,8 @@ public record StreamInfo(
                 .put("audio", new JsonObject()
                         .put("codec", audio.codec()).put("sampleRate", audio.sampleRate()).put("channels", audio.channels()))
                 .put("bitrateBps", bitrateBps)
-                .put("private", privateStream);
+                .put("private", privateStream)
+                .put("publisherAddress", publisherAddress);
     }
 
     public static StreamInfo fromJson(JsonObject json) {
@@ -52,6 +57,7 @@ public record StreamInfo(
                         v.getInteger("width", 0), v.getInteger("height", 0), v.getDouble("fps", 0.0)),
                 new Audio(a.getString("codec", ""), a.getInteger("sampleRate", 0), a.getInteger("channels", 0)),
                 json.getLong("bitrateBps", 0L),
-                json.getBoolean("private", false));
+                json.getBoolean("private", false),
+                json.getString("publisherAddress", ""));
     }
 }
