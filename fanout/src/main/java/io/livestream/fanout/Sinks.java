@@ -138,6 +138,10 @@ public final class Sinks {
         }
     }
 
+    /**
+     * A chunked HTTP-FLV viewer. The response's head goes with the first bytes; one closed before
+     * them (the stream was not found, its relay was lost) answers a status for the reason instead.
+     */
     public static ViewerSink httpFlv(HttpServerRequest request, int queueBytes) {
         HttpServerResponse response = request.response();
         response.setWriteQueueMaxSize(queueBytes);
@@ -145,6 +149,9 @@ public final class Sinks {
             @Override
             public void write(Buffer data) {
                 if (!response.closed()) {
+                    if (!response.headWritten()) {
+                        flvHead(response);
+                    }
                     response.write(data);
                 }
             }
@@ -178,7 +185,10 @@ public final class Sinks {
                 if (response.closed()) {
                     return;
                 }
-                if (reason == CloseReason.STREAM_ENDED || reason == CloseReason.SHUTDOWN) {
+                if (!response.headWritten()) {
+                    response.setStatusCode(statusBefore(reason)).putHeader("Content-Type", "text/plain")
+                            .putHeader("Access-Control-Allow-Origin", "*").end(reason.label + "\n");
+                } else if (reason == CloseReason.STREAM_ENDED || reason == CloseReason.SHUTDOWN) {
                     response.end();
                 } else {
                     request.connection().close();
@@ -189,6 +199,24 @@ public final class Sinks {
             public String describe() {
                 return "http-flv " + request.remoteAddress();
             }
+        };
+    }
+
+    /** The head of an HTTP-FLV response (the relay sets it before its checks; a gateway's feed with the first bytes). */
+    public static void flvHead(HttpServerResponse response) {
+        response.setChunked(true)
+                .putHeader("Content-Type", "video/x-flv")
+                .putHeader("Cache-Control", "no-cache")
+                .putHeader("Access-Control-Allow-Origin", "*");
+    }
+
+    /** The status of an HTTP-FLV viewer closed before its first bytes. */
+    private static int statusBefore(CloseReason reason) {
+        return switch (reason) {
+            case STREAM_NOT_FOUND, STREAM_ENDED -> 404;
+            case BAD_TOKEN -> 401;
+            case SLOW_CONSUMER -> 429;
+            default -> 503;
         };
     }
 }

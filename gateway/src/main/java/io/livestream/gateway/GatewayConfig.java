@@ -11,7 +11,6 @@ import io.livestream.common.ops.ConnectionLimiter;
  * @param httpPort              HTTP port (8080; 0 picks a free one)
  * @param viewerSendBufferBytes kernel send buffer per connection: small keeps a stalled viewer's
  *                              backlog (and so its delay and memory) small
- * @param viewerQueueBytes      per-viewer write queue when piping from a relay
  * @param relayMaxViewers       a relay with this many viewers spills new viewers to the least-loaded relay
  * @param relayMaxEgressMbps    likewise for a relay sending this many Mbps
  * @param studio                how the studio hands out publish credentials
@@ -19,7 +18,7 @@ import io.livestream.common.ops.ConnectionLimiter;
  * @param limits                what one client may hold or send
  * @param trustedProxies        peers whose X-Forwarded-For / Forwarded name the client address (none by default)
  */
-public record GatewayConfig(String host, int httpPort, int viewerSendBufferBytes, int viewerQueueBytes,
+public record GatewayConfig(String host, int httpPort, int viewerSendBufferBytes,
                             int relayMaxViewers, double relayMaxEgressMbps, Studio studio, TlsFiles tls,
                             Limits limits, TrustedProxies trustedProxies) {
 
@@ -71,34 +70,34 @@ public record GatewayConfig(String host, int httpPort, int viewerSendBufferBytes
     }
 
     public static GatewayConfig defaults() {
-        return new GatewayConfig("0.0.0.0", 8080, 256 * 1024, 1024 * 1024, 2000, 2000, new Studio(false, null, 1935, 0), null, Limits.defaults(), TrustedProxies.none());
+        return new GatewayConfig("0.0.0.0", 8080, 256 * 1024, 2000, 2000, new Studio(false, null, 1935, 0), null, Limits.defaults(), TrustedProxies.none());
     }
 
     public GatewayConfig withStudio(Studio s) {
-        return new GatewayConfig(host, httpPort, viewerSendBufferBytes, viewerQueueBytes, relayMaxViewers, relayMaxEgressMbps, s, tls, limits, trustedProxies);
+        return new GatewayConfig(host, httpPort, viewerSendBufferBytes, relayMaxViewers, relayMaxEgressMbps, s, tls, limits, trustedProxies);
     }
 
     public GatewayConfig withHttpPort(int port) {
-        return new GatewayConfig(host, port, viewerSendBufferBytes, viewerQueueBytes, relayMaxViewers, relayMaxEgressMbps, studio, tls, limits, trustedProxies);
+        return new GatewayConfig(host, port, viewerSendBufferBytes, relayMaxViewers, relayMaxEgressMbps, studio, tls, limits, trustedProxies);
     }
 
     public GatewayConfig withHost(String newHost) {
-        return new GatewayConfig(newHost, httpPort, viewerSendBufferBytes, viewerQueueBytes, relayMaxViewers, relayMaxEgressMbps, studio, tls, limits, trustedProxies);
+        return new GatewayConfig(newHost, httpPort, viewerSendBufferBytes, relayMaxViewers, relayMaxEgressMbps, studio, tls, limits, trustedProxies);
     }
 
     public GatewayConfig withRelayLimits(int maxViewers, double maxEgressMbps) {
-        return new GatewayConfig(host, httpPort, viewerSendBufferBytes, viewerQueueBytes, maxViewers, maxEgressMbps, studio, tls, limits, trustedProxies);
+        return new GatewayConfig(host, httpPort, viewerSendBufferBytes, maxViewers, maxEgressMbps, studio, tls, limits, trustedProxies);
     }
 
     public GatewayConfig withTls(TlsFiles t) {
-        return new GatewayConfig(host, httpPort, viewerSendBufferBytes, viewerQueueBytes, relayMaxViewers, relayMaxEgressMbps, studio, t, limits, trustedProxies);
+        return new GatewayConfig(host, httpPort, viewerSendBufferBytes, relayMaxViewers, relayMaxEgressMbps, studio, t, limits, trustedProxies);
     }
 
     public GatewayConfig withLimits(Limits l) {
-        return new GatewayConfig(host, httpPort, viewerSendBufferBytes, viewerQueueBytes, relayMaxViewers, relayMaxEgressMbps, studio, tls, l, trustedProxies);
+        return new GatewayConfig(host, httpPort, viewerSendBufferBytes, relayMaxViewers, relayMaxEgressMbps, studio, tls, l, trustedProxies);
     }
 
     public GatewayConfig withTrustedProxies(TrustedProxies p) {
-        return new GatewayConfig(host, httpPort, viewerSendBufferBytes, viewerQueueBytes, relayMaxViewers, relayMaxEgressMbps, studio, tls, limits, p);
+        return new GatewayConfig(host, httpPort, viewerSendBufferBytes, relayMaxViewers, relayMaxEgressMbps, studio, tls, limits, p);
     }
 }

@@ -67,7 +67,7 @@ public final class GatewayVerticle extends VerticleBase {
                     rooms = new RoomSockets(vertx, tokens, streams, new AddressSlots("room", limits.rooms(), prometheus,
                             LimitRefusals.ROOM_CONNECTIONS_PER_ADDRESS, LimitRefusals.ROOM_CONNECTION_RATE), proxies, prometheus);
                     prometheus.gauge("live.gateway.room.members", rooms, RoomSockets::members);
-                    return playBackend.create(vertx, directory).compose(player -> {
+                    return playBackend.create(vertx, directory, tokens).compose(player -> {
                         // clients send small messages: a larger frame closes that client (1009)
                         HttpServerOptions options = new HttpServerOptions()
                                 .setTcpNoDelay(true)

@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 import java.time.Duration;
 
-/** How a relay treats its viewers: standalone and the relay role share these. */
+/** How viewers are fanned out: standalone, the relay role and the gateway role (for the streams it carries) share these. */
 public final class RelayOptions {
     @Option(names = "--grace", defaultValue = "${env:LIVE_GRACE:-10s}", converter = Durations.class,
             description = "How long viewers wait for a publisher that went away (env LIVE_GRACE; default ${DEFAULT-VALUE})")

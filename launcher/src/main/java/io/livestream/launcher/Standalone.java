@@ -74,7 +74,7 @@ public final class Standalone {
                     GatewayConfig.Studio studio = settings.gateway().studio();
                     GatewayVerticle gateway = new GatewayVerticle(settings.gateway().withStudio(new GatewayConfig.Studio(
                             studio.openOnLoopback(), studio.publicRtmpUrl(), ingest.actualPort(), ingest.actualRtmpsPort())),
-                            prometheus, (v, relays) -> Relay.create(v, settings.relay(), nodeId, null, null, null, prometheus)
+                            prometheus, (v, relays, tokens) -> Relay.create(v, settings.relay(), nodeId, null, null, null, prometheus)
                                     .map(relay -> PlayBackend.Player.of(relay::play, relay::play)),
                             checks, keys);
                     return vertx.deployVerticle(gateway).map(gatewayId -> gateway);

@@ -51,6 +51,8 @@ public final class Relay implements Handler<RoutingContext> {
     private final FanoutMetrics metrics;
     private final Map<String, StreamHub> hubs = new HashMap<>();
     private final Map<String, FanoutMetrics.StreamMeters> meters = new HashMap<>();
+    /** The gateways' feeds: the viewers each carries, as it last said. */
+    private final Map<ServerWebSocket, Carried> feeds = new HashMap<>();
     /** Streams the registry last showed as private: in its publisher's grace such a stream takes no new viewers. */
     private final Set<String> privateStreams = ConcurrentHashMap.newKeySet();
     private final long housekeeping;
@@ -122,11 +124,7 @@ public final class Relay implements Handler<RoutingContext> {
                         .end(CloseReason.STREAM_NOT_FOUND.label + ": " + stream + "\n");
                 return;
             }
-            request.response()
-                    .setChunked(true)
-                    .putHeader("Content-Type", "video/x-flv")
-                    .putHeader("Cache-Control", "no-cache")
-                    .putHeader("Access-Control-Allow-Origin", "*");
+            Sinks.flvHead(request.response());
             onContext(() -> attach(stream, Sinks.httpFlv(request, config.viewerQueueBytes())));
         });
     }
@@ -143,7 +141,12 @@ public final class Relay implements Handler<RoutingContext> {
         }
         admit(stream, token).onComplete(live -> {
             if (live.succeeded() && live.result()) {
-                onContext(() -> attach(stream, Sinks.webSocket(ws, config.viewerQueueBytes())));
+                onContext(() -> {
+                    attach(stream, Sinks.webSocket(ws, config.viewerQueueBytes()));
+                    if (token != null && playTokens != null) {
+                        listenForGateway(stream, ws, token);
+                    }
+                });
             } else if (live.cause() instanceof PlayAccess.Refused) {
                 ws.close(CloseReason.BAD_TOKEN.code, CloseReason.BAD_TOKEN.label);
             } else if (live.failed()) { // the registry cannot be read: not the stream's fault
@@ -155,10 +158,47 @@ public final class Relay implements Handler<RoutingContext> {
         });
     }
 
-    /** Viewers per stream on this relay. */
+    /**
+     * A gateway's feed (its token has the {@code gateway} role, which only holders of the cluster's
+     * signing key can mint) says how many viewers it carries, {@code {"viewers": n}}, whenever that
+     * changes: the relay's load in the registry counts them in place of the one connection, so that
+     * spill-over and {@code /api/streams} see viewers, not connections. What other sockets say is ignored.
+     */
+    private void listenForGateway(String stream, ServerWebSocket ws, String token) {
+        Carried carried = new Carried(stream);
+        ws.textMessageHandler(carried::said);
+        playTokens.verify(token).onSuccess(claims -> onContext(() -> {
+            if (PlayAccess.GATEWAY_ROLE.equals(claims.getString("role")) && !ws.isClosed()) {
+                feeds.put(ws, carried);
+            }
+        }));
+    }
+
+    /** What a gateway's feed said it carries; until it says, the one connection. */
+    private static final class Carried {
+        private static final int MAX = 10_000_000;
+        final String stream;
+        volatile int viewers = 1;
+
+        Carried(String stream) {
+            this.stream = stream;
+        }
+
+        void said(String text) {
+            try {
+                viewers = Math.max(0, Math.min(MAX, new JsonObject(text).getInteger("viewers", 1)));
+            } catch (RuntimeException notAReport) {
+                // a viewer has nothing to say: ignored
+            }
+        }
+    }
+
+    /** Viewers per stream on this relay, with those the gateways' feeds carry. */
     public Map<String, Integer> viewers() {
         Map<String, Integer> out = new HashMap<>();
         hubs.forEach((name, hub) -> out.put(name, hub.viewerCount()));
+        feeds.keySet().removeIf(ServerWebSocket::isClosed);
+        feeds.values().forEach(c -> out.computeIfPresent(c.stream, (name, n) -> n - 1 + c.viewers));
         return out;
     }
 
@@ -275,9 +315,9 @@ public final class Relay implements Handler<RoutingContext> {
         if (leaseTicks++ % 2 == 0) {
             JsonObject viewers = new JsonObject();
             int total = 0;
-            for (StreamHub hub : hubs.values()) {
-                viewers.put(hub.stream(), hub.viewerCount());
-                total += hub.viewerCount();
+            for (Map.Entry<String, Integer> stream : viewers().entrySet()) {
+                viewers.put(stream.getKey(), stream.getValue());
+                total += stream.getValue();
             }
             long bytes = metrics.bytesOut();
             long egressBps = (long) ((bytes - lastBytesOut) * 8 / (HOUSEKEEPING_MS * 2 / 1000.0));

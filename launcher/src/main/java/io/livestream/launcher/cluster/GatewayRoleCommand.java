@@ -3,6 +3,7 @@ package io.livestream.launcher.cluster;
 import io.livestream.gateway.GatewayConfig;
 import io.livestream.gateway.GatewayVerticle;
 import io.livestream.gateway.PlayBackend;
+import io.livestream.launcher.RelayOptions;
 import io.livestream.common.auth.JwtKeys;
 import io.livestream.common.net.TlsFiles;
 import io.livestream.launcher.BadSettingException;
@@ -43,6 +44,10 @@ public final class GatewayRoleCommand implements Callable<Integer> {
     @Mixin
     StudioOptions studio;
 
+    /** The gateway fans each stream it carries out to its viewers as a relay does: the same settings. */
+    @Mixin
+    RelayOptions fanOut;
+
     @Option(names = "--relay-max-viewers", defaultValue = "${env:LIVE_RELAY_MAX_VIEWERS:-2000}", description = "Viewers on a relay before new ones spill to the least-loaded relay (env LIVE_RELAY_MAX_VIEWERS; default ${DEFAULT-VALUE})")
     int relayMaxViewers;
 
@@ -67,6 +72,6 @@ public final class GatewayRoleCommand implements Callable<Integer> {
                 .withStudio(studio.studio(false, 1935, 0))
                 .withTls(tlsFiles).withLimits(limits.limits()).withTrustedProxies(proxies.proxies());
         return RoleRunner.run("gateway", cluster, node -> List.of(new GatewayVerticle(config, node.prometheus(),
-                PlayBackend.relays(config.viewerQueueBytes()), node.checks(), keys)));
+                PlayBackend.relays(fanOut.config(), node.prometheus()), node.checks(), keys)));
     }
 }

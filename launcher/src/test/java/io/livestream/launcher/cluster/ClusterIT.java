@@ -54,6 +54,8 @@ class ClusterIT {
     private static RoleProcess ingest;
     private static RoleProcess relayA;
     private static RoleProcess relayB;
+    /** The relay left when the other was killed. */
+    private static RoleProcess survivor;
     private static Ffmpeg publisher;
     private static Vertx clients;
     private static final List<FlvViewer> viewers = new ArrayList<>();
@@ -109,19 +111,18 @@ class ClusterIT {
 
     @Test
     @Order(2)
-    void viewersThroughTheGatewaySpillOverToBothRelays() throws Exception {
+    void viewersThroughTheGatewayShareOneRelayConnectionAndAnotherStreamSpillsOver() throws Exception {
         List<FlvViewer> three = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             FlvViewer v = watch(gateway.httpPort());
             v.awaitFirstKeyframe(Duration.ofSeconds(10));
             three.add(v);
         }
-        // One viewer per relay is the threshold: the second viewer spills over, the third goes to the least loaded.
-        Await.until("viewers on both relays", Duration.ofSeconds(20),
-                () -> relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") >= 1
-                        && relayB.metric("live_viewers", "stream=\"" + STREAM + "\"") >= 1
-                        && relayA.metric("live_viewers", "stream=\"" + STREAM + "\"")
-                        + relayB.metric("live_viewers", "stream=\"" + STREAM + "\"") == 3);
+        // the gateway pulls the stream once; the relay counts the viewers its feed says it carries
+        assertThat(relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") + relayB.metric("live_viewers", "stream=\"" + STREAM + "\""))
+                .as("connections from the gateway to the relays").isEqualTo(1);
+        RoleProcess carrying = relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") == 1 ? relayA : relayB;
+        RoleProcess other = carrying == relayA ? relayB : relayA;
         JsonObject listed = Await.value("viewers summed over relays", Duration.ofSeconds(10), () -> {
             JsonObject s = listed();
             return s != null && s.getInteger("viewers") == 3 ? s : null;
@@ -132,7 +133,22 @@ class ClusterIT {
         JsonObject play = new JsonObject(gateway.get("/api/play/" + STREAM).orElseThrow().body());
         assertThat(play.getBoolean("direct")).as("relays without a public URL: viewers play through the gateway").isFalse();
         assertThat(play.getString("url")).isEqualTo(gateway.httpUrl("/live/" + STREAM + ".flv"));
+
+        // one viewer per relay is the threshold (--relay-max-viewers 1): the carrying relay is past it with 3
+        String second = "clustered-second";
+        try (RtmpClient streamer = new RtmpClient(RTMP_PORT)) {
+            assertThat(streamer.publish(second + "?token=" + token("publish", second))).isEqualTo("NetStream.Publish.Start");
+            Await.until(second + " listed", Duration.ofSeconds(20), () -> listed(second) != null);
+            try (FlvViewer secondViewer = FlvViewer.watch(clients, gateway.httpPort(), second)) {
+                Await.until("the other stream's feed on the relay below its threshold", Duration.ofSeconds(10),
+                        () -> other.metric("live_viewers", "stream=\"" + second + "\"") == 1);
+                assertThat(carrying.metric("live_viewers", "stream=\"" + second + "\"")).isZero();
+                assertThat(secondViewer.isClosed()).isFalse();
+            }
+        }
         three.forEach(FlvViewer::close);
+        Await.until("the second stream's viewer gone", Duration.ofSeconds(15),
+                () -> gateway.metric("live_cluster_viewers", "stream=\"" + second + "\"") == 0);
         awaitNoViewers();
     }
 
@@ -232,42 +248,42 @@ class ClusterIT {
     @Test
     @Order(4)
     void killingARelayClosesItsViewersRelayLostAndTheyPlayAgainThroughTheGateway() throws Exception {
-        FlvViewer onA = null;
-        FlvViewer onB = null;
         FlvViewer v1 = watch(gateway.httpPort());
-        v1.awaitFirstKeyframe(Duration.ofSeconds(10));
-        Await.until("first viewer placed", Duration.ofSeconds(10),
-                () -> relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") + relayB.metric("live_viewers", "stream=\"" + STREAM + "\"") == 1);
-        boolean firstOnA = relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") == 1;
         FlvViewer v2 = watch(gateway.httpPort());
+        v1.awaitFirstKeyframe(Duration.ofSeconds(10));
         v2.awaitFirstKeyframe(Duration.ofSeconds(10));
-        Await.until("the second viewer spilled over to the other relay", Duration.ofSeconds(10),
-                () -> relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") == 1
-                        && relayB.metric("live_viewers", "stream=\"" + STREAM + "\"") == 1);
-        onA = firstOnA ? v1 : v2;
-        onB = firstOnA ? v2 : v1;
-        int beforeKill = onB.count();
+        Await.until("the gateway's feed placed", Duration.ofSeconds(10),
+                () -> relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") + relayB.metric("live_viewers", "stream=\"" + STREAM + "\"") == 1);
+        RoleProcess feeding = relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") == 1 ? relayA : relayB;
+        survivor = feeding == relayA ? relayB : relayA;
+        FlvViewer onSurvivor = watch(survivor.httpPort()); // a viewer of the other relay, reached directly
+        onSurvivor.awaitFirstKeyframe(Duration.ofSeconds(10));
+        int beforeKill = onSurvivor.count();
 
-        relayA.kill9();
-        FlvViewer.Close close = onA.awaitClose(Duration.ofSeconds(15));
-        assertThat(close.reason()).isEqualTo("relay-lost");
-        assertThat(close.code()).isEqualTo((short) 4502);
+        feeding.kill9();
+        for (FlvViewer v : List.of(v1, v2)) {
+            FlvViewer.Close close = v.awaitClose(Duration.ofSeconds(15));
+            assertThat(close.reason()).isEqualTo("relay-lost");
+            assertThat(close.code()).isEqualTo((short) 4502);
+        }
 
         long reconnect = System.nanoTime();
         FlvViewer again = watch(gateway.httpPort());
         long toKeyframe = again.awaitFirstKeyframe(Duration.ofSeconds(10));
         assertThat((System.nanoTime() - reconnect) / 1_000_000).as("ms from reconnect to playing").isLessThan(5000);
         assertThat(toKeyframe).isPositive();
+        Await.until("the gateway's new feed on the surviving relay", Duration.ofSeconds(10),
+                () -> survivor.metric("live_viewers", "stream=\"" + STREAM + "\"") == 2);
 
-        List<FlvViewer.Received> got = onB.awaitReceived("another 2 s on the surviving relay", Duration.ofSeconds(10),
+        List<FlvViewer.Received> got = onSurvivor.awaitReceived("another 2 s on the surviving relay", Duration.ofSeconds(10),
                 r -> r.size() > beforeKill + 100);
         long worstGapMs = 0;
         for (int i = beforeKill + 1; i < got.size(); i++) {
             worstGapMs = Math.max(worstGapMs, (got.get(i).arrivalNanos() - got.get(i - 1).arrivalNanos()) / 1_000_000);
         }
         assertThat(worstGapMs).as("longest pause on the other relay while one died, ms").isLessThan(1000);
-        assertThat(onB.isClosed()).isFalse();
-        onB.close();
+        assertThat(onSurvivor.isClosed()).isFalse();
+        onSurvivor.close();
         again.close();
     }
 
@@ -305,15 +321,15 @@ class ClusterIT {
             viewer.awaitFirstKeyframe(Duration.ofSeconds(10));
             String stream = "stream=\"" + STREAM + "\"";
             Await.until("the viewer placed", Duration.ofSeconds(10),
-                    () -> relayB.metric("live_viewers", stream) + relayC.metric("live_viewers", stream) == 1);
-            RoleProcess serving = relayB.metric("live_viewers", stream) == 1 ? relayB : relayC;
+                    () -> survivor.metric("live_viewers", stream) + relayC.metric("live_viewers", stream) == 1);
+            RoleProcess serving = survivor.metric("live_viewers", stream) == 1 ? survivor : relayC;
 
             serving.close(); // SIGTERM, as Kubernetes stops a pod
             FlvViewer.Close close = viewer.awaitClose(Duration.ofSeconds(30));
             assertThat(close.reason()).as("closed by name after the drain").isEqualTo("shutdown");
             FlvViewer again = watch(gateway.httpPort());
             again.awaitFirstKeyframe(Duration.ofSeconds(10));
-            RoleProcess other = serving == relayB ? relayC : relayB;
+            RoleProcess other = serving == survivor ? relayC : survivor;
             Await.until("the reconnect plays on the other relay", Duration.ofSeconds(10), () -> other.metric("live_viewers", stream) == 1);
             again.close();
         } finally {

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -29,11 +30,19 @@ public final class RawClient implements AutoCloseable {
 
     /** {@code GET path} with {@code headers}; returns once the response's head has arrived. */
     public static RawClient get(int port, String path, Map<String, String> headers) throws IOException {
-        return open(port, path, headers);
+        return open(port, path, headers, 0);
     }
 
     /** A WebSocket upgrade of {@code path} (RFC 6455 section 4.1); returns once the response's head has arrived. */
     public static RawClient webSocket(int port, String path, Map<String, String> headers) throws IOException {
+        return webSocket(port, path, headers, 0);
+    }
+
+    /**
+     * A WebSocket upgrade from a socket whose receive buffer is {@code receiveBufferBytes} (0: the
+     * system's): a client that then stops reading is pushed back on after that much, not megabytes.
+     */
+    public static RawClient webSocket(int port, String path, Map<String, String> headers, int receiveBufferBytes) throws IOException {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
         Map<String, String> all = new LinkedHashMap<>();
@@ -42,11 +51,15 @@ public final class RawClient implements AutoCloseable {
         all.put("Sec-WebSocket-Key", Base64.getEncoder().encodeToString(nonce));
         all.put("Sec-WebSocket-Version", "13");
         all.putAll(headers);
-        return open(port, path, all);
+        return open(port, path, all, receiveBufferBytes);
     }
 
-    private static RawClient open(int port, String path, Map<String, String> headers) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+    private static RawClient open(int port, String path, Map<String, String> headers, int receiveBufferBytes) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes); // before connecting: the window is agreed then
+        }
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(10_000);
         StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n");
         headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));

@@ -10,13 +10,19 @@ import java.util.Set;
 /**
  * Who may watch a private stream and read its room: the holder of a token for that stream with
  * role {@code viewer}, {@code streamer} or {@code moderator} (claim {@code stream} equal to its
- * name; {@code token play --stream NAME} mints one), or with role {@code admin}. A public stream
+ * name; {@code token play --stream NAME} mints one), or with role {@code admin}, or a gateway's
+ * feed (role {@code gateway}). A public stream
  * is open to everyone, as before. Checked wherever viewers can reach a stream: at the gateway,
  * and at a relay role's own server (gateways forward the viewer's query to it).
  */
 public final class PlayAccess {
     /** The publish-token claim that makes a stream private. */
     public static final String PRIVATE_CLAIM = "private";
+    /**
+     * The role of a gateway's feed from a relay: it may play any stream (the gateway has checked
+     * its own viewers), and what it says of the viewers it carries counts in the relay's load.
+     */
+    public static final String GATEWAY_ROLE = "gateway";
     private static final Set<String> SCOPED_ROLES = Set.of("viewer", "streamer", "moderator");
 
     private PlayAccess() {
@@ -44,7 +50,7 @@ public final class PlayAccess {
     /** Null when these claims may play {@code stream}, else why not. */
     public static String refusal(String stream, JsonObject claims) {
         String role = claims.getString("role", "");
-        if ("admin".equals(role) || SCOPED_ROLES.contains(role) && stream.equals(claims.getString("stream"))) {
+        if ("admin".equals(role) || GATEWAY_ROLE.equals(role) || SCOPED_ROLES.contains(role) && stream.equals(claims.getString("stream"))) {
             return null;
         }
         return SCOPED_ROLES.contains(role) ? "the token is not for stream " + stream
