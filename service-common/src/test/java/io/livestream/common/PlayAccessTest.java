@@ -59,6 +59,17 @@ class PlayAccessTest {
                 })));
     }
 
+    /** Who may play a private stream, by the claims of a token already verified. */
+    @Test
+    void scopedRolesPlayTheirStreamAdminsAndGatewayFeedsAnyAndOthersNone() {
+        assertThat(PlayAccess.refusal("s", new JsonObject().put("role", "viewer").put("stream", "s"))).isNull();
+        assertThat(PlayAccess.refusal("s", new JsonObject().put("role", "viewer").put("stream", "t"))).contains("not for stream s");
+        assertThat(PlayAccess.refusal("s", new JsonObject().put("role", "admin"))).isNull();
+        assertThat(PlayAccess.refusal("s", new JsonObject().put("role", PlayAccess.GATEWAY_ROLE))).as("a gateway's feed").isNull();
+        assertThat(PlayAccess.refusal("s", new JsonObject().put("role", "publish").put("stream", "s"))).contains("cannot play");
+        assertThat(PlayAccess.refusal("s", new JsonObject())).contains("without a role");
+    }
+
     /** A WebSocket to {@code port}, once the server has closed it. */
     private Future<WebSocket> closeOf(Vertx vertx, int port) {
         webSockets = vertx.createWebSocketClient();
