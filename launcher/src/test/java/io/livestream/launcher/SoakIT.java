@@ -193,15 +193,15 @@ class SoakIT {
                 member.client.close();
             }
             talker.client.close();
+            publisher.stop(); // its RTMP connection holds a slot too
             try {
-                Await.until("every connection slot given back (live_connections_open 0), abrupt viewers' too", Duration.ofSeconds(10),
+                Await.until("every connection slot given back (live_connections_open 0), abrupt viewers' and the publisher's too", Duration.ofSeconds(10),
                         () -> platform.get("/metrics").map(r -> PrometheusText.sum(r.body(), "live_connections_open")).orElse(-1.0) == 0);
             } catch (AssertionError e) {
                 failures.add(e.getMessage() + ": " + platform.get("/metrics").map(r -> r.body().lines()
                         .filter(l -> l.startsWith("live_connections_open")).collect(Collectors.joining("; "))).orElse("?"));
             }
             System.out.printf("%n  abrupt viewers (FIN or RST, no close frame): %d%n", viewers.abrupt.sum());
-            publisher.stop();
 
             System.out.printf("%nsoak %s (%d s): live objects after full GC %.1f MiB at %s s, %.1f MiB at the end (%+.1f%%)%n"
                             + "  viewers: %d opened, %d got a keyframe (mean %d ms, max %d ms after connecting),"
