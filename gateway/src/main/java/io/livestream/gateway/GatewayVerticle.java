@@ -40,6 +40,7 @@ public final class GatewayVerticle extends VerticleBase {
     private final HealthChecks checks;
     private final JwtKeys jwtKeys;
     private RelayDirectory directory;
+    private PlayBackend.Player player;
     private RoomSockets rooms;
     private HttpServer server;
 
@@ -67,7 +68,8 @@ public final class GatewayVerticle extends VerticleBase {
                     rooms = new RoomSockets(vertx, tokens, streams, new AddressSlots("room", limits.rooms(), prometheus,
                             LimitRefusals.ROOM_CONNECTIONS_PER_ADDRESS, LimitRefusals.ROOM_CONNECTION_RATE), proxies, prometheus);
                     prometheus.gauge("live.gateway.room.members", rooms, RoomSockets::members);
-                    return playBackend.create(vertx, directory, tokens).compose(player -> {
+                    return playBackend.create(vertx, directory, tokens).compose(created -> {
+                        player = created;
                         // clients send small messages: a larger frame closes that client (1009)
                         HttpServerOptions options = new HttpServerOptions()
                                 .setTcpNoDelay(true)
@@ -96,6 +98,9 @@ public final class GatewayVerticle extends VerticleBase {
     public Future<?> stop() {
         if (directory != null) {
             directory.close(vertx);
+        }
+        if (player != null) {
+            player.close();
         }
         return server == null ? Future.succeededFuture() : server.close();
     }

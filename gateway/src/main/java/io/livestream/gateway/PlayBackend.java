@@ -27,6 +27,10 @@ public interface PlayBackend {
 
         void play(String stream, ServerWebSocket viewer);
 
+        /** The gateway is stopping: viewers this player holds are closed {@code shutdown}, so they reconnect elsewhere. */
+        default void close() {
+        }
+
         static Player of(BiConsumer<String, HttpServerRequest> http, BiConsumer<String, ServerWebSocket> webSocket) {
             return new Player() {
                 @Override

@@ -99,6 +99,7 @@ public final class RelayFeeds implements PlayBackend.Player {
         return out;
     }
 
+    @Override
     public void close() {
         vertx.cancelTimer(housekeeping);
         List.copyOf(feeds.values()).forEach(feed -> feed.fanOut.close(CloseReason.SHUTDOWN));

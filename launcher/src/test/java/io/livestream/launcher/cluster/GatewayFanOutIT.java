@@ -13,7 +13,10 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
@@ -31,10 +34,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one relay without a public URL and a gateway, each its own JVM. However many viewers of a stream
  * the gateway has, it holds one connection to the relay, which counts them as viewers; a late joiner
  * starts on the GOP the gateway keeps; a viewer that stops reading skips to keyframes and is closed
- * {@code slow-consumer} while the others play on. (A relay's death and spill-over are {@link ClusterIT}'s.)
- * Each test starts with the stream publishing and no viewers.
+ * {@code slow-consumer} while the others play on; a gateway stopping closes its viewers {@code shutdown}.
+ * (A relay's death and spill-over are {@link ClusterIT}'s.) Each test starts with the stream
+ * publishing and no viewers; the gateway's stop comes last.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayFanOutIT {
     private static final String SECRET = "gateway-fanout-it-secret-0123456789abcdefghij";
     private static final String STREAM = "fanned";
@@ -177,6 +182,18 @@ class GatewayFanOutIT {
         try (FlvViewer nobody = FlvViewer.watch(vertx, gateway.httpPort(), "nosuchstream")) {
             assertThat(nobody.awaitClose(Duration.ofSeconds(10)).reason()).isEqualTo("stream-not-found");
         }
+    }
+
+    /** Last: it stops the gateway. Its viewers are told {@code shutdown}, so the page reconnects at once. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aGatewayStoppingClosesItsViewersShutdown() throws Exception {
+        FlvViewer viewer = watch();
+        viewer.awaitFirstKeyframe(Duration.ofSeconds(20));
+        gateway.close(); // SIGTERM, as Kubernetes stops a pod
+        FlvViewer.Close close = viewer.awaitClose(Duration.ofSeconds(30));
+        assertThat(close.reason()).isEqualTo("shutdown");
+        assertThat(close.code()).isEqualTo((short) 4503);
     }
 
     private FlvViewer watch() {
