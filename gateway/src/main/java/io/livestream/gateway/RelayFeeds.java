@@ -92,13 +92,6 @@ public final class RelayFeeds implements PlayBackend.Player {
         }
     }
 
-    /** Streams this gateway now pulls from a relay, and the relay of each (tests and logs). */
-    public Map<String, String> feeds() {
-        Map<String, String> out = new HashMap<>();
-        feeds.forEach((stream, feed) -> out.put(stream, feed.relay.id()));
-        return out;
-    }
-
     @Override
     public void close() {
         vertx.cancelTimer(housekeeping);
