@@ -119,6 +119,9 @@ class PublishAndPlayTest {
         int inFlightMs = 300;
         try (FlvViewer first = FlvViewer.watch(platform.clientVertx(), platform.httpPort(), STREAM)) {
             first.awaitFirstKeyframe(Duration.ofSeconds(10));
+            // past its own start: the GOP it started on arrives as a burst, and until that is read its latest frame is not the live edge
+            int started = first.count();
+            first.awaitReceived("a second of live after the start", Duration.ofSeconds(10), tags -> tags.size() > started + 60);
             for (int i = 0; i < 5; i++) {
                 int liveEdge = first.received().stream().filter(r -> r.packet().kind() == MediaPacket.Kind.VIDEO)
                         .mapToInt(r -> r.packet().timestamp()).max().orElseThrow();
