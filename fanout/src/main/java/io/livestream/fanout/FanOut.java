@@ -1,6 +1,7 @@
 package io.livestream.fanout;
 
 import io.livestream.common.CloseReason;
+import io.livestream.common.LogField;
 import io.livestream.media.GopCache;
 import io.livestream.media.MediaPacket;
 import io.livestream.media.flv.Flv;
@@ -131,7 +132,8 @@ public final class FanOut {
         }
         catchingUp.remove(viewer);
         meters.viewerLeft();
-        LOG.log(System.Logger.Level.DEBUG, "stream {0}: - {1}", stream, viewer.sink().describe());
+        LOG.log(System.Logger.Level.DEBUG, "stream {0}: - {1}", LogField.stream(stream), viewer.sink().describe(),
+                LogField.client(viewer.sink().address()));
         if (viewers.isEmpty() && waiting.isEmpty()) {
             close(null);
         }
@@ -159,7 +161,8 @@ public final class FanOut {
             if (v.sink().isClosed()) {
                 remove(v);
             } else if (v.stalledLongerThan(limit, now)) {
-                LOG.log(System.Logger.Level.INFO, "stream {0}: closing {1}: {2}", stream, v.sink().describe(), CloseReason.SLOW_CONSUMER);
+                LOG.log(System.Logger.Level.INFO, "stream {0}: closing {1}: {2}", LogField.stream(stream), v.sink().describe(),
+                        CloseReason.SLOW_CONSUMER, LogField.client(v.sink().address()));
                 meters.closed(CloseReason.SLOW_CONSUMER);
                 v.sink().close(CloseReason.SLOW_CONSUMER);
                 remove(v);

@@ -82,6 +82,11 @@ public final class Sinks {
         public String describe() {
             return "ws-flv " + ws.remoteAddress();
         }
+
+        @Override
+        public String address() {
+            return ws.remoteAddress() == null ? "" : ws.remoteAddress().hostAddress();
+        }
     }
 
     /**
@@ -198,6 +203,11 @@ public final class Sinks {
             @Override
             public String describe() {
                 return "http-flv " + request.remoteAddress();
+            }
+
+            @Override
+            public String address() {
+                return request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
             }
         };
     }

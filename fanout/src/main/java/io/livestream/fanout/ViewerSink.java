@@ -37,4 +37,9 @@ public interface ViewerSink {
     void close(CloseReason reason);
 
     String describe();
+
+    /** The viewer's address (its TCP peer's host), for the logs' {@code client} field; "" when there is none. */
+    default String address() {
+        return "";
+    }
 }

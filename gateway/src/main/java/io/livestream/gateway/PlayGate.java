@@ -1,6 +1,7 @@
 package io.livestream.gateway;
 
 import io.livestream.common.CloseReason;
+import io.livestream.common.LogField;
 import io.livestream.common.auth.PlayAccess;
 import io.livestream.common.auth.Tokens;
 import io.livestream.common.net.TrustedProxies;
@@ -45,6 +46,8 @@ final class PlayGate implements Handler<RoutingContext> {
         String address = proxies.clientAddress(request);
         ConnectionLimiter.Admission admission = perAddress.admit(request, address);
         if (admission instanceof ConnectionLimiter.Refused refused) {
+            LOG.log(System.Logger.Level.DEBUG, "viewer {0} of {1} refused: {2}", LogField.client(address), LogField.stream(stream),
+                    refused.message());
             PlayAccess.refuse(request, 429, CloseReason.TOO_MANY_CONNECTIONS, CloseReason.TOO_MANY_CONNECTIONS.label,
                     "viewer connections: " + refused.message());
             return;
@@ -61,7 +64,8 @@ final class PlayGate implements Handler<RoutingContext> {
         admit(stream, request.getParam("token")).onComplete(ar -> {
             if (ar.failed()) {
                 slot.release();
-                LOG.log(System.Logger.Level.DEBUG, "viewer {0} of {1} refused: {2}", address, stream, ar.cause().getMessage());
+                LOG.log(System.Logger.Level.DEBUG, "viewer {0} of {1} refused: {2}", LogField.client(address), LogField.stream(stream),
+                        ar.cause().getMessage());
                 PlayAccess.turnAway(request, ar.cause());
             } else if (webSocket) {
                 request.toWebSocket().onComplete(ws -> {

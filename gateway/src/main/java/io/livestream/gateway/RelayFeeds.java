@@ -1,6 +1,7 @@
 package io.livestream.gateway;
 
 import io.livestream.common.CloseReason;
+import io.livestream.common.LogField;
 import io.livestream.common.auth.PlayAccess;
 import io.livestream.common.auth.Tokens;
 import io.livestream.fanout.FanOut;
@@ -86,7 +87,7 @@ public final class RelayFeeds implements PlayBackend.Player {
         if (relay.isEmpty()) {
             request.response().setStatusCode(503).putHeader("Access-Control-Allow-Origin", "*").end("no relay available\n");
         } else if (relay.get().publicUrl().isPresent()) {
-            redirect(request, relay.get(), relay.get().publicUrl().get() + path(stream, request.query()));
+            redirect(request, stream, relay.get(), relay.get().publicUrl().get() + path(stream, request.query()));
         } else {
             join(stream, new Viewer(Sinks.httpFlv(request, config.viewerQueueBytes())));
         }
@@ -102,8 +103,9 @@ public final class RelayFeeds implements PlayBackend.Player {
      * Sends an HTTP-FLV viewer to a relay that viewers can reach: the bytes then cost this gateway
      * nothing. The query (a play token) goes along.
      */
-    private void redirect(HttpServerRequest request, RelayDirectory.RelayLoad relay, String location) {
-        LOG.log(System.Logger.Level.DEBUG, "http viewer {0} redirected to relay {1}", request.remoteAddress(), relay.id());
+    private void redirect(HttpServerRequest request, String stream, RelayDirectory.RelayLoad relay, String location) {
+        LOG.log(System.Logger.Level.DEBUG, "http viewer {0} redirected to relay {1}", request.remoteAddress(), relay.id(),
+                LogField.stream(stream), LogField.client(request.remoteAddress().hostAddress()));
         directory.redirected(relay);
         request.response().setStatusCode(302)
                 .putHeader("Location", location)
@@ -118,6 +120,8 @@ public final class RelayFeeds implements PlayBackend.Player {
 
     /** Adds the viewer to the stream's feed, opening one (the viewer waits for its first tags) if there is none. */
     private void join(String stream, Viewer viewer) {
+        LOG.log(System.Logger.Level.DEBUG, "stream {0}: + {1}", LogField.stream(stream), viewer.sink().describe(),
+                LogField.client(viewer.sink().address()));
         Feed feed = feeds.get(stream);
         if (feed != null) {
             feed.fanOut.add(viewer);
@@ -167,7 +171,7 @@ public final class RelayFeeds implements PlayBackend.Player {
             uncount();
             relay = chosen.get();
             count();
-            LOG.log(System.Logger.Level.DEBUG, "stream {0}: feed from relay {1} ({2} viewers)", stream, relay.id(), relay.viewers());
+            LOG.log(System.Logger.Level.DEBUG, "stream {0}: feed from relay {1} ({2} viewers)", LogField.stream(stream), relay.id(), relay.viewers());
             ClientWebSocket ws = webSockets.webSocket();
             upstream = ws;
             ws.binaryMessageHandler(this::onBytes);
@@ -207,7 +211,7 @@ public final class RelayFeeds implements PlayBackend.Player {
             try {
                 reader.feed(unread, this::onPacket);
             } catch (FlvFormatException e) {
-                LOG.log(System.Logger.Level.WARNING, "stream {0}: relay {1} sent bad FLV: {2}", stream, relay.id(), e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "stream {0}: relay {1} sent bad FLV: {2}", LogField.stream(stream), relay.id(), e.getMessage());
                 fanOut.close(CloseReason.RELAY_LOST);
                 return;
             }
@@ -229,7 +233,7 @@ public final class RelayFeeds implements PlayBackend.Player {
             CloseReason named = code == null ? null : Arrays.stream(CloseReason.values())
                     .filter(r -> r.code == code).findFirst().orElse(null);
             if (named == null || named == CloseReason.RELAY_LOST) {
-                LOG.log(System.Logger.Level.INFO, "stream {0}: relay {1} lost ({2})", stream, relay.id(), code);
+                LOG.log(System.Logger.Level.INFO, "stream {0}: relay {1} lost ({2})", LogField.stream(stream), relay.id(), code);
                 directory.suspect(relay.id());
                 fanOut.close(CloseReason.RELAY_LOST);
             } else {

@@ -1,5 +1,6 @@
 package io.livestream.ingest;
 
+import io.livestream.common.LogField;
 import io.livestream.common.auth.JwtKeys;
 import io.livestream.common.auth.Tokens;
 import io.livestream.common.bus.MediaCodecs;
@@ -66,7 +67,7 @@ public final class IngestVerticle extends VerticleBase {
                     meters.counter("live.connections.refused", "server", "rtmp", "reason", "too-many-connections").increment();
                     LimitRefusals.count(meters, refused.why() == ConnectionLimiter.Refusal.TOO_FAST
                             ? LimitRefusals.RTMP_CONNECTION_RATE : LimitRefusals.RTMP_CONNECTIONS_PER_ADDRESS);
-                    LOG.log(System.Logger.Level.INFO, "rtmp {0} refused: {1}", address, refused.message());
+                    LOG.log(System.Logger.Level.INFO, "rtmp {0} refused: {1}", LogField.client(address), refused.message());
                     socket.close();
                     return;
                 }

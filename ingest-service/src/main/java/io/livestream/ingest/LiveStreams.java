@@ -1,5 +1,6 @@
 package io.livestream.ingest;
 
+import io.livestream.common.LogField;
 import io.livestream.common.bus.Addresses;
 import io.livestream.common.registry.StreamRegistry;
 import io.micrometer.core.instrument.Counter;
@@ -123,7 +124,7 @@ public final class LiveStreams {
             if (outcome instanceof StreamClaims.Granted granted) {
                 if (granted.previousNode() != null) {
                     LOG.log(System.Logger.Level.INFO, "stream {0}: {1} takes over from a silent publisher on {2}",
-                            name, publisher.describe(), granted.previousNode());
+                            LogField.stream(name), publisher.describe(), granted.previousNode(), LogField.client(publisher.address()));
                 }
                 return Future.succeededFuture(open(name, epoch, publisher, privateStream));
             }
@@ -160,7 +161,7 @@ public final class LiveStreams {
         }
         if (!session.ended()) {
             LOG.log(System.Logger.Level.INFO, "stream {0} offline ({1}) from {2}",
-                    session.name(), reason, session.publisher().describe());
+                    LogField.stream(session.name()), reason, session.publisher().describe(), LogField.client(session.publisher().address()));
             session.end(reason);
         }
         return released;
@@ -190,7 +191,7 @@ public final class LiveStreams {
                 return Future.failedFuture(new StreamBusyException(old.name())); // another node's publisher got it first
             }
             LOG.log(System.Logger.Level.INFO, "stream {0}: {1} takes over from silent {2}",
-                    old.name(), publisher.describe(), old.publisher().describe());
+                    LogField.stream(old.name()), publisher.describe(), old.publisher().describe(), LogField.client(publisher.address()));
             end(old, "replaced", false);
             old.publisher().evict("replaced by a new publisher");
             return Future.succeededFuture(open(old.name(), epoch, publisher, privateStream));
@@ -221,7 +222,7 @@ public final class LiveStreams {
             return;
         }
         LOG.log(System.Logger.Level.INFO, "stream {0}: {1} lost the stream to a publisher on another node",
-                session.name(), session.publisher().describe());
+                LogField.stream(session.name()), session.publisher().describe(), LogField.client(session.publisher().address()));
         meters.counter("live.ingest.taken.over").increment();
         end(session, "replaced", false);
         session.publisher().evict("another publisher took the stream over");
@@ -236,7 +237,8 @@ public final class LiveStreams {
         sessions.put(name, session);
         Counter.builder("live.ingest.sessions").tag("stream", name)
                 .description("Publishing sessions started").register(meters).increment();
-        LOG.log(System.Logger.Level.INFO, "stream {0} online{1} from {2}", name, privateStream ? " (private)" : "", publisher.describe());
+        LOG.log(System.Logger.Level.INFO, "stream {0} online{1} from {2}", LogField.stream(name), privateStream ? " (private)" : "",
+                publisher.describe(), LogField.client(publisher.address()));
         announce(name, true);
         registry.renew(session.info(nodeId), config.lease());
         return session;

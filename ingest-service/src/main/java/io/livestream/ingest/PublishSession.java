@@ -1,5 +1,6 @@
 package io.livestream.ingest;
 
+import io.livestream.common.LogField;
 import io.livestream.common.bus.Addresses;
 import io.livestream.common.bus.MediaEvent;
 import io.livestream.common.bus.MediaSnapshot;
@@ -132,7 +133,7 @@ public final class PublishSession {
     void hold(boolean silent) {
         if (held && !silent && droppedWhileHeld > 0) {
             LOG.log(System.Logger.Level.INFO, "stream {0}: publisher back after a silence; {1} packets dropped while its claim was confirmed",
-                    name, droppedWhileHeld);
+                    LogField.stream(name), droppedWhileHeld);
         }
         held = silent;
         wakeAsked = false;
@@ -186,7 +187,7 @@ public final class PublishSession {
             AvcDecoderConfig avc = AvcDecoderConfig.parse(packet.payload());
             return new StreamInfo.Video(avc.codecString(), avc.profileName(), avc.width(), avc.height(), avc.frameRate());
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "stream {0}: unreadable video sequence header: {1}", name, e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "stream {0}: unreadable video sequence header: {1}", LogField.stream(name), e.getMessage());
             return StreamInfo.Video.NONE;
         }
     }
@@ -196,7 +197,7 @@ public final class PublishSession {
             AacConfig aac = AacConfig.parse(packet.payload());
             return new StreamInfo.Audio(aac.codecString(), aac.sampleRate(), aac.channels());
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "stream {0}: unreadable audio sequence header: {1}", name, e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "stream {0}: unreadable audio sequence header: {1}", LogField.stream(name), e.getMessage());
             return StreamInfo.Audio.NONE;
         }
     }

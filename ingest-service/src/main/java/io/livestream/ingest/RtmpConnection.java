@@ -1,6 +1,7 @@
 package io.livestream.ingest;
 
 import io.livestream.common.CloseReason;
+import io.livestream.common.LogField;
 import io.livestream.common.StreamNames;
 import io.livestream.common.auth.PlayAccess;
 import io.livestream.common.auth.Tokens;
@@ -261,19 +262,19 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
         String publishToken = token;
         int streamId = command.streamId();
         if (!StreamNames.isValid(name)) {
-            refuse(streamId, "NetStream.Publish.BadName", CloseReason.BAD_STREAM_NAME.label
+            refuse(name, streamId, "NetStream.Publish.BadName", CloseReason.BAD_STREAM_NAME.label
                     + ": invalid stream name; use letters, digits, - and _", CloseReason.BAD_STREAM_NAME);
             return;
         }
         if (!buffers.admitsPublisher()) {
             buffers.refused();
-            refuse(streamId, "NetStream.Publish.Rejected", CloseReason.INGEST_MEMORY.label
+            refuse(name, streamId, "NetStream.Publish.Rejected", CloseReason.INGEST_MEMORY.label
                     + ": the ingest buffers are nearly full, try again later", CloseReason.INGEST_MEMORY);
             return;
         }
         state = State.AUTHORIZING;
         tokens.authorizePublish(token, name)
-                .onFailure(e -> refuse(streamId, "NetStream.Publish.Unauthorized", "publish refused: " + e.getMessage(), CloseReason.BAD_TOKEN))
+                .onFailure(e -> refuse(name, streamId, "NetStream.Publish.Unauthorized", "publish refused: " + e.getMessage(), CloseReason.BAD_TOKEN))
                 .compose(subject -> privateByKey ? Future.succeededFuture(true) : tokens.verify(publishToken).map(PlayAccess::markedPrivate))
                 .compose(privateStream -> streams.start(name, this, privateStream))
                 .onSuccess(granted -> {
@@ -288,10 +289,10 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
                 })
                 .onFailure(e -> {
                     if (e instanceof LiveStreams.StreamBusyException) {
-                        refuse(streamId, "NetStream.Publish.BadName", e.getMessage(), CloseReason.STREAM_BUSY);
+                        refuse(name, streamId, "NetStream.Publish.BadName", e.getMessage(), CloseReason.STREAM_BUSY);
                     } else if (e instanceof LiveStreams.TooManyPublishersException) {
                         LimitRefusals.count(meters, LimitRefusals.PUBLISHERS);
-                        refuse(streamId, "NetStream.Publish.Rejected", CloseReason.TOO_MANY_PUBLISHERS.label + ": " + e.getMessage(),
+                        refuse(name, streamId, "NetStream.Publish.Rejected", CloseReason.TOO_MANY_PUBLISHERS.label + ": " + e.getMessage(),
                                 CloseReason.TOO_MANY_PUBLISHERS);
                     }
                 });
@@ -308,12 +309,12 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
     }
 
     /** An onStatus error before NetStream.Publish.Start, then the connection is closed. */
-    private void refuse(int streamId, String code, String description, CloseReason reason) {
+    private void refuse(String stream, int streamId, String code, String description, CloseReason reason) {
         if (state == State.CLOSED) {
             return;
         }
         meters.counter("live.rtmp.rejected", "reason", code).increment();
-        LOG.log(System.Logger.Level.INFO, "rtmp {0}: {1} {2}", remote, code, description);
+        LOG.log(System.Logger.Level.INFO, "rtmp {0}: {1} {2}", remote, code, description, LogField.stream(stream), LogField.client(address));
         send(RtmpCommands.onStatus(streamId, "error", code, description));
         close(reason, description);
     }
@@ -343,7 +344,8 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
         if (state == State.CLOSED) {
             return;
         }
-        LOG.log(System.Logger.Level.INFO, "rtmp {0} closed: {1} ({2})", remote, reason, detail);
+        LOG.log(System.Logger.Level.INFO, "rtmp {0} closed: {1} ({2})", remote, reason, detail,
+                session == null ? null : LogField.stream(session.name()), LogField.client(address));
         meters.counter("live.rtmp.closed", "reason", reason.label).increment();
         release(reason.label);
         socket.close();

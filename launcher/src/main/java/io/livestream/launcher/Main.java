@@ -22,7 +22,12 @@ import java.util.Arrays;
 public final class Main {
 
     public static void main(String[] args) {
-        Logs.configure();
+        try {
+            Logs.configure();
+        } catch (BadSettingException e) {
+            System.err.println("livestream: " + e.getMessage());
+            System.exit(2);
+        }
         String[] effective = args.length == 0 || args[0].startsWith("-") && !isHelpOrVersion(args[0])
                 ? prepend("standalone", args)
                 : args;

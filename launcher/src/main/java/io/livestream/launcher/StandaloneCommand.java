@@ -107,6 +107,11 @@ final class StandaloneCommand implements Callable<Integer> {
         }
         out.append("  Go live:      ").append(http).append("/studio  (publish credentials, from this machine)\n");
         out.append("  Streams:      ").append(http).append("/api/streams\n");
-        System.out.println(out);
+        if (Logs.jsonLines()) {
+            // standard output is shipped with the log: one JSON line there too
+            System.getLogger(StandaloneCommand.class.getName()).log(System.Logger.Level.INFO, out.toString().strip());
+        } else {
+            System.out.println(out);
+        }
     }
 }

@@ -66,6 +66,9 @@ class RtmpClientAddressTest {
                     assertThat(publisher.publish("proxied?token=" + platform.publishToken("proxied"))).isEqualTo(RtmpClient.PUBLISH_START);
                     Await.until("the publisher's address in the log", Duration.ofSeconds(10),
                             () -> logs.any("stream proxied online from rtmp 192.0.2.44:"));
+                    JsonObject online = logs.json("stream proxied online");
+                    assertThat(online.getString("client")).as("the online line's client as JSON").isEqualTo("192.0.2.44");
+                    assertThat(online.getString("stream")).as("the online line's stream as JSON").isEqualTo("proxied");
                 }
             } finally {
                 for (RtmpClient c : held) {
@@ -278,6 +281,7 @@ class RtmpClientAddressTest {
     private static final class CapturedLogs extends Handler implements AutoCloseable {
         private final Logger logger = Logger.getLogger("io.livestream");
         private final List<String> lines = new CopyOnWriteArrayList<>();
+        private final List<JsonObject> json = new CopyOnWriteArrayList<>();
 
         CapturedLogs() {
             logger.addHandler(this);
@@ -287,9 +291,15 @@ class RtmpClientAddressTest {
             return lines.stream().anyMatch(l -> l.contains(fragment));
         }
 
+        /** The first line whose message starts so, as {@code LIVE_LOG_FORMAT=json} writes it. */
+        JsonObject json(String start) {
+            return json.stream().filter(l -> l.getString("message").startsWith(start)).findFirst().orElseThrow();
+        }
+
         @Override
         public void publish(LogRecord record) {
             lines.add(new java.util.logging.SimpleFormatter().formatMessage(record));
+            json.add(new JsonObject(new JsonLogFormatter().format(record)));
         }
 
         @Override

@@ -6,6 +6,7 @@ import io.livestream.fanout.Sinks;
 import io.livestream.fanout.Viewer;
 import io.livestream.fanout.ViewerSink;
 import io.livestream.common.CloseReason;
+import io.livestream.common.LogField;
 import io.livestream.common.auth.PlayAccess;
 import io.livestream.common.auth.Tokens;
 import io.livestream.common.bus.MediaCodecs;
@@ -150,7 +151,7 @@ public final class Relay implements Handler<RoutingContext> {
             } else if (live.cause() instanceof PlayAccess.Refused) {
                 ws.close(CloseReason.BAD_TOKEN.code, CloseReason.BAD_TOKEN.label);
             } else if (live.failed()) { // the registry cannot be read: not the stream's fault
-                LOG.log(System.Logger.Level.WARNING, "stream {0}: registry unavailable: {1}", stream, live.cause().toString());
+                LOG.log(System.Logger.Level.WARNING, "stream {0}: registry unavailable: {1}", LogField.stream(stream), live.cause().toString());
                 ws.close(CloseReason.UNAVAILABLE.code, CloseReason.UNAVAILABLE.label);
             } else {
                 ws.close(CloseReason.STREAM_NOT_FOUND.code, CloseReason.STREAM_NOT_FOUND.label);
@@ -227,7 +228,7 @@ public final class Relay implements Handler<RoutingContext> {
                     meters.remove(name);
                     privateStreams.remove(name);
                 }));
-        LOG.log(System.Logger.Level.DEBUG, "stream {0}: + {1}", stream, sink.describe());
+        LOG.log(System.Logger.Level.DEBUG, "stream {0}: + {1}", LogField.stream(stream), sink.describe(), LogField.client(sink.address()));
         hub.add(new Viewer(sink));
     }
 
@@ -290,7 +291,7 @@ public final class Relay implements Handler<RoutingContext> {
                         privateStreams.remove(hub.stream());
                     }
                     if (info.isEmpty() && hubs.get(hub.stream()) == hub && !hub.inGrace()) {
-                        LOG.log(System.Logger.Level.INFO, "stream {0}: lease lapsed, its ingest node is gone", hub.stream());
+                        LOG.log(System.Logger.Level.INFO, "stream {0}: lease lapsed, its ingest node is gone", LogField.stream(hub.stream()));
                         hub.close(CloseReason.STREAM_ENDED);
                     }
                 });

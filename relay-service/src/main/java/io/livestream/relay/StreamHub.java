@@ -1,6 +1,7 @@
 package io.livestream.relay;
 
 import io.livestream.common.CloseReason;
+import io.livestream.common.LogField;
 import io.livestream.common.bus.Addresses;
 import io.livestream.common.bus.MediaEvent;
 import io.livestream.common.bus.MediaSnapshot;
@@ -140,7 +141,7 @@ final class StreamHub {
             lastSeq = p.seq();
             deliver(p.packet());
         } else if (event instanceof MediaEvent.Ended e && e.epoch() == epoch && graceTimer == -1) {
-            LOG.log(System.Logger.Level.INFO, "stream {0}: publisher gone ({1}), viewers wait {2}", stream, e.reason(), config.grace());
+            LOG.log(System.Logger.Level.INFO, "stream {0}: publisher gone ({1}), viewers wait {2}", LogField.stream(stream), e.reason(), config.grace());
             graceTimer = vertx.setTimer(config.grace().toMillis(), id -> {
                 graceTimer = -1;
                 fanOut.close(CloseReason.STREAM_ENDED);
