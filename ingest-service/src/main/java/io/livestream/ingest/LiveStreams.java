@@ -231,8 +231,10 @@ public final class LiveStreams {
     private PublishSession open(String name, long epoch, Publisher publisher, boolean privateStream) {
         Counter bytesIn = Counter.builder("live.ingest.bytes").tag("stream", name).baseUnit("bytes")
                 .description("Media bytes received from publishers").register(meters);
+        Counter videoFrames = Counter.builder("live.ingest.video.frames").tag("stream", name)
+                .description("Video frames received from publishers (sequence headers not counted): the publisher's frame rate").register(meters);
         PublishSession session = new PublishSession(name, epoch, privateStream, publisher, bus,
-                config.gopMaxPackets(), config.gopMaxBytes(), bytesIn,
+                config.gopMaxPackets(), config.gopMaxBytes(), bytesIn, videoFrames,
                 changed -> registry.renew(changed.info(nodeId), config.lease()), this::renewClaim);
         sessions.put(name, session);
         Counter.builder("live.ingest.sessions").tag("stream", name)

@@ -35,6 +35,7 @@ public final class PublishSession {
     private final GopCache<MediaPacket> gop;
     private final MessageConsumer<Object> snapshotConsumer;
     private final Counter bytesCounter;
+    private final Counter videoFramesCounter;
     private final Consumer<PublishSession> onInfoChanged;
     private final Consumer<PublishSession> onWake;
 
@@ -53,8 +54,9 @@ public final class PublishSession {
     private long droppedWhileHeld;
 
     PublishSession(String name, long epoch, boolean privateStream, Publisher publisher, EventBus bus, int gopMaxPackets, long gopMaxBytes,
-                   Counter bytesCounter, Consumer<PublishSession> onInfoChanged, Consumer<PublishSession> onWake) {
+                   Counter bytesCounter, Counter videoFramesCounter, Consumer<PublishSession> onInfoChanged, Consumer<PublishSession> onWake) {
         this.bytesCounter = bytesCounter;
+        this.videoFramesCounter = videoFramesCounter;
         this.onInfoChanged = onInfoChanged;
         this.onWake = onWake;
         this.name = name;
@@ -103,6 +105,7 @@ public final class PublishSession {
         bytesCounter.increment(packet.size());
         if (packet.kind() == MediaPacket.Kind.VIDEO && !packet.isVideoSequenceHeader()) {
             videoFrames++;
+            videoFramesCounter.increment();
         }
         if (packet.isVideoSequenceHeader()) {
             video = describeVideo(packet);

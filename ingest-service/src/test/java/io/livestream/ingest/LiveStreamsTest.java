@@ -33,6 +33,7 @@ class LiveStreamsTest {
             Duration.ofSeconds(30), STALE, Duration.ofSeconds(2), 3000, 32L * 1024 * 1024, 20);
     private static final MediaPacket FRAME = MediaPacket.video(0, new byte[] {0x27, 1, 0, 0, 0, 0, 0, 0, 1, 0x41});
 
+    private final SimpleMeterRegistry metersA = new SimpleMeterRegistry();
     private LiveStreams nodeA;
     private LiveStreams nodeB;
 
@@ -66,7 +67,7 @@ class LiveStreamsTest {
         MediaCodecs.register(vertx.eventBus());
         vertx.runOnContext(v -> Future.all(StreamRegistry.open(vertx), StreamClaims.open(vertx, "a", CONFIG.lease()),
                 StreamClaims.open(vertx, "b", CONFIG.lease())).onComplete(ctx.succeeding(opened -> {
-            nodeA = new LiveStreams(vertx, opened.resultAt(0), opened.resultAt(1), CONFIG, "a", new SimpleMeterRegistry());
+            nodeA = new LiveStreams(vertx, opened.resultAt(0), opened.resultAt(1), CONFIG, "a", metersA);
             nodeB = new LiveStreams(vertx, opened.resultAt(0), opened.resultAt(2), CONFIG, "b", new SimpleMeterRegistry());
             ctx.completeNow();
         })));
@@ -142,5 +143,17 @@ class LiveStreamsTest {
                 })));
             }));
         })));
+    }
+
+    @Test
+    void bytesAndVideoFramesAreCountedPerStreamForTheDashboardsBitrateAndFrameRate(Vertx vertx, VertxTestContext ctx) {
+        vertx.runOnContext(v -> nodeA.start("counted", new FakePublisher("first")).onComplete(ctx.succeeding(session -> ctx.verify(() -> {
+            for (int i = 0; i < 3; i++) {
+                session.push(FRAME);
+            }
+            assertThat(metersA.get("live.ingest.video.frames").tag("stream", "counted").counter().count()).isEqualTo(3);
+            assertThat(metersA.get("live.ingest.bytes").tag("stream", "counted").counter().count()).isEqualTo(3.0 * FRAME.size());
+            ctx.completeNow();
+        }))));
     }
 }
