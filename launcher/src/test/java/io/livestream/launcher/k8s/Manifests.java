@@ -32,11 +32,39 @@ final class Manifests {
     }
 
     /** Renders {@code k8s/<dir>}, e.g. {@code overlays/dev} or {@code base}. */
-    @SuppressWarnings("unchecked")
     static Manifests render(String dir) throws IOException, InterruptedException {
+        return render(K8S.resolve(dir));
+    }
+
+    /**
+     * Renders {@code k8s/<dir>} with kustomize components added, e.g. {@code components/rtmps}, as an overlay listing
+     * them does. The kustomization is written under target/ and names both by relative paths (kustomize refuses
+     * absolute ones).
+     */
+    static Manifests compose(String dir, String... components) throws IOException, InterruptedException {
+        Path target = Path.of(System.getProperty("user.dir"), "target");
+        Files.createDirectories(target);
+        Path root = Files.createTempDirectory(target, "kustomize-");
+        StringBuilder kustomization = new StringBuilder("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n")
+                .append("resources:\n  - ").append(root.relativize(K8S.resolve(dir))).append("\ncomponents:\n");
+        for (String component : components) {
+            kustomization.append("  - ").append(root.relativize(K8S.resolve(component))).append('\n');
+        }
+        Path file = root.resolve("kustomization.yaml");
+        Files.writeString(file, kustomization);
+        try {
+            return render(root);
+        } finally {
+            Files.delete(file);
+            Files.delete(root);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Manifests render(Path dir) throws IOException, InterruptedException {
         Path out = Files.createTempFile("kustomize-", ".yaml");
         List<String> command = new ArrayList<>(renderer());
-        command.add(K8S.resolve(dir).toString());
+        command.add(dir.toString());
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectErrorStream(false).start();
         String errors = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
