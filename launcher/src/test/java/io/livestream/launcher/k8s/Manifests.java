@@ -36,6 +36,11 @@ final class Manifests {
         return render(K8S.resolve(dir));
     }
 
+    /** The objects as one multi-document YAML, as the renderer printed them (up to formatting). */
+    String yaml() {
+        return new Yaml().dumpAll(objects.iterator());
+    }
+
     /**
      * Renders {@code k8s/<dir>} with kustomize components added, e.g. {@code components/rtmps}, as an overlay listing
      * them does. The kustomization is written under target/ and names both by relative paths (kustomize refuses
