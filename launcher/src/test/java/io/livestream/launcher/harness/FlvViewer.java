@@ -182,6 +182,30 @@ public final class FlvViewer implements AutoCloseable {
         return received.size();
     }
 
+    /**
+     * Waits until this viewer is past its own start (the GOP it started on comes as a burst: until that
+     * is read, its latest frame is not the live edge), then returns the timestamp of the latest video
+     * frame it has: the live edge as it sees it.
+     */
+    public int awaitLiveEdge() throws Exception {
+        awaitFirstKeyframe(Duration.ofSeconds(20));
+        int started = count();
+        awaitReceived("a second of live after the start", Duration.ofSeconds(10), tags -> tags.size() > started + 60);
+        return latestVideoTimestamp();
+    }
+
+    /** The timestamp of the latest video frame received so far. */
+    public synchronized int latestVideoTimestamp() {
+        return received.stream().filter(r -> r.packet().kind() == MediaPacket.Kind.VIDEO)
+                .mapToInt(r -> r.packet().timestamp()).max().orElseThrow();
+    }
+
+    /** The first video frame received that is not a sequence header. */
+    public synchronized MediaPacket firstVideoFrame() {
+        return received.stream().map(Received::packet)
+                .filter(p -> p.kind() == MediaPacket.Kind.VIDEO && !p.isVideoSequenceHeader()).findFirst().orElseThrow();
+    }
+
     public boolean firstMessageStartsWithHeader() {
         return firstMessageStartsWithHeader;
     }
