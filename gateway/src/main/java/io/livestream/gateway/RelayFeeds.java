@@ -38,7 +38,7 @@ import java.util.UUID;
  * FanOut}, the relay's own machinery: each tag encoded once for all this gateway's viewers of the
  * stream, writes merged by load, a GOP kept here for late joiners, a slow viewer skipping to a
  * keyframe without slowing the others. The feed tells its relay how many viewers it carries (a
- * text message {@code {"viewers": n}}, at most every {@link #HOUSEKEEPING_MS}), so the relay's load
+ * text message {@code {"viewers": n}} when that changes, and every few seconds all the same), so the relay's load
  * in the registry is the viewers, not the connections; the relay believes it because the feed's
  * token has the {@code gateway} role, which this gateway mints. The relay's named close reasons
  * reach the viewers; a relay that dies closes them {@code relay-lost}, and is left out of choices
@@ -52,6 +52,8 @@ public final class RelayFeeds implements PlayBackend.Player {
     private static final int CONNECT_ATTEMPTS = 3;
     private static final long HOUSEKEEPING_MS = 500;
     private static final Duration FEED_TOKEN_TTL = Duration.ofMinutes(5);
+    /** A feed tells its relay its viewers when they change, and at least this often (housekeeping ticks) all the same. */
+    private static final int RETELL_TICKS = 10;
 
     private final Vertx vertx;
     private final RelayDirectory directory;
@@ -154,6 +156,8 @@ public final class RelayFeeds implements PlayBackend.Player {
         private int counted;
         /** Viewers last told to the relay; -1: none told yet. */
         private int told = -1;
+        /** Housekeeping ticks since the relay was last told. */
+        private int sinceTold;
 
         Feed(String stream) {
             this.stream = stream;
@@ -261,8 +265,9 @@ public final class RelayFeeds implements PlayBackend.Player {
 
         private void tell() {
             int viewers = fanOut.viewerCount();
-            if (connected && viewers != told && !upstream.isClosed()) {
+            if (connected && (viewers != told || ++sinceTold >= RETELL_TICKS) && !upstream.isClosed()) {
                 told = viewers;
+                sinceTold = 0;
                 upstream.writeTextMessage(new JsonObject().put("viewers", viewers).encode());
             }
         }

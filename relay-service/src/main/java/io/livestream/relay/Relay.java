@@ -111,7 +111,15 @@ public final class Relay implements Handler<RoutingContext> {
         }
         String token = request.getParam("token");
         if (request.canUpgradeToWebSocket()) {
-            request.toWebSocket().onSuccess(ws -> play(stream, ws, token));
+            request.toWebSocket().onSuccess(ws -> {
+                // heard from the upgrade on: a gateway's feed reports its viewers as soon as it is connected,
+                // while this relay may still be admitting it (a frame without a handler is dropped)
+                Carried carried = token != null && playTokens != null ? new Carried(stream) : null;
+                if (carried != null) {
+                    ws.textMessageHandler(carried::said);
+                }
+                play(stream, ws, token, carried);
+            });
             return;
         }
         admit(stream, token).onComplete(live -> {
@@ -132,10 +140,10 @@ public final class Relay implements Handler<RoutingContext> {
 
     /** Plays a WebSocket-FLV viewer whose socket is already upgraded (by a gateway that checked its play token). */
     public void play(String stream, ServerWebSocket ws) {
-        play(stream, ws, null);
+        play(stream, ws, null, null);
     }
 
-    private void play(String stream, ServerWebSocket ws, String token) {
+    private void play(String stream, ServerWebSocket ws, String token, Carried carried) {
         if (draining) {
             ws.close(CloseReason.SHUTDOWN.code, CloseReason.SHUTDOWN.label);
             return;
@@ -144,8 +152,8 @@ public final class Relay implements Handler<RoutingContext> {
             if (live.succeeded() && live.result()) {
                 onContext(() -> {
                     attach(stream, Sinks.webSocket(ws, config.viewerQueueBytes()));
-                    if (token != null && playTokens != null) {
-                        listenForGateway(stream, ws, token);
+                    if (carried != null) {
+                        listenForGateway(ws, token, carried);
                     }
                 });
             } else if (live.cause() instanceof PlayAccess.Refused) {
@@ -165,9 +173,7 @@ public final class Relay implements Handler<RoutingContext> {
      * changes: the relay's load in the registry counts them in place of the one connection, so that
      * spill-over and {@code /api/streams} see viewers, not connections. What other sockets say is ignored.
      */
-    private void listenForGateway(String stream, ServerWebSocket ws, String token) {
-        Carried carried = new Carried(stream);
-        ws.textMessageHandler(carried::said);
+    private void listenForGateway(ServerWebSocket ws, String token, Carried carried) {
         playTokens.verify(token).onSuccess(claims -> onContext(() -> {
             if (PlayAccess.GATEWAY_ROLE.equals(claims.getString("role")) && !ws.isClosed()) {
                 feeds.put(ws, carried);
