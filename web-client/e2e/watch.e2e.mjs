@@ -43,16 +43,19 @@ async function fail(reason) {
 const hardStop = setTimeout(() => { void fail('hard timeout after 240 s'); }, 240_000);
 hardStop.unref?.();
 
-// console errors of every page; a failed WebSocket while the stream is offline is expected
+// console errors of every page; while the stream is offline, a failed WebSocket and /api/play's
+// 404 (stream-not-found, asked before each reconnect) are expected
 const errors = [];
 const expected = [];
 function watchConsole(page, label) {
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     const text = `${label}: ${msg.text()}`;
-    (/WebSocket connection to .*\/live\/.*failed/i.test(msg.text()) ? expected : errors).push(text);
+    const offlineAnswer = /WebSocket connection to .*\/live\/.*failed/i.test(msg.text())
+      || (/status of 404/.test(msg.text()) && /\/api\/play\//.test(msg.location()?.url ?? ''));
+    (offlineAnswer ? expected : errors).push(offlineAnswer ? `${text} (${msg.location()?.url ?? ''})` : text);
   });
-  page.on('pageerror', (error) => errors.push(`${label}: pageerror ${error.message}`));
+  page.on('pageerror', (error) => errors.push(`${label}: pageerror ${error.message} ${(error.stack ?? '').split('\n').slice(0, 3).join(' | ')}`));
 }
 
 async function waitFor(page, fn, arg, timeoutMs, what) {
