@@ -22,6 +22,8 @@ if $tests; then
   command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
   # the browser tests drive Debian's Chromium with playwright-core (no browser download)
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  # a Chinese font, for the pages in zh-CN (the phone check and its screenshot)
+  { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null)" ]; } || need+=(fonts-wqy-microhei)
   # the benchmarks' scripts, and so their CI smoke run, wait for /health with curl
   command -v curl >/dev/null 2>&1 || need+=(curl)
 fi

@@ -1,4 +1,5 @@
-import { defineConfig, type Connect, type Plugin } from 'vite';
+import { defineConfig } from 'vitest/config';
+import type { Connect, Plugin } from 'vite';
 import { resolve } from 'node:path';
 
 // the live server during `vite` / `vite preview` (the gateway serves dist/ itself in production)
@@ -40,5 +41,6 @@ export default defineConfig({
     },
   },
   server: { proxy },
+  test: { setupFiles: ['test/setup.ts'] },
   preview: { proxy },
 });

@@ -4,17 +4,10 @@
 // or `FAIL <reason>` (exit 1). The Java side checks the URL against the relay it expects.
 // Usage: node e2e/play.e2e.mjs --base http://127.0.0.1:PORT --stream NAME
 import { chromium } from 'playwright-core';
+import { base, say, stream } from './cli.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => {
-  if (arg.startsWith('--')) pairs.push([arg.slice(2), all[i + 1]]);
-  return pairs;
-}, []));
-const base = (args.base ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
-const stream = args.stream ?? 'demo';
-const say = (line) => process.stdout.write(`${line}\n`);
 
 const userDataDir = mkdtempSync(join(tmpdir(), 'livestream-play-e2e-'));
 let context = null;

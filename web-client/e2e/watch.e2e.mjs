@@ -4,22 +4,14 @@
 // reads one line from stdin), `DONE` at the end, or `FAIL <reason>` (exit 1).
 // Usage: node e2e/watch.e2e.mjs --base http://127.0.0.1:PORT --stream NAME --out DIR
 import { chromium } from 'playwright-core';
+import { args, base, result, say, stream } from './cli.mjs';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => {
-  if (arg.startsWith('--')) pairs.push([arg.slice(2), all[i + 1]]);
-  return pairs;
-}, []));
-const base = (args.base ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
-const stream = args.stream ?? 'demo';
 const out = resolve(args.out ?? '.');
 mkdirSync(out, { recursive: true });
-
-const say = (line) => process.stdout.write(`${line}\n`);
-const result = (obj) => say(`RESULT ${JSON.stringify(obj)}`);
 
 // stdin lines from the Java side, one per AWAIT
 const input = createInterface({ input: process.stdin });
@@ -51,16 +43,19 @@ async function fail(reason) {
 const hardStop = setTimeout(() => { void fail('hard timeout after 240 s'); }, 240_000);
 hardStop.unref?.();
 
-// console errors of every page; a failed WebSocket while the stream is offline is expected
+// console errors of every page; while the stream is offline, a failed WebSocket and /api/play's
+// 404 (stream-not-found, asked before each reconnect) are expected
 const errors = [];
 const expected = [];
 function watchConsole(page, label) {
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     const text = `${label}: ${msg.text()}`;
-    (/WebSocket connection to .*\/live\/.*failed/i.test(msg.text()) ? expected : errors).push(text);
+    const offlineAnswer = /WebSocket connection to .*\/live\/.*failed/i.test(msg.text())
+      || (/status of 404/.test(msg.text()) && /\/api\/play\//.test(msg.location()?.url ?? ''));
+    (offlineAnswer ? expected : errors).push(offlineAnswer ? `${text} (${msg.location()?.url ?? ''})` : text);
   });
-  page.on('pageerror', (error) => errors.push(`${label}: pageerror ${error.message}`));
+  page.on('pageerror', (error) => errors.push(`${label}: pageerror ${error.message} ${(error.stack ?? '').split('\n').slice(0, 3).join(' | ')}`));
 }
 
 async function waitFor(page, fn, arg, timeoutMs, what) {
@@ -157,7 +152,7 @@ async function main() {
   await waitFor(phone, () => (document.querySelector('video#player')?.currentTime ?? 0) > 0.5, null, 30_000, 'playing on a phone-sized page');
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   if (overflow > 0) throw new Error(`the phone-sized watch page scrolls sideways by ${overflow} px`);
-  const phoneShot = join(out, 'watch-phone.png');
+  const phoneShot = join(out, 'watch-phone-full.png');
   await phone.screenshot({ path: phoneShot, fullPage: true });
   await phone.close();
   result({ step: 'screenshot', path: watchShot, directory: directoryShot, studio: studioShot, studioLive: studioLiveShot, phone: phoneShot });

@@ -1,4 +1,5 @@
 import '../styles.css';
+import { t } from '../i18n';
 import { apiError } from '../room/session';
 import { byId, copyText, h } from '../ui/dom';
 import { siteHeader } from '../ui/header';
@@ -25,28 +26,29 @@ function storage(): Storage | null {
 }
 
 function copyRow(label: string, value: string, id: string): HTMLElement {
-  const button = h('button', { type: 'button', class: 'copy', 'aria-label': `Copy ${label}`, text: 'Copy' });
+  const button = h('button', { type: 'button', class: 'copy', 'aria-label': t('studio.copyLabel', { label }), text: t('studio.copy') });
   button.addEventListener('click', async () => {
-    button.textContent = (await copyText(value)) ? 'Copied' : 'Select & copy';
-    setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+    button.textContent = (await copyText(value)) ? t('studio.copied') : t('studio.selectCopy');
+    setTimeout(() => { button.textContent = t('studio.copy'); }, 1500);
   });
   return h('div', { class: 'copy-row' }, h('span', { class: 'copy-label', text: label }), h('code', { id, class: 'copy-value', text: value }), button);
 }
 
 function main(): void {
   const app = byId('app');
+  document.title = t('studio.docTitle');
   const store = storage();
-  const name = h('input', { id: 'stream-name', name: 'stream', type: 'text', required: true, maxlength: 64, pattern: '[A-Za-z0-9_\\-]{1,64}', autocomplete: 'off', placeholder: 'mystream' });
-  const token = h('input', { id: 'studio-token', name: 'token', type: 'password', autocomplete: 'off', placeholder: 'only needed on a deployment' });
+  const name = h('input', { id: 'stream-name', name: 'stream', type: 'text', required: true, maxlength: 64, pattern: '[A-Za-z0-9_\\-]{1,64}', autocomplete: 'off', placeholder: t('studio.namePlaceholder') });
+  const token = h('input', { id: 'studio-token', name: 'token', type: 'password', autocomplete: 'off', placeholder: t('studio.tokenPlaceholder') });
   token.value = store?.getItem(ADMIN_TOKEN_KEY) ?? '';
-  const submit = h('button', { id: 'studio-submit', type: 'submit', text: 'Get my stream key' });
+  const submit = h('button', { id: 'studio-submit', type: 'submit', text: t('studio.submit') });
   const error = h('p', { id: 'studio-error', class: 'form-error', role: 'alert' });
   const form = h('form', { id: 'studio-form', class: 'card form' },
-    h('label', { for: 'stream-name', text: 'Stream name' }), name,
-    h('p', { class: 'hint', text: '1-64 letters, digits, - or _.' }),
-    h('label', { for: 'studio-token', text: 'Streamer/admin token (optional)' }), token, submit, error);
+    h('label', { for: 'stream-name', text: t('studio.streamName') }), name,
+    h('p', { class: 'hint', text: t('studio.nameHint') }),
+    h('label', { for: 'studio-token', text: t('studio.tokenLabel') }), token, submit, error);
   const result = h('section', { id: 'studio-result', class: 'studio-result', 'aria-live': 'polite' });
-  app.replaceChildren(siteHeader('studio'), h('main', { class: 'page' }, h('h1', { text: 'Go live' }), form, result));
+  app.replaceChildren(siteHeader('studio'), h('main', { class: 'page' }, h('h1', { text: t('studio.title') }), form, result));
 
   let view: WatchView | null = null;
   form.addEventListener('submit', async (ev) => {
@@ -54,7 +56,7 @@ function main(): void {
     error.textContent = '';
     const stream = name.value.trim();
     if (!STREAM_NAME.test(stream)) {
-      error.textContent = 'A stream name is 1-64 letters, digits, - or _.';
+      error.textContent = t('studio.nameInvalid');
       return;
     }
     const adminToken = token.value.trim();
@@ -75,19 +77,19 @@ function main(): void {
       const hours = Math.round(grant.expiresIn / 3600);
       result.replaceChildren(
         h('div', { class: 'card' },
-          h('h2', { text: 'OBS' }),
-          h('p', { class: 'hint', text: 'Settings › Stream › Service: Custom. A keyframe interval of 1-2 s gives viewers a fast start.' }),
-          copyRow('Server', grant.rtmpServer, 'obs-server'),
-          copyRow('Stream Key', grant.streamKey, 'obs-key'),
-          h('h2', { text: 'ffmpeg' }),
-          copyRow('Command', ffmpegCommand(grant.rtmpUrl), 'ffmpeg-command'),
-          h('p', { class: 'hint' }, `The key is valid for ${hours > 0 ? `${hours} h` : `${grant.expiresIn} s`}. Viewers watch at `,
-            h('a', { href: new URL(grant.watchUrl, location.href).pathname, text: grant.watchUrl }), '.')),
-        h('h2', { text: 'Preview and moderation' }),
+          h('h2', { text: t('studio.obs') }),
+          h('p', { class: 'hint', text: t('studio.obsHint') }),
+          copyRow(t('studio.server'), grant.rtmpServer, 'obs-server'),
+          copyRow(t('studio.streamKey'), grant.streamKey, 'obs-key'),
+          h('h2', { text: t('studio.ffmpeg') }),
+          copyRow(t('studio.command'), ffmpegCommand(grant.rtmpUrl), 'ffmpeg-command'),
+          h('p', { class: 'hint' }, t('studio.keyValid', { duration: hours > 0 ? t('studio.hours', { n: hours }) : t('studio.seconds', { n: grant.expiresIn }) }),
+            h('a', { href: new URL(grant.watchUrl, location.href).pathname, text: grant.watchUrl }), t('studio.keyValidEnd'))),
+        h('h2', { text: t('studio.preview') }),
         view.root);
       view.start();
     } catch (e) {
-      error.textContent = `Could not reach the server: ${(e as Error).message}`;
+      error.textContent = t('studio.unreachable', { error: (e as Error).message });
     } finally {
       submit.disabled = false;
     }

@@ -1,6 +1,8 @@
 import '../styles.css';
+import { t } from '../i18n';
 import { byId, h } from '../ui/dom';
 import { siteHeader } from '../ui/header';
+import { bindViewport } from '../ui/viewport';
 import { WatchView } from '../ui/watch-view';
 import { streamFromPath } from '../util/urls';
 
@@ -11,7 +13,7 @@ async function explainIfPrivate(stream: string, note: HTMLElement): Promise<void
     if (!response.ok) return;
     const body = (await response.json()) as { streams?: { name: string; private?: boolean }[] };
     if (body.streams?.some((s) => s.name === stream && s.private)) {
-      note.textContent = 'This stream is private: open the link with its play token (…/watch/' + stream + '?token=…).';
+      note.textContent = t('watch.privateNote', { stream });
       note.hidden = false;
     }
   } catch {
@@ -21,13 +23,15 @@ async function explainIfPrivate(stream: string, note: HTMLElement): Promise<void
 
 function main(): void {
   const app = byId('app');
+  document.body.classList.add('watch-page');
+  bindViewport();
   // /watch/<stream>; ?stream= too, for a dev server without the gateway's rewrite
   const stream = streamFromPath(location.pathname) ?? new URLSearchParams(location.search).get('stream');
   if (!stream) {
-    app.replaceChildren(siteHeader('watch'), h('main', { class: 'page' }, h('h1', { text: 'No such stream' }), h('p', {}, h('a', { href: '/', text: 'See who is live' }))));
+    app.replaceChildren(siteHeader('watch'), h('main', { class: 'page' }, h('h1', { text: t('watch.noStream') }), h('p', {}, h('a', { href: '/', text: t('watch.seeWhoIsLive') }))));
     return;
   }
-  document.title = `${stream} · livestream`;
+  document.title = t('watch.docTitle', { stream });
   // a private stream's link carries a play token (?token=): it opens the media and the room
   const playToken = new URLSearchParams(location.search).get('token') ?? undefined;
   const view = new WatchView(playToken ? { stream, playToken, token: playToken } : { stream });

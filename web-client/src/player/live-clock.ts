@@ -1,3 +1,5 @@
+import { t } from '../i18n';
+
 /**
  * Maps the media element's timeline to the stream's and to the server's wall clock, from the
  * `livestream.clock` cue that follows every keyframe: the cue says the keyframe has stream
@@ -46,8 +48,8 @@ export function positionOf(cue: ClockCue, streamTs: number): number {
 /** "1.2 s behind live" */
 export function formatDelay(delayMs: number | null): string {
   if (delayMs === null) {
-    return 'measuring delay…';
+    return t('player.measuring');
   }
   const seconds = Math.max(0, delayMs) / 1000;
-  return `${seconds.toFixed(1)} s behind live`;
+  return t('player.behindLive', { seconds: seconds.toFixed(1) });
 }

@@ -14,9 +14,3 @@ export function formatResolution(video: { width?: number; height?: number; fps?:
   const fps = video.fps && Math.round(video.fps) > 30 ? String(Math.round(video.fps)) : '';
   return `${video.height}p${fps}`;
 }
-
-/** 1234 → "1,234"; 15300 → "15.3k" */
-export function formatCount(n: number): string {
-  if (n >= 10_000) return `${(n / 1000).toFixed(n >= 100_000 ? 0 : 1)}k`;
-  return n.toLocaleString('en-US');
-}

@@ -8,10 +8,12 @@ import { RoomClient, type SocketLike } from '../room/client';
 import { LikeBatcher } from '../room/likes';
 import type { Hello, RoomEvent } from '../room/protocol';
 import { createSession, dropToken, loadToken, saveToken } from '../room/session';
+import { formatTime, t } from '../i18n';
 import { flvUrl, roomUrl } from '../util/urls';
-import { ChatPanel } from './chat-panel';
+import { ChatPanel, giftText } from './chat-panel';
 import { h } from './dom';
 import { icon } from './icons';
+import { CONTROLS_SHOWN_MS } from './layout';
 
 export interface WatchHook {
   state: WatchState;
@@ -41,6 +43,10 @@ export interface WatchViewOptions {
 
 const MEMBER_ROLES = new Set(['viewer', 'streamer', 'moderator', 'admin']);
 const PING_EVERY_MS = 10_000;
+/** What a moderator's page says about another member's notice. */
+const MODERATION_NOTICES: Partial<Record<string, string>> = {
+  muted: 'notice.userMuted', unmuted: 'notice.userUnmuted', banned: 'notice.userBanned', unbanned: 'notice.userUnbanned',
+};
 
 /**
  * The watch page's body: player with delay indicator and controls, danmaku overlay, and the
@@ -72,26 +78,27 @@ export class WatchView {
   constructor(private readonly options: WatchViewOptions) {
     this.token = options.token ?? loadToken();
 
-    this.video = h('video', { id: 'player', playsinline: true, 'webkit-playsinline': true, autoplay: true, 'aria-label': `Live video of ${options.stream}` });
+    this.video = h('video', { id: 'player', playsinline: true, 'webkit-playsinline': true, autoplay: true, 'aria-label': t('player.videoLabel', { stream: options.stream }) });
     this.video.muted = options.muted ?? false;
     const layer = h('div', { id: 'danmaku-layer', class: 'danmaku-layer', 'aria-hidden': 'true' });
     this.giftStage = h('div', { id: 'gift-stage', class: 'gift-stage', 'aria-live': 'polite' });
-    this.overlayText = h('div', { id: 'player-status', class: 'player-status', role: 'status', text: 'Connecting…' });
+    this.overlayText = h('div', { id: 'player-status', class: 'player-status', role: 'status', text: t('player.connecting') });
     const box = h('div', { id: 'video-box', class: 'video-box' }, this.video, layer, this.giftStage, this.overlayText);
 
-    this.playButton = h('button', { id: 'play-button', type: 'button', class: 'ctl', 'aria-label': 'Pause' }, icon('pause'));
-    this.muteButton = h('button', { id: 'mute-button', type: 'button', class: 'ctl', 'aria-label': 'Mute' }, icon('volume'));
-    this.volume = h('input', { id: 'volume', type: 'range', min: 0, max: 1, step: 0.05, value: 1, 'aria-label': 'Volume' });
-    this.delayText = h('span', { id: 'live-delay', class: 'live-delay', 'aria-live': 'off', text: 'measuring delay…' });
-    const fullscreen = h('button', { id: 'fullscreen-button', type: 'button', class: 'ctl', 'aria-label': 'Full screen' }, icon('fullscreen'));
+    this.playButton = h('button', { id: 'play-button', type: 'button', class: 'ctl', 'aria-label': t('player.pause') }, icon('pause'));
+    this.muteButton = h('button', { id: 'mute-button', type: 'button', class: 'ctl', 'aria-label': t('player.mute') }, icon('volume'));
+    this.volume = h('input', { id: 'volume', type: 'range', min: 0, max: 1, step: 0.05, value: 1, 'aria-label': t('player.volume') });
+    this.delayText = h('span', { id: 'live-delay', class: 'live-delay', 'aria-live': 'off', text: t('player.measuring') });
+    const fullscreen = h('button', { id: 'fullscreen-button', type: 'button', class: 'ctl', 'aria-label': t('player.fullscreen') }, icon('fullscreen'));
     const danmakuToggle = h('input', { id: 'danmaku-toggle', type: 'checkbox', checked: true });
-    const opacity = h('input', { id: 'danmaku-opacity', type: 'range', min: 0.1, max: 1, step: 0.05, value: 1, 'aria-label': 'Danmaku opacity' });
-    const density = h('select', { id: 'danmaku-density', 'aria-label': 'Danmaku density' },
-      h('option', { value: '0.25', text: 'Few' }), h('option', { value: '0.5', text: 'Some', selected: true }), h('option', { value: '1', text: 'Many' }));
-    const controls = h('div', { class: 'controls', role: 'toolbar', 'aria-label': 'Player controls' },
+    const opacity = h('input', { id: 'danmaku-opacity', type: 'range', min: 0.1, max: 1, step: 0.05, value: 1, 'aria-label': t('player.danmakuOpacity') });
+    const density = h('select', { id: 'danmaku-density', 'aria-label': t('player.danmakuDensity') },
+      h('option', { value: '0.25', text: t('player.densityFew') }), h('option', { value: '0.5', text: t('player.densitySome'), selected: true }),
+      h('option', { value: '1', text: t('player.densityMany') }));
+    const controls = h('div', { id: 'player-controls', class: 'controls', role: 'toolbar', 'aria-label': t('player.controls') },
       this.playButton, this.muteButton, this.volume,
-      h('span', { class: 'live-badge', text: 'LIVE' }), this.delayText, h('span', { class: 'spacer' }),
-      h('label', { class: 'toggle' }, danmakuToggle, ' Danmaku'), opacity, density, fullscreen);
+      h('span', { class: 'live-badge', text: t('badge.live') }), this.delayText, h('span', { class: 'spacer' }),
+      h('label', { class: 'toggle' }, danmakuToggle, ` ${t('player.danmaku')}`), opacity, density, fullscreen);
 
     this.overlay = new DanmakuOverlay(layer, () => this.playbackTs());
     this.playSource = new PlaySource({ gatewayUrl: flvUrl(options.stream), ask: askGateway(options.stream), token: options.playToken });
@@ -104,8 +111,8 @@ export class WatchView {
     this.chat = new ChatPanel({
       signIn: (nickname) => this.signIn(nickname),
       sendDanmaku: (text, color, mode) => this.room.send({ type: 'danmaku', text, color, mode, streamTs: this.ownStreamTs() }),
-      like: () => (this.canSend() ? this.likes.click() : this.chat.showError('not-allowed', 'pick a nickname to like')),
-      gift: (giftId) => (this.canSend() ? this.room.send({ type: 'gift', giftId, count: 1 }) : this.chat.showError('not-allowed', 'pick a nickname to send gifts')),
+      like: () => (this.canSend() ? this.likes.click() : this.chat.askForNickname(t('gifts.needNicknameLike'))),
+      gift: (giftId) => (this.canSend() ? this.room.send({ type: 'gift', giftId, count: 1 }) : this.chat.askForNickname(t('gifts.needNicknameGift'))),
       moderate: (action, target) => this.room.send(action === 'mute' ? { type: 'mute', userId: target.userId, seconds: 300 }
         : action === 'ban' ? { type: 'ban', userId: target.userId } : { type: 'delete', messageId: target.messageId }),
     }, { moderation: options.moderation ?? false, allowSignIn: options.token === undefined });
@@ -119,13 +126,15 @@ export class WatchView {
       closed: (code, _reason, retryInMs) => this.onRoomClosed(code, retryInMs),
     });
 
-    this.wireControls(box, fullscreen, danmakuToggle, opacity, density);
-    this.root = h('div', { class: 'watch-layout' }, h('section', { class: 'stage', 'aria-label': 'Player' }, box, controls), this.chat.root);
+    const stage = h('section', { class: 'stage', 'aria-label': t('player.region') }, box, controls);
+    this.root = h('div', { class: 'watch-layout' }, stage, this.chat.root);
+    this.wireControls(fullscreen, danmakuToggle, opacity, density);
+    this.wireTapControls(stage, box);
   }
 
   start(): void {
     if (!flvSupported()) {
-      this.overlayText.textContent = 'This browser cannot play the stream (no Media Source Extensions).';
+      this.overlayText.textContent = t('player.noMse');
     } else {
       this.player.start();
     }
@@ -150,20 +159,20 @@ export class WatchView {
     const state = this.player.state;
     window.__watch = { state, delayMs: this.delayMs, reconnects: this.player.reconnects, roomReady: this.roomReady,
       playUrl: this.playSource.last?.url ?? null };
-    this.delayText.textContent = state === 'offline' ? 'offline' : formatDelay(this.delayMs);
+    this.delayText.textContent = state === 'offline' ? t('player.offlineShort') : formatDelay(this.delayMs);
     this.overlayText.hidden = state === 'playing' && !this.player.autoMuted;
-    if (state === 'offline') this.overlayText.textContent = 'Stream offline — waiting for it to come back';
-    else if (state === 'connecting') this.overlayText.textContent = 'Connecting…';
-    else if (this.player.autoMuted && this.video.muted) this.overlayText.textContent = 'Muted — tap the speaker to unmute';
+    if (state === 'offline') this.overlayText.textContent = t('player.offline');
+    else if (state === 'connecting') this.overlayText.textContent = t('player.connecting');
+    else if (this.player.autoMuted && this.video.muted) this.overlayText.textContent = t('player.autoMuted');
     else this.overlayText.hidden = true;
     const buttons = `${this.video.paused}/${this.video.muted}`;
     if (buttons !== this.buttonsShown) { // icons only when they change, not on every tick
       this.buttonsShown = buttons;
       const paused = this.video.paused;
       this.playButton.replaceChildren(icon(paused ? 'play' : 'pause'));
-      this.playButton.setAttribute('aria-label', paused ? 'Play (jump to live)' : 'Pause');
+      this.playButton.setAttribute('aria-label', paused ? t('player.play') : t('player.pause'));
       this.muteButton.replaceChildren(icon(this.video.muted ? 'muted' : 'volume'));
-      this.muteButton.setAttribute('aria-label', this.video.muted ? 'Unmute' : 'Mute');
+      this.muteButton.setAttribute('aria-label', this.video.muted ? t('player.unmute') : t('player.mute'));
     }
   }
 
@@ -210,7 +219,7 @@ export class WatchView {
         break;
       case 'gift':
         this.chat.addGift(event);
-        if (!fromHistory) this.celebrate(`${event.user.nick} sent ${event.name}${event.count > 1 ? ` ×${event.count}` : ''}`);
+        if (!fromHistory) this.celebrate(giftText('chat.giftBurst', event));
         break;
       case 'stats':
         this.chat.setCounts(event.viewers, event.likes);
@@ -222,14 +231,16 @@ export class WatchView {
           this.overlay.remove(event.messageId);
         } else if (event.kind === 'stream-online') {
           if (!fromHistory) this.player.retryNow();
-          this.chat.addNotice('The stream is live.');
+          this.chat.addNotice(t('notice.streamOnline'));
         } else if (event.kind === 'stream-offline') {
-          this.chat.addNotice('The stream went offline.');
+          this.chat.addNotice(t('notice.streamOffline'));
         } else if (event.userId && event.userId === this.you?.id) {
-          const until = event.until ? ` until ${new Date(event.until).toLocaleTimeString()}` : '';
-          this.chat.addNotice(event.kind === 'muted' ? `You are muted${until}.` : event.kind === 'unmuted' || event.kind === 'unbanned' ? 'You may chat again.' : 'You were banned from this room.');
+          this.chat.addNotice(event.kind === 'muted'
+            ? (event.until ? t('notice.youMutedUntil', { time: formatTime(event.until) }) : t('notice.youMuted'))
+            : event.kind === 'unmuted' || event.kind === 'unbanned' ? t('notice.youMayChat') : t('notice.youBanned'));
         } else if (this.options.moderation && event.userId) {
-          this.chat.addNotice(`${event.userId} ${event.kind}.`);
+          const key = MODERATION_NOTICES[event.kind];
+          if (key) this.chat.addNotice(t(key, { user: event.userId }));
         }
         break;
     }
@@ -250,15 +261,15 @@ export class WatchView {
       // the token was refused (expired, secret rotated): back to read-only, ask for a nickname again
       if (this.options.token === undefined) dropToken();
       this.token = null;
-      this.chat.setIdentity(false, false, this.options.token === undefined ? 'Your session ended: pick a nickname again.' : 'The streamer token was refused.');
+      this.chat.setIdentity(false, false, this.options.token === undefined ? t('room.sessionEnded') : t('room.streamerTokenRefused'));
       if (this.options.token === undefined) setTimeout(() => this.room.connect(), 300);
     } else if (code === 4403) {
       this.token = null;
-      this.chat.setIdentity(false, false, 'You are banned from this room (read-only).');
-      this.chat.addNotice('You were banned from this room.');
+      this.chat.setIdentity(false, false, t('room.bannedReadOnly'));
+      this.chat.addNotice(t('notice.youBanned'));
       setTimeout(() => this.room.connect(), 1000);
     } else if (retryInMs === null) {
-      this.chat.setIdentity(this.token !== null, false, 'Disconnected from the room; retrying in 10 s.');
+      this.chat.setIdentity(this.token !== null, false, t('room.disconnected'));
       setTimeout(() => this.room.connect(), 10_000);
     } else {
       this.chat.setIdentity(this.token !== null, false);
@@ -275,7 +286,28 @@ export class WatchView {
     this.room.reconnect();
   }
 
-  private wireControls(box: HTMLElement, fullscreen: HTMLButtonElement, toggle: HTMLInputElement, opacity: HTMLInputElement, density: HTMLSelectElement): void {
+  /** On a touch screen the controls show on a tap on the video and fade after a few seconds. */
+  private wireTapControls(stage: HTMLElement, box: HTMLElement): void {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const show = () => {
+      stage.classList.add('controls-shown');
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => stage.classList.remove('controls-shown'), CONTROLS_SHOWN_MS);
+    };
+    box.addEventListener('click', () => {
+      if (stage.classList.contains('controls-shown')) {
+        stage.classList.remove('controls-shown');
+        if (timer) clearTimeout(timer);
+      } else {
+        show();
+      }
+    });
+    stage.addEventListener('focusin', show); // keyboard users reach the controls too
+    const controls = stage.querySelector('.controls');
+    stage.addEventListener('pointerdown', (ev) => { if (controls?.contains(ev.target as Node)) show(); });
+  }
+
+  private wireControls(fullscreen: HTMLButtonElement, toggle: HTMLInputElement, opacity: HTMLInputElement, density: HTMLSelectElement): void {
     const video = this.video;
     this.playButton.addEventListener('click', () => {
       if (video.paused) {
@@ -305,8 +337,9 @@ export class WatchView {
     fullscreen.addEventListener('click', () => {
       if (document.fullscreenElement) {
         void document.exitFullscreen().catch(() => undefined);
-      } else if (box.requestFullscreen) {
-        void box.requestFullscreen().catch(() => undefined);
+      } else if (this.root.requestFullscreen) {
+        // the player and the room together: full screen keeps the danmaku and a compact input
+        void this.root.requestFullscreen().catch(() => undefined);
       } else {
         (video as HTMLVideoElement & { webkitEnterFullscreen?: () => void }).webkitEnterFullscreen?.(); // iOS: the video alone
       }

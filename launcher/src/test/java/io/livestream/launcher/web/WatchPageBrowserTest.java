@@ -33,11 +33,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the page comes back by itself when the publisher is killed and restarted. The script
  * tells this test when to kill and restart the publisher ({@code AWAIT ...} lines) and reports
  * each step as {@code RESULT {json}}. Screenshots stay in {@code launcher/target/e2e/}.
+ *
+ * <p>The audience's pages ({@code web-client/e2e/audience.e2e.mjs}): a phone in Chinese and a
+ * desktop in English. With {@code UPDATE_SCREENSHOTS=1} in the environment the test also copies
+ * its watch-page screenshots to {@code docs/screenshots/} for the README; without it the tree
+ * stays untouched.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class WatchPageBrowserTest {
     private static final Path WEB_CLIENT = Path.of("..", "web-client").toAbsolutePath().normalize();
     private static final Path OUT = Path.of("target", "e2e").toAbsolutePath();
+    private static final Path DOC_SCREENSHOTS = Path.of("..", "docs", "screenshots").toAbsolutePath().normalize();
 
     @Test
     void watchPagePlaysShowsDanmakuAndRecoversFromAPublisherRestart() throws Exception {
@@ -48,7 +54,8 @@ class WatchPageBrowserTest {
             Ffmpeg[] publisher = {Ffmpeg.publish(platform.publishUrl(stream), 640, 360, 30)};
             try {
                 platform.awaitLive(stream, Duration.ofSeconds(30));
-                Map<String, JsonObject> results = runScript(platform, stream, publisher);
+                Map<String, JsonObject> results = runScript(platform, stream, publisher,
+                        List.of("e2e/watch.e2e.mjs", "--base", platform.httpUrl(""), "--stream", stream, "--out", OUT.toString()));
 
                 assertThat(results.get("play").getInteger("frames")).as("frames decoded").isGreaterThanOrEqualTo(100);
                 assertThat(results.get("play").getDouble("delayMs")).as("measured live delay, ms").isBetween(0.0, 2000.0);
@@ -62,10 +69,37 @@ class WatchPageBrowserTest {
         }
     }
 
-    /** Runs the browser script to its end, killing and restarting the publisher when it asks. */
-    private static Map<String, JsonObject> runScript(Platform platform, String stream, Ffmpeg[] publisher) throws Exception {
-        List<String> cmd = List.of("node", "e2e/watch.e2e.mjs", "--base", platform.httpUrl(""), "--stream", stream,
-                "--out", OUT.toString());
+    @Test
+    void phoneInChineseAndDesktopInEnglishWatchChatAndSendGifts() throws Exception {
+        String stream = "audience";
+        Files.createDirectories(OUT);
+        try (Platform platform = Platform.start()) {
+            Ffmpeg[] publisher = {Ffmpeg.publish(platform.publishUrl(stream), 640, 360, 30)};
+            try {
+                platform.awaitLive(stream, Duration.ofSeconds(30));
+                List<String> script = new ArrayList<>(List.of("e2e/audience.e2e.mjs", "--base", platform.httpUrl(""),
+                        "--stream", stream, "--out", OUT.toString()));
+                if ("1".equals(System.getenv("UPDATE_SCREENSHOTS"))) {
+                    script.addAll(List.of("--screenshots", DOC_SCREENSHOTS.toString()));
+                }
+                Map<String, JsonObject> results = runScript(platform, stream, publisher, script);
+
+                assertThat(results.get("phone").getString("lang")).isEqualTo("zh-CN");
+                assertThat(results.get("phone").getString("giftLine")).isEqualTo("送出 爱心");
+                assertThat(results.get("desktop").getString("lang")).isEqualTo("en");
+                assertThat(Path.of(results.get("phone").getString("screenshot"))).isNotEmptyFile();
+                assertThat(Path.of(results.get("desktop").getString("screenshot"))).isNotEmptyFile();
+                assertThat(results.get("console").getJsonArray("errors")).as("console errors on the pages").isEmpty();
+            } finally {
+                publisher[0].close();
+            }
+        }
+    }
+
+    /** Runs a browser script to its end, killing and restarting the publisher when it asks. */
+    private static Map<String, JsonObject> runScript(Platform platform, String stream, Ffmpeg[] publisher, List<String> script) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("node"));
+        cmd.addAll(script);
         Process node = new ProcessBuilder(cmd).directory(WEB_CLIENT.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Map<String, JsonObject> results = new HashMap<>();
