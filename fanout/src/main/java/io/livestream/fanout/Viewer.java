@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * One viewer of one stream. Writes shared tag buffers to its sink while the sink keeps up;
@@ -19,6 +20,7 @@ public final class Viewer {
     private enum HeaderKind { METADATA, VIDEO_CONFIG, AUDIO_CONFIG }
 
     private final ViewerSink sink;
+    private final LongSupplier nanoClock;
     private final Map<HeaderKind, FlvTag> heldHeaders = new EnumMap<>(HeaderKind.class);
     private boolean skipping;
     private boolean inStep;
@@ -27,7 +29,13 @@ public final class Viewer {
     private long bytesWritten;
 
     public Viewer(ViewerSink sink) {
+        this(sink, System::nanoTime);
+    }
+
+    /** A viewer whose stall is timed by {@code nanoClock} (the fan-out's clock; a hand-driven one in tests). */
+    public Viewer(ViewerSink sink, LongSupplier nanoClock) {
         this.sink = sink;
+        this.nanoClock = nanoClock;
         sink.drainHandler(() -> fullSinceNanos = 0);
     }
 
@@ -160,7 +168,7 @@ public final class Viewer {
 
     private void markFull() {
         if (fullSinceNanos == 0) {
-            fullSinceNanos = System.nanoTime();
+            fullSinceNanos = nanoClock.getAsLong();
         }
     }
 

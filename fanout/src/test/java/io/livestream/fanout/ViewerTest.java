@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,33 +83,37 @@ class ViewerTest {
     @Test
     void stallIsCountedFromTheMomentTheQueueFilled() {
         FakeSink sink = new FakeSink();
-        Viewer viewer = new Viewer(sink);
+        AtomicLong clock = new AtomicLong(5_000_000_000L);
+        Viewer viewer = new Viewer(sink, clock::get);
         viewer.start(Buffer.buffer("FLV"), List.of(keyframe(0)));
         sink.full = true;
         viewer.offer(interframe(33));
-        long now = System.nanoTime();
-        assertThat(viewer.stalledLongerThan(1_000_000_000L, now)).isFalse();
-        assertThat(viewer.stalledLongerThan(1_000_000_000L, now + 2_000_000_000L)).isTrue();
+        long filled = clock.get();
+        assertThat(viewer.stalledLongerThan(1_000_000_000L, filled + 1_000_000_000L)).isFalse();
+        assertThat(viewer.stalledLongerThan(1_000_000_000L, filled + 1_000_000_001L)).isTrue();
         sink.full = false;
         sink.drain.run();
-        assertThat(viewer.stalledLongerThan(1_000_000_000L, now + 2_000_000_000L)).isFalse();
+        assertThat(viewer.stalledLongerThan(1_000_000_000L, filled + 2_000_000_000L)).isFalse();
     }
 
     /** A sink whose queue is the channel's outbound buffer reports no drains: writing again is the sign. */
     @Test
-    void stallIsForgottenOnceTheQueueTakesTagsAgainWithoutADrainEvent() throws InterruptedException {
+    void stallIsForgottenOnceTheQueueTakesTagsAgainWithoutADrainEvent() {
         FakeSink sink = new FakeSink();
-        Viewer viewer = new Viewer(sink);
+        AtomicLong clock = new AtomicLong(5_000_000_000L);
+        Viewer viewer = new Viewer(sink, clock::get);
         viewer.start(Buffer.buffer("FLV"), List.of(keyframe(0)));
         sink.full = true;
         viewer.offer(interframe(33));
-        Thread.sleep(60);
+        clock.addAndGet(60_000_000L);
         sink.full = false;
         viewer.offer(keyframe(66));
         viewer.offer(interframe(100));
         sink.full = true; // full again, just now
-        assertThat(viewer.stalledLongerThan(30_000_000L, System.nanoTime()))
+        assertThat(viewer.stalledLongerThan(30_000_000L, clock.get() + 1_000_000L))
                 .as("counted from the new fill, not the first").isFalse();
+        assertThat(viewer.stalledLongerThan(30_000_000L, clock.get() + 31_000_000L))
+                .as("and counted from there").isTrue();
     }
 
     /** A viewer that started on a keyframe and has had one send since: in step from the next window. */
