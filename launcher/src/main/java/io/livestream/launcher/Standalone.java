@@ -10,10 +10,6 @@ import io.livestream.interaction.InteractionVerticle;
 import io.livestream.media.MediaPacket;
 import io.livestream.media.flv.FlvReader;
 import io.livestream.relay.Relay;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -55,10 +51,7 @@ public final class Standalone {
     public static Future<Running> start(StandaloneSettings settings) {
         JwtKeys keys = settings.jwt().secret() != null ? settings.jwt() : settings.jwt().withSecret(Tokens.randomSecret());
         String nodeId = "standalone-" + UUID.randomUUID().toString().substring(0, 8);
-        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(prometheus);
-        new JvmGcMetrics().bindTo(prometheus);
-        new ProcessorMetrics().bindTo(prometheus);
+        PrometheusMeterRegistry prometheus = ProcessRuntime.meterRegistry();
         Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
 
         List<IngestVerticle.LoopedClip> clips = settings.demo()

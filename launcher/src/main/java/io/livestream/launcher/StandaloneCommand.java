@@ -10,7 +10,6 @@ import picocli.CommandLine.Option;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** Runs every service in one JVM, until the process is stopped. */
 @Command(name = "standalone", mixinStandardHelpOptions = true,
@@ -74,12 +73,7 @@ final class StandaloneCommand implements Callable<Integer> {
                 jwt.keys(null), publicHost, demo);
         Standalone.Running running = Standalone.start(settings).await();
         printWelcome(running, settings.jwt().secret() == null);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.close().await();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        ProcessRuntime.runUntilShutdown(running::close);
         return 0;
     }
 

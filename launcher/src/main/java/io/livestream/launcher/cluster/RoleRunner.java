@@ -1,9 +1,6 @@
 package io.livestream.launcher.cluster;
 
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.livestream.launcher.ProcessRuntime;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
@@ -13,7 +10,6 @@ import io.vertx.spi.cluster.hazelcast.ClusterHealthCheck;
 
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 
 /**
@@ -32,10 +28,7 @@ public final class RoleRunner {
 
     public static int run(String role, ClusterOptions cluster, Function<Node, List<Deployable>> verticles) throws InterruptedException {
         Vertx vertx = Clustering.start(cluster).await();
-        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(prometheus);
-        new JvmGcMetrics().bindTo(prometheus);
-        new ProcessorMetrics().bindTo(prometheus);
+        PrometheusMeterRegistry prometheus = ProcessRuntime.meterRegistry();
         // Ready only once this node is a settled member of the cluster.
         HealthChecks checks = HealthChecks.create(vertx).register("cluster", ClusterHealthCheck.createProcedure(vertx));
         Node node = new Node(vertx, prometheus, checks, role + "-" + UUID.randomUUID().toString().substring(0, 8));
@@ -51,12 +44,7 @@ public final class RoleRunner {
             return 1;
         }
         LOG.log(System.Logger.Level.INFO, "{0} {1} is up in cluster {2}", role, node.nodeId(), cluster.name);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            vertx.close().await();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        ProcessRuntime.runUntilShutdown(vertx::close);
         return 0;
     }
 }
