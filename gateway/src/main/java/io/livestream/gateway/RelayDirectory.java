@@ -1,6 +1,7 @@
 package io.livestream.gateway;
 
 import io.livestream.common.registry.RelayRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * The live relays and their load, refreshed from the relay registry every second, and the
@@ -59,6 +61,7 @@ public final class RelayDirectory {
     }
 
     private final RelayRegistry registry;
+    private final LongSupplier nanoClock;
     private final int maxViewers;
     private final double maxEgressMbps;
     private final long timer;
@@ -71,7 +74,13 @@ public final class RelayDirectory {
     private Map<String, Integer> viewersByStream = Map.of();
 
     public RelayDirectory(Vertx vertx, RelayRegistry registry, int maxViewers, double maxEgressMbps) {
+        this(vertx, registry, maxViewers, maxEgressMbps, System::nanoTime);
+    }
+
+    /** A directory whose suspicion of unreachable relays is timed by {@code nanoClock}. */
+    RelayDirectory(Vertx vertx, RelayRegistry registry, int maxViewers, double maxEgressMbps, LongSupplier nanoClock) {
         this.registry = registry;
+        this.nanoClock = nanoClock;
         this.maxViewers = maxViewers;
         this.maxEgressMbps = maxEgressMbps;
         refresh();
@@ -96,7 +105,7 @@ public final class RelayDirectory {
      * be in the registry for a few seconds after it died).
      */
     public void suspect(String relayId) {
-        suspectUntil.put(relayId, System.nanoTime() + SUSPECT_NANOS);
+        suspectUntil.put(relayId, nanoClock.getAsLong() + SUSPECT_NANOS);
     }
 
     /** Viewers this gateway pipes from each relay now. */
@@ -125,7 +134,7 @@ public final class RelayDirectory {
 
     /** The relay for a new viewer of {@code stream}, by rendezvous hash and load. */
     public Optional<RelayLoad> choose(String stream) {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         suspectUntil.values().removeIf(until -> until < now);
         List<RelayLoad> candidates = suspectUntil.isEmpty() ? relays
                 : relays.stream().filter(r -> !suspectUntil.containsKey(r.id)).toList();
@@ -162,8 +171,9 @@ public final class RelayDirectory {
         return h;
     }
 
-    private void refresh() {
-        registry.relays().onSuccess(entries -> {
+    /** Reads the registry again (every second on its own); completes once the new view is in place. */
+    Future<Void> refresh() {
+        return registry.relays().map(entries -> {
             List<RelayLoad> live = new ArrayList<>();
             Map<String, Integer> sum = new HashMap<>();
             entries.forEach((id, json) -> {
@@ -184,6 +194,7 @@ public final class RelayDirectory {
             live.sort(Comparator.comparing(r -> r.id));
             relays = List.copyOf(live);
             viewersByStream = Map.copyOf(sum);
+            return null;
         });
     }
 }
