@@ -14,6 +14,7 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -32,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Gateway, ingest and two relays as separate JVMs from the built jar, clustered over Hazelcast
- * on 127.0.0.1; ffmpeg publishes to the ingest; viewers play through the gateway. The tests run
- * in order: the later ones kill processes.
+ * on 127.0.0.1; ffmpeg publishes to the ingest; viewers play through the gateway. Each test
+ * starts from the same state, so any one runs alone; the ones that kill processes run last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -54,8 +55,6 @@ class ClusterIT {
     private static RoleProcess ingest;
     private static RoleProcess relayA;
     private static RoleProcess relayB;
-    /** The relay left when the other was killed. */
-    private static RoleProcess survivor;
     private static Ffmpeg publisher;
     private static Vertx clients;
     private static final List<FlvViewer> viewers = new ArrayList<>();
@@ -67,11 +66,32 @@ class ClusterIT {
         relayA = RoleProcess.start("relay", ENV);
         relayB = RoleProcess.start("relay", ENV);
         gateway = RoleProcess.start("gateway", ENV, "--relay-max-viewers", "1");
+    }
+
+    /**
+     * Every test starts from the same state, whatever the one before it killed: the four roles up,
+     * the gateway knowing both relays, the stream published and listed, no viewer anywhere. So any
+     * test can run alone; the order below only puts the ones that kill processes last.
+     */
+    @BeforeEach
+    void everyRoleUpTheStreamListedAndNoViewers() throws Exception {
+        for (RoleProcess p : List.of(ingest, relayA, relayB, gateway)) {
+            if (!p.isAlive()) {
+                p.start();
+            }
+        }
         for (RoleProcess p : List.of(ingest, relayA, relayB, gateway)) {
             p.awaitHealthy(Duration.ofSeconds(90));
         }
-        publisher = publish();
+        if (publisher == null || !publisher.isAlive()) {
+            if (publisher != null) {
+                publisher.close();
+            }
+            publisher = publish();
+        }
         awaitListed(Duration.ofSeconds(60));
+        Await.until("the gateway knows both relays", Duration.ofSeconds(30), () -> gateway.metric("live_cluster_relays") == 2);
+        awaitNoViewers();
     }
 
     @AfterAll
@@ -255,7 +275,7 @@ class ClusterIT {
         Await.until("the gateway's feed placed", Duration.ofSeconds(10),
                 () -> relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") + relayB.metric("live_viewers", "stream=\"" + STREAM + "\"") == 1);
         RoleProcess feeding = relayA.metric("live_viewers", "stream=\"" + STREAM + "\"") == 1 ? relayA : relayB;
-        survivor = feeding == relayA ? relayB : relayA;
+        RoleProcess survivor = feeding == relayA ? relayB : relayA;
         FlvViewer onSurvivor = watch(survivor.httpPort()); // a viewer of the other relay, reached directly
         onSurvivor.awaitFirstKeyframe(Duration.ofSeconds(10));
         int beforeKill = onSurvivor.count();
@@ -313,28 +333,21 @@ class ClusterIT {
     @Test
     @Order(6)
     void aRelayShuttingDownStopsTakingViewersAndSendsItsOwnToAnotherRelay() throws Exception {
-        RoleProcess relayC = RoleProcess.start("relay", ENV);
-        try {
-            relayC.awaitHealthy(Duration.ofSeconds(90));
-            Await.until("the gateway knows two relays", Duration.ofSeconds(20), () -> gateway.metric("live_cluster_relays") == 2);
-            FlvViewer viewer = watch(gateway.httpPort());
-            viewer.awaitFirstKeyframe(Duration.ofSeconds(10));
-            String stream = "stream=\"" + STREAM + "\"";
-            Await.until("the viewer placed", Duration.ofSeconds(10),
-                    () -> survivor.metric("live_viewers", stream) + relayC.metric("live_viewers", stream) == 1);
-            RoleProcess serving = survivor.metric("live_viewers", stream) == 1 ? survivor : relayC;
+        FlvViewer viewer = watch(gateway.httpPort());
+        viewer.awaitFirstKeyframe(Duration.ofSeconds(10));
+        String stream = "stream=\"" + STREAM + "\"";
+        Await.until("the viewer placed", Duration.ofSeconds(10),
+                () -> relayA.metric("live_viewers", stream) + relayB.metric("live_viewers", stream) == 1);
+        RoleProcess serving = relayA.metric("live_viewers", stream) == 1 ? relayA : relayB;
 
-            serving.close(); // SIGTERM, as Kubernetes stops a pod
-            FlvViewer.Close close = viewer.awaitClose(Duration.ofSeconds(30));
-            assertThat(close.reason()).as("closed by name after the drain").isEqualTo("shutdown");
-            FlvViewer again = watch(gateway.httpPort());
-            again.awaitFirstKeyframe(Duration.ofSeconds(10));
-            RoleProcess other = serving == survivor ? relayC : survivor;
-            Await.until("the reconnect plays on the other relay", Duration.ofSeconds(10), () -> other.metric("live_viewers", stream) == 1);
-            again.close();
-        } finally {
-            relayC.close();
-        }
+        serving.close(); // SIGTERM, as Kubernetes stops a pod
+        FlvViewer.Close close = viewer.awaitClose(Duration.ofSeconds(30));
+        assertThat(close.reason()).as("closed by name after the drain").isEqualTo("shutdown");
+        FlvViewer again = watch(gateway.httpPort());
+        again.awaitFirstKeyframe(Duration.ofSeconds(10));
+        RoleProcess other = serving == relayA ? relayB : relayA;
+        Await.until("the reconnect plays on the other relay", Duration.ofSeconds(10), () -> other.metric("live_viewers", stream) == 1);
+        again.close();
     }
 
     private static Map<String, String> env(String key, String value) {
