@@ -148,68 +148,77 @@ public final class Sinks {
      * them (the stream was not found, its relay was lost) answers a status for the reason instead.
      */
     public static ViewerSink httpFlv(HttpServerRequest request, int queueBytes) {
-        HttpServerResponse response = request.response();
-        response.setWriteQueueMaxSize(queueBytes);
-        return new ViewerSink() {
-            @Override
-            public void write(Buffer data) {
-                if (!response.closed()) {
-                    if (!response.headWritten()) {
-                        flvHead(response);
-                    }
-                    response.write(data);
-                }
-            }
+        request.response().setWriteQueueMaxSize(queueBytes);
+        return new HttpFlvSink(request);
+    }
 
-            @Override
-            public boolean writeQueueFull() {
-                return !response.closed() && response.writeQueueFull();
-            }
+    private static final class HttpFlvSink implements ViewerSink {
+        private final HttpServerRequest request;
+        private final HttpServerResponse response;
 
-            @Override
-            public void drainHandler(Runnable onDrain) {
-                response.drainHandler(v -> onDrain.run());
-            }
+        HttpFlvSink(HttpServerRequest request) {
+            this.request = request;
+            this.response = request.response();
+        }
 
-            @Override
-            public void closeHandler(Runnable onClose) {
-                response.closeHandler(v -> onClose.run());
-                if (response.closed()) {
-                    onClose.run();
-                }
-            }
-
-            @Override
-            public boolean isClosed() {
-                return response.closed();
-            }
-
-            /** HTTP has no close reason: a clean end when the stream ended, a reset otherwise. */
-            @Override
-            public void close(CloseReason reason) {
-                if (response.closed()) {
-                    return;
-                }
+        @Override
+        public void write(Buffer data) {
+            if (!response.closed()) {
                 if (!response.headWritten()) {
-                    response.setStatusCode(statusBefore(reason)).putHeader("Content-Type", "text/plain")
-                            .putHeader("Access-Control-Allow-Origin", "*").end(reason.label + "\n");
-                } else if (reason == CloseReason.STREAM_ENDED || reason == CloseReason.SHUTDOWN) {
-                    response.end();
-                } else {
-                    request.connection().close();
+                    flvHead(response);
                 }
+                response.write(data);
             }
+        }
 
-            @Override
-            public String describe() {
-                return "http-flv " + request.remoteAddress();
-            }
+        @Override
+        public boolean writeQueueFull() {
+            return !response.closed() && response.writeQueueFull();
+        }
 
-            @Override
-            public String address() {
-                return request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
+        @Override
+        public void drainHandler(Runnable onDrain) {
+            response.drainHandler(v -> onDrain.run());
+        }
+
+        @Override
+        public void closeHandler(Runnable onClose) {
+            response.closeHandler(v -> onClose.run());
+            if (response.closed()) {
+                onClose.run();
             }
-        };
+        }
+
+        @Override
+        public boolean isClosed() {
+            return response.closed();
+        }
+
+        /** HTTP has no close reason: a clean end when the stream ended, a reset otherwise. */
+        @Override
+        public void close(CloseReason reason) {
+            if (response.closed()) {
+                return;
+            }
+            if (!response.headWritten()) {
+                response.setStatusCode(statusBefore(reason)).putHeader("Content-Type", "text/plain")
+                        .putHeader("Access-Control-Allow-Origin", "*").end(reason.label + "\n");
+            } else if (reason == CloseReason.STREAM_ENDED || reason == CloseReason.SHUTDOWN) {
+                response.end();
+            } else {
+                request.connection().close();
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "http-flv " + request.remoteAddress();
+        }
+
+        @Override
+        public String address() {
+            return request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
+        }
     }
 
     /** The head of an HTTP-FLV response (the relay sets it before its checks; a gateway's feed with the first bytes). */

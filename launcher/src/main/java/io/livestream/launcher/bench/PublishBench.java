@@ -108,9 +108,8 @@ final class PublishBench implements Callable<Integer> {
         }
     }
 
-    /** Sends the clip on schedule until it ends (once, or at the deadline when looped) or the thread is interrupted. */
-    private Sent publish(RtmpClient rtmp, FlvClip clip, String name) throws IOException {
-        int stream = rtmp.streamId();
+    /** The clip's metadata and sequence headers, as an encoder starts a stream. */
+    private static void sendHeaders(RtmpClient rtmp, FlvClip clip, int stream) throws IOException {
         if (clip.metadata() != null) {
             List<Object> values = new ArrayList<>(Amf0.decodeAll(Unpooled.wrappedBuffer(clip.metadata().payload())));
             values.add(0, "@setDataFrame");
@@ -119,6 +118,12 @@ final class PublishBench implements Callable<Integer> {
         for (MediaPacket h : clip.sequenceHeaders()) {
             rtmp.send(media(h.kind(), 0, stream, h.payload()));
         }
+    }
+
+    /** Sends the clip on schedule until it ends (once, or at the deadline when looped) or the thread is interrupted. */
+    private Sent publish(RtmpClient rtmp, FlvClip clip, String name) throws IOException {
+        int stream = rtmp.streamId();
+        sendHeaders(rtmp, clip, stream);
         int nalLengthSize = clip.video().nalLengthSize();
         List<MediaPacket> media = clip.media();
         long start = System.nanoTime();

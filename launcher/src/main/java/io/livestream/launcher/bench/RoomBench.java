@@ -46,6 +46,12 @@ final class RoomBench implements Callable<Integer> {
     @Option(names = "--server-pid", defaultValue = "0", description = "Server process id, to read its CPU and RSS from /proc")
     long serverPid;
 
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private long[] delays = new long[1 << 16];
+    private int delayCount;
+    private volatile boolean measuring;
+
     @Override
     public Integer call() throws Exception {
         if (!url.getHost().equals("127.0.0.1") && !url.getHost().equals("localhost")) {
@@ -58,44 +64,13 @@ final class RoomBench implements Callable<Integer> {
                 .setMaxConnections(members + 10).setMaxMessageSize(16 * 1024 * 1024).setMaxFrameSize(16 * 1024 * 1024));
         ProcStats idle = serverPid > 0 ? ProcStats.read(serverPid) : null;
         List<ClientWebSocket> sockets = new ArrayList<>();
-        AtomicLong delivered = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        long[][] delays = {new long[1 << 16]};
-        int[] delayCount = {0};
-        boolean[] measuring = {false};
         try {
             for (int i = 0; i < members; i++) {
-                String token = tokens.mint(new JsonObject().put("role", "viewer").put("nick", "m" + i), "bench-" + i, Duration.ofHours(1));
-                ClientWebSocket ws = client.webSocket();
-                ws.textMessageHandler(text -> {
-                    JsonObject m = new JsonObject(text);
-                    if ("error".equals(m.getString("type"))) {
-                        errors.incrementAndGet();
-                    }
-                    if (!"batch".equals(m.getString("type")) || !measuring[0]) {
-                        return;
-                    }
-                    long now = System.nanoTime();
-                    m.getJsonArray("events").forEach(o -> {
-                        JsonObject e = (JsonObject) o;
-                        String t = e.getString("text");
-                        if (t != null && t.startsWith("t=")) {
-                            delivered.incrementAndGet();
-                            synchronized (delays) {
-                                if (delayCount[0] == delays[0].length) {
-                                    delays[0] = Arrays.copyOf(delays[0], delays[0].length * 2);
-                                }
-                                delays[0][delayCount[0]++] = now - Long.parseLong(t.substring(2));
-                            }
-                        }
-                    });
-                });
-                ws.connect(url.getPort(), url.getHost(), url.getRawPath() + "?token=" + token).await();
-                sockets.add(ws);
+                sockets.add(join(client, tokens, i));
             }
             Thread.sleep(2000);
             ProcStats before = serverPid > 0 ? ProcStats.read(serverPid) : null;
-            measuring[0] = true;
+            measuring = true;
             long start = System.nanoTime();
             int senders = Math.min(rate, members);
             long periodMs = Math.max(1, 1000 / Math.max(1, senders));
@@ -108,29 +83,62 @@ final class RoomBench implements Callable<Integer> {
             vertx.cancelTimer(timer);
             double seconds = (System.nanoTime() - start) / 1e9;
             ProcStats after = serverPid > 0 ? ProcStats.read(serverPid) : null;
-            measuring[0] = false;
-            long[] sorted;
-            synchronized (delays) {
-                sorted = Arrays.copyOf(delays[0], delayCount[0]);
-            }
-            Arrays.sort(sorted);
-            StringBuilder out = new StringBuilder();
-            out.append(String.format(Locale.ROOT, "members:        %d; %.0f danmaku/s sent, by %d members in turn%n",
-                    members, 1000.0 / periodMs, senders));
-            out.append(String.format(Locale.ROOT, "delivered:      %.0f messages/s to members (%d errors)%n", delivered.get() / seconds, errors.get()));
-            out.append(String.format(Locale.ROOT, "delivery delay: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                    ViewersBench.pct(toDouble(sorted), 50) / 1e6, ViewersBench.pct(toDouble(sorted), 99) / 1e6, ViewersBench.pct(toDouble(sorted), 100) / 1e6));
-            if (after != null) {
-                double cpu = (after.cpuTicks() - before.cpuTicks()) / ProcStats.TICKS_PER_SECOND / seconds * 100;
-                out.append(String.format(Locale.ROOT, "server cpu:     %.1f %% of one core; %.4f %% per connection%n", cpu, cpu / members));
-                out.append(String.format(Locale.ROOT, "server rss:     %.1f MB; %.1f KB per connection%n", after.rssKb() / 1024.0,
-                        (after.rssKb() - idle.rssKb()) / (double) members));
-            }
-            System.out.print(out);
+            measuring = false;
+            System.out.print(report(seconds, 1000.0 / periodMs, senders, idle, before, after));
             return 0;
         } finally {
             vertx.close().await();
         }
+    }
+
+    /** Member {@code i}, connected: it counts the measured danmaku it receives and their delay. */
+    private ClientWebSocket join(WebSocketClient client, Tokens tokens, int i) {
+        String token = tokens.mint(new JsonObject().put("role", "viewer").put("nick", "m" + i), "bench-" + i, Duration.ofHours(1));
+        ClientWebSocket ws = client.webSocket();
+        ws.textMessageHandler(text -> {
+            JsonObject m = new JsonObject(text);
+            if ("error".equals(m.getString("type"))) {
+                errors.incrementAndGet();
+            }
+            if (!"batch".equals(m.getString("type")) || !measuring) {
+                return;
+            }
+            long now = System.nanoTime();
+            m.getJsonArray("events").forEach(o -> {
+                String t = ((JsonObject) o).getString("text");
+                if (t != null && t.startsWith("t=")) {
+                    delivered.incrementAndGet();
+                    recordDelay(now - Long.parseLong(t.substring(2)));
+                }
+            });
+        });
+        ws.connect(url.getPort(), url.getHost(), url.getRawPath() + "?token=" + token).await();
+        return ws;
+    }
+
+    private synchronized void recordDelay(long nanos) {
+        if (delayCount == delays.length) {
+            delays = Arrays.copyOf(delays, delays.length * 2);
+        }
+        delays[delayCount++] = nanos;
+    }
+
+    private synchronized String report(double seconds, double sentPerSecond, int senders, ProcStats idle, ProcStats before, ProcStats after) {
+        double[] sorted = toDouble(Arrays.copyOf(delays, delayCount));
+        Arrays.sort(sorted);
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "members:        %d; %.0f danmaku/s sent, by %d members in turn%n",
+                members, sentPerSecond, senders));
+        out.append(String.format(Locale.ROOT, "delivered:      %.0f messages/s to members (%d errors)%n", delivered.get() / seconds, errors.get()));
+        out.append(String.format(Locale.ROOT, "delivery delay: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                ViewersBench.pct(sorted, 50) / 1e6, ViewersBench.pct(sorted, 99) / 1e6, ViewersBench.pct(sorted, 100) / 1e6));
+        if (after != null) {
+            double cpu = (after.cpuTicks() - before.cpuTicks()) / ProcStats.TICKS_PER_SECOND / seconds * 100;
+            out.append(String.format(Locale.ROOT, "server cpu:     %.1f %% of one core; %.4f %% per connection%n", cpu, cpu / members));
+            out.append(String.format(Locale.ROOT, "server rss:     %.1f MB; %.1f KB per connection%n", after.rssKb() / 1024.0,
+                    (after.rssKb() - idle.rssKb()) / (double) members));
+        }
+        return out.toString();
     }
 
     private static double[] toDouble(long[] values) {

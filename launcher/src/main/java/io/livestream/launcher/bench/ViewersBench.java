@@ -103,21 +103,7 @@ final class ViewersBench implements Callable<Integer> {
                 noViewers = new Baseline(cpuPercent(idle, end, seconds), seconds);
                 idle = end;
             }
-            List<BenchViewer> all = new ArrayList<>();
-            long rampNanos = ramp.toNanos();
-            long start = System.nanoTime();
-            for (int i = 0; i < viewers; i++) {
-                long due = start + rampNanos * i / Math.max(1, viewers);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
-                BenchViewer v = new BenchViewer(i < probes);
-                all.add(v);
-                vertx.runOnContext(x -> (viaPlayApi ? PlayApi.resolve(http, url) : Future.succeededFuture(url))
-                        .onSuccess(target -> v.start(target, ws, http))
-                        .onFailure(e -> v.failure = "play api: " + e.getMessage()));
-            }
+            List<BenchViewer> all = rampUp(vertx, ws, http);
             Thread.sleep(settle.toMillis());
 
             all.forEach(v -> {
@@ -139,6 +125,26 @@ final class ViewersBench implements Callable<Integer> {
         } finally {
             vertx.close().await();
         }
+    }
+
+    /** Opens the viewers spread evenly over the ramp, each resolving its URL through /api/play when asked to. */
+    private List<BenchViewer> rampUp(Vertx vertx, WebSocketClient ws, HttpClient http) throws InterruptedException {
+        List<BenchViewer> all = new ArrayList<>();
+        long rampNanos = ramp.toNanos();
+        long start = System.nanoTime();
+        for (int i = 0; i < viewers; i++) {
+            long due = start + rampNanos * i / Math.max(1, viewers);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            BenchViewer v = new BenchViewer(i < probes);
+            all.add(v);
+            vertx.runOnContext(x -> (viaPlayApi ? PlayApi.resolve(http, url) : Future.succeededFuture(url))
+                    .onSuccess(target -> v.start(target, ws, http))
+                    .onFailure(e -> v.failure = "play api: " + e.getMessage()));
+        }
+        return all;
     }
 
     /** The server's CPU over {@code seconds} before any viewer joined, the stream publishing. */
