@@ -1,6 +1,7 @@
 package io.livestream.launcher;
 
 import io.livestream.ingest.IngestConfig;
+import io.livestream.media.rtmp.RtmpLimits;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -36,6 +37,10 @@ public final class IngestLimitOptions {
             description = "Close an RTMP connection that sends nothing, or does not publish, this long (env LIVE_RTMP_IDLE_TIMEOUT; default ${DEFAULT-VALUE})")
     Duration idleTimeout;
 
+    @Option(names = "--max-message-kb", defaultValue = "${env:LIVE_MAX_MESSAGE_KB}",
+            description = "Largest RTMP message accepted, KiB (env LIVE_MAX_MESSAGE_KB; default 8192)")
+    Integer maxMessageKb;
+
     @Option(names = "--max-partial-kb", defaultValue = "${env:LIVE_MAX_PARTIAL_KB:-12288}",
             description = "Bytes one RTMP connection may hold in unfinished messages, KiB; keep it above --max-message-kb (env LIVE_MAX_PARTIAL_KB; default ${DEFAULT-VALUE})")
     long maxPartialKb;
@@ -47,7 +52,9 @@ public final class IngestLimitOptions {
     public IngestConfig apply(IngestConfig config) {
         return config.withMaxConnectionsPerAddress(maxRtmpConnectionsPerAddress).withMaxPublishers(maxPublishers)
                 .withTimeouts(handshakeTimeout, idleTimeout)
-                .withLimits(config.limits().withMaxPartialBytes(maxPartialKb * 1024))
+                .withLimits(new RtmpLimits(config.limits().maxChunkSize(),
+                        maxMessageKb == null ? config.limits().maxMessageLength() : maxMessageKb * 1024,
+                        config.limits().maxChunkStreams(), maxPartialKb * 1024))
                 .withBufferBudget(ingestBufferBudgetMb * 1024 * 1024)
                 .withConnectionRate(rtmpConnectionRate, rtmpConnectionBurst).withProxyProtocol(rtmpProxyProtocol);
     }

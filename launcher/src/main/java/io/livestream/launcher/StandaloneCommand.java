@@ -3,7 +3,6 @@ package io.livestream.launcher;
 import io.livestream.common.net.TlsFiles;
 import io.livestream.gateway.GatewayConfig;
 import io.livestream.ingest.IngestConfig;
-import io.livestream.media.rtmp.RtmpLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,16 +53,11 @@ final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--demo", defaultValue = "${env:LIVE_DEMO:-false}", description = "Publish the bundled looping clip as stream 'demo' (env LIVE_DEMO)")
     boolean demo;
 
-    @Option(names = "--max-message-kb", defaultValue = "${env:LIVE_MAX_MESSAGE_KB:-8192}", description = "Largest RTMP message accepted, KiB (env LIVE_MAX_MESSAGE_KB; default ${DEFAULT-VALUE})")
-    int maxMessageKb;
-
     @Override
     public Integer call() throws Exception {
-        RtmpLimits defaults = RtmpLimits.defaults();
         TlsFiles tlsFiles = tls.load();
         StandaloneSettings settings = new StandaloneSettings(
-                ingestLimits.apply(IngestConfig.defaults().withHost(server.host).withRtmpPort(rtmpPort)
-                                .withLimits(new RtmpLimits(defaults.maxChunkSize(), maxMessageKb * 1024, defaults.maxChunkStreams())))
+                ingestLimits.apply(IngestConfig.defaults().withHost(server.host).withRtmpPort(rtmpPort))
                         .withRtmps(rtmpsPort, tlsFiles),
                 relay.config(),
                 GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort)

@@ -37,4 +37,12 @@ class IngestLimitOptionsTest {
         assertThat(config.limits().maxPartialBytes()).isEqualTo(4L * 1024 * 1024);
         assertThat(config.bufferBudget()).isEqualTo(64L * 1024 * 1024);
     }
+
+    /** The standalone server and the ingest role alike: the message limit is an ingest limit. */
+    @Test
+    void theMessageLimitIsAnIngestLimit() {
+        assertThat(parse("--max-message-kb", "512").limits().maxMessageLength()).isEqualTo(512 * 1024);
+        assertThat(new CommandLine(new io.livestream.launcher.cluster.IngestRoleCommand()).getCommandSpec().findOption("--max-message-kb"))
+                .as("the ingest role takes it").isNotNull();
+    }
 }
