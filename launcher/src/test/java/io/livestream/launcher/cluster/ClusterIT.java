@@ -4,14 +4,11 @@ import io.livestream.launcher.bench.RtmpClient;
 import io.livestream.launcher.harness.Await;
 import io.livestream.launcher.harness.Ffmpeg;
 import io.livestream.launcher.harness.FlvViewer;
+import io.livestream.launcher.harness.LocalCluster;
 import io.livestream.launcher.harness.RawClient;
 import io.livestream.launcher.harness.RoleProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,18 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ClusterIT {
-    private static final String SECRET = "cluster-it-secret-0123456789abcdefghij";
     private static final String STREAM = "clustered";
-    private static final Map<String, String> ENV = Map.of(
-            "LIVE_CLUSTER_NAME", "it-" + UUID.randomUUID().toString().substring(0, 8),
-            "LIVE_CLUSTER_PORT", String.valueOf(6701 + (int) (Math.random() * 200) * 10),
-            "LIVE_JWT_SECRET", SECRET,
-            "LIVE_HOST", "127.0.0.1",
-            "LIVE_GRACE", "3s",
-            "LIVE_DRAIN", "2s",
-            "LIVE_LOG_LEVEL", "FINE");
     private static final int RTMP_PORT = RoleProcess.freePort();
 
+    private static LocalCluster cluster;
     private static RoleProcess gateway;
     private static RoleProcess ingest;
     private static RoleProcess relayA;
@@ -61,11 +49,21 @@ class ClusterIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        clients = Vertx.vertx();
-        ingest = RoleProcess.start("ingest", env("LIVE_RTMP_PORT", String.valueOf(RTMP_PORT)));
-        relayA = RoleProcess.start("relay", ENV);
-        relayB = RoleProcess.start("relay", ENV);
-        gateway = RoleProcess.start("gateway", ENV, "--relay-max-viewers", "1");
+        cluster = new LocalCluster("it", "LIVE_GRACE", "3s", "LIVE_DRAIN", "2s", "LIVE_LOG_LEVEL", "FINE");
+        clients = cluster.vertx();
+        ingest = cluster.startIngest(RTMP_PORT);
+        relayA = cluster.start("relay");
+        relayB = cluster.start("relay");
+        gateway = cluster.start("gateway", "--relay-max-viewers", "1");
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        viewers.forEach(FlvViewer::close);
+        if (publisher != null) {
+            publisher.close();
+        }
+        cluster.close();
     }
 
     /**
@@ -92,22 +90,6 @@ class ClusterIT {
         awaitListed(Duration.ofSeconds(60));
         Await.until("the gateway knows both relays", Duration.ofSeconds(30), () -> gateway.metric("live_cluster_relays") == 2);
         awaitNoViewers();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        viewers.forEach(FlvViewer::close);
-        if (publisher != null) {
-            publisher.close();
-        }
-        for (RoleProcess p : new RoleProcess[] {gateway, relayA, relayB, ingest}) {
-            if (p != null) {
-                p.close();
-            }
-        }
-        if (clients != null) {
-            clients.close().await();
-        }
     }
 
     @Test
@@ -350,20 +332,12 @@ class ClusterIT {
         again.close();
     }
 
-    private static Map<String, String> env(String key, String value) {
-        Map<String, String> env = new java.util.HashMap<>(ENV);
-        env.put(key, value);
-        return env;
-    }
-
     private static Ffmpeg publish() {
-        return Ffmpeg.publish("rtmp://127.0.0.1:" + RTMP_PORT + "/live/" + STREAM + "?token=" + token("publish", STREAM), 640, 360, 30);
+        return Ffmpeg.publish(cluster.publishUrl(RTMP_PORT, STREAM, ""), 640, 360, 30);
     }
 
     private static String token(String role, String stream) {
-        JWTAuth jwt = JWTAuth.create(clients, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
-        return jwt.generateToken(new JsonObject().put("role", role).put("stream", stream),
-                new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(3600).setSubject("cluster-it"));
+        return cluster.token(role, stream);
     }
 
     private static FlvViewer watch(int port) {
@@ -377,8 +351,7 @@ class ClusterIT {
     }
 
     private static JsonObject listed(String stream) {
-        return gateway.get("/api/streams").map(r -> new JsonObject(r.body()).getJsonArray("streams").stream()
-                .map(o -> (JsonObject) o).filter(s -> stream.equals(s.getString("name"))).findFirst().orElse(null)).orElse(null);
+        return LocalCluster.listed(gateway, stream);
     }
 
     private static void awaitListed(Duration timeout) {

@@ -2,13 +2,10 @@ package io.livestream.launcher.cluster;
 
 import io.livestream.launcher.harness.Await;
 import io.livestream.launcher.harness.Ffmpeg;
+import io.livestream.launcher.harness.LocalCluster;
 import io.livestream.launcher.harness.RoleProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,10 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,19 +37,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class DirectPlayIT {
-    private static final String SECRET = "direct-play-it-secret-0123456789abcdefghij";
     private static final String PUBLIC = "direct";
     private static final String PRIVATE = "directprivate";
-    private static final Map<String, String> ENV = Map.of(
-            "LIVE_CLUSTER_NAME", "direct-" + UUID.randomUUID().toString().substring(0, 8),
-            "LIVE_CLUSTER_PORT", String.valueOf(8701 + (int) (Math.random() * 200) * 10),
-            "LIVE_JWT_SECRET", SECRET,
-            "LIVE_HOST", "127.0.0.1",
-            "LIVE_DRAIN", "1s");
     private static final int RTMP_PORT = RoleProcess.freePort();
     private static final HttpClient NO_REDIRECTS = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
+    private static LocalCluster cluster;
     private static RoleProcess ingest;
     private static RoleProcess relay;
     private static RoleProcess gateway;
@@ -64,13 +53,12 @@ class DirectPlayIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        vertx = Vertx.vertx();
-        Map<String, String> ingestEnv = new HashMap<>(ENV);
-        ingestEnv.put("LIVE_RTMP_PORT", String.valueOf(RTMP_PORT));
-        ingest = RoleProcess.start("ingest", ingestEnv);
+        cluster = new LocalCluster("direct", "LIVE_DRAIN", "1s");
+        vertx = cluster.vertx();
+        ingest = cluster.startIngest(RTMP_PORT);
         relayPort = RoleProcess.freePort();
-        relay = RoleProcess.startOnPort("relay", relayPort, ENV, "--public-url", "http://127.0.0.1:" + relayPort + "/");
-        gateway = RoleProcess.start("gateway", ENV);
+        relay = cluster.startOnPort("relay", relayPort, "--public-url", "http://127.0.0.1:" + relayPort + "/");
+        gateway = cluster.start("gateway");
         for (RoleProcess p : List.of(ingest, relay, gateway)) {
             p.awaitHealthy(Duration.ofSeconds(90));
         }
@@ -87,14 +75,7 @@ class DirectPlayIT {
         for (Ffmpeg p : publishers) {
             p.close();
         }
-        for (RoleProcess p : new RoleProcess[]{gateway, relay, ingest}) {
-            if (p != null) {
-                p.close();
-            }
-        }
-        if (vertx != null) {
-            vertx.close().await();
-        }
+        cluster.close();
     }
 
     @Test
@@ -174,12 +155,10 @@ class DirectPlayIT {
     }
 
     private static String rtmp(String stream, String extra) {
-        return "rtmp://127.0.0.1:" + RTMP_PORT + "/live/" + stream + "?token=" + token("publish", stream) + extra;
+        return cluster.publishUrl(RTMP_PORT, stream, extra);
     }
 
     private static String token(String role, String stream) {
-        JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
-        return jwt.generateToken(new JsonObject().put("role", role).put("stream", stream),
-                new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(3600).setSubject("direct-play-it"));
+        return cluster.token(role, stream);
     }
 }

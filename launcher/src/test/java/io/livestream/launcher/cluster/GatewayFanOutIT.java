@@ -1,9 +1,9 @@
 package io.livestream.launcher.cluster;
 
-import io.livestream.common.auth.Tokens;
 import io.livestream.launcher.harness.Await;
 import io.livestream.launcher.harness.Ffmpeg;
 import io.livestream.launcher.harness.FlvViewer;
+import io.livestream.launcher.harness.LocalCluster;
 import io.livestream.launcher.harness.RawClient;
 import io.livestream.launcher.harness.RoleProcess;
 import io.livestream.media.MediaPacket;
@@ -21,10 +21,8 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,17 +39,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayFanOutIT {
-    private static final String SECRET = "gateway-fanout-it-secret-0123456789abcdefghij";
     private static final String STREAM = "fanned";
     private static final String ON_STREAM = "stream=\"" + STREAM + "\"";
-    private static final Map<String, String> ENV = Map.of(
-            "LIVE_CLUSTER_NAME", "fanout-" + UUID.randomUUID().toString().substring(0, 8),
-            "LIVE_CLUSTER_PORT", String.valueOf(10701 + (int) (Math.random() * 200) * 10),
-            "LIVE_JWT_SECRET", SECRET,
-            "LIVE_HOST", "127.0.0.1",
-            "LIVE_DRAIN", "1s");
     private static final int RTMP_PORT = RoleProcess.freePort();
 
+    private static LocalCluster cluster;
     private static RoleProcess ingest;
     private static RoleProcess relay;
     private static RoleProcess gateway;
@@ -61,21 +53,17 @@ class GatewayFanOutIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        vertx = Vertx.vertx();
-        Map<String, String> ingestEnv = new HashMap<>(ENV);
-        ingestEnv.put("LIVE_RTMP_PORT", String.valueOf(RTMP_PORT));
-        ingest = RoleProcess.start("ingest", ingestEnv);
-        relay = RoleProcess.start("relay", ENV);
+        cluster = new LocalCluster("fanout", "LIVE_DRAIN", "1s");
+        vertx = cluster.vertx();
+        ingest = cluster.startIngest(RTMP_PORT);
+        relay = cluster.start("relay");
         // a shorter stall timeout at the gateway, so that a viewer that stops reading is judged in seconds; the
         // queue stays the default 1 MiB (a 720p keyframe alone can pass 64 KiB: a smaller one makes busy viewers skip)
-        Map<String, String> gatewayEnv = new HashMap<>(ENV);
-        gatewayEnv.put("LIVE_STALL_TIMEOUT", "4s");
-        gateway = RoleProcess.start("gateway", gatewayEnv);
+        gateway = cluster.start("gateway", cluster.env("LIVE_STALL_TIMEOUT", "4s"));
         for (RoleProcess p : List.of(ingest, relay, gateway)) {
             p.awaitHealthy(Duration.ofSeconds(90));
         }
-        String token = new Tokens(vertx, SECRET).mint("publish", STREAM, "gateway-fanout-it", Duration.ofHours(1));
-        publisher = Ffmpeg.publish("rtmp://127.0.0.1:" + RTMP_PORT + "/live/" + STREAM + "?token=" + token, 1280, 720, 30);
+        publisher = Ffmpeg.publish(cluster.publishUrl(RTMP_PORT, STREAM, ""), 1280, 720, 30);
         Await.until(STREAM + " listed, with a relay known to the gateway", Duration.ofSeconds(60),
                 () -> gateway.metric("live_cluster_relays") == 1 && gateway.get("/api/play/" + STREAM)
                         .map(r -> r.statusCode() == 200).orElse(false));
@@ -86,14 +74,7 @@ class GatewayFanOutIT {
         if (publisher != null) {
             publisher.close();
         }
-        for (RoleProcess p : new RoleProcess[]{gateway, relay, ingest}) {
-            if (p != null) {
-                p.close();
-            }
-        }
-        if (vertx != null) {
-            vertx.close().await();
-        }
+        cluster.close();
     }
 
     @AfterEach
@@ -201,7 +182,6 @@ class GatewayFanOutIT {
     }
 
     private static JsonObject listed() {
-        return gateway.get("/api/streams").map(r -> new JsonObject(r.body()).getJsonArray("streams").stream()
-                .map(o -> (JsonObject) o).filter(s -> STREAM.equals(s.getString("name"))).findFirst().orElse(null)).orElse(null);
+        return LocalCluster.listed(gateway, STREAM);
     }
 }

@@ -4,24 +4,18 @@ import io.livestream.launcher.bench.RtmpClient;
 import io.livestream.launcher.harness.Await;
 import io.livestream.launcher.harness.Ffmpeg;
 import io.livestream.launcher.harness.FlvViewer;
+import io.livestream.launcher.harness.LocalCluster;
 import io.livestream.launcher.harness.RoleProcess;
 import io.livestream.media.codec.AvcDecoderConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,18 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class IngestClaimsIT {
-    private static final String SECRET = "claims-it-secret-0123456789abcdefghij";
     private static final String STREAM = "claimed";
-    private static final Map<String, String> ENV = Map.of(
-            "LIVE_CLUSTER_NAME", "claims-" + UUID.randomUUID().toString().substring(0, 8),
-            "LIVE_CLUSTER_PORT", String.valueOf(8701 + (int) (Math.random() * 100) * 10),
-            "LIVE_JWT_SECRET", SECRET,
-            "LIVE_HOST", "127.0.0.1",
-            "LIVE_GRACE", "5s",
-            "LIVE_DRAIN", "1s");
     private static final int RTMP_A = RoleProcess.freePort();
     private static final int RTMP_B = RoleProcess.freePort();
 
+    private static LocalCluster cluster;
     private static RoleProcess ingestA;
     private static RoleProcess ingestB;
     private static RoleProcess relay;
@@ -55,11 +42,12 @@ class IngestClaimsIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        clients = Vertx.vertx();
-        ingestA = RoleProcess.start("ingest", env("LIVE_RTMP_PORT", String.valueOf(RTMP_A)));
-        ingestB = RoleProcess.start("ingest", env("LIVE_RTMP_PORT", String.valueOf(RTMP_B)));
-        relay = RoleProcess.start("relay", ENV);
-        gateway = RoleProcess.start("gateway", ENV);
+        cluster = new LocalCluster("claims", "LIVE_GRACE", "5s", "LIVE_DRAIN", "1s");
+        clients = cluster.vertx();
+        ingestA = cluster.startIngest(RTMP_A);
+        ingestB = cluster.startIngest(RTMP_B);
+        relay = cluster.start("relay");
+        gateway = cluster.start("gateway");
         long start = System.nanoTime();
         for (RoleProcess p : List.of(ingestA, ingestB, relay, gateway)) {
             p.awaitHealthy(Duration.ofSeconds(90));
@@ -69,14 +57,7 @@ class IngestClaimsIT {
 
     @AfterAll
     static void stopCluster() throws Exception {
-        for (RoleProcess p : new RoleProcess[] {gateway, relay, ingestB, ingestA}) {
-            if (p != null) {
-                p.close();
-            }
-        }
-        if (clients != null) {
-            clients.close().await();
-        }
+        cluster.close();
     }
 
     @Test
@@ -87,7 +68,7 @@ class IngestClaimsIT {
                 viewer.awaitFirstKeyframe(Duration.ofSeconds(15));
 
                 try (RtmpClient second = new RtmpClient(RTMP_B)) {
-                    assertThat(second.publish(STREAM + "?token=" + token())).isEqualTo("NetStream.Publish.BadName");
+                    assertThat(second.publish(STREAM + "?token=" + cluster.token("publish", STREAM))).isEqualTo("NetStream.Publish.BadName");
                     assertThat(second.awaitClosedByServer()).isTrue();
                 }
                 assertThat(ingestB.metric("live_rtmp_closed_total", "reason=\"stream-busy\"")).isEqualTo(1);
@@ -132,18 +113,6 @@ class IngestClaimsIT {
     }
 
     private static String url(int port) {
-        return "rtmp://127.0.0.1:" + port + "/live/" + STREAM + "?token=" + token();
-    }
-
-    private static String token() {
-        JWTAuth jwt = JWTAuth.create(clients, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
-        return jwt.generateToken(new JsonObject().put("role", "publish").put("stream", STREAM),
-                new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(3600).setSubject("claims-it"));
-    }
-
-    private static Map<String, String> env(String key, String value) {
-        Map<String, String> env = new HashMap<>(ENV);
-        env.put(key, value);
-        return env;
+        return cluster.publishUrl(port, STREAM, "");
     }
 }

@@ -1,13 +1,10 @@
 package io.livestream.launcher.cluster;
 
+import io.livestream.launcher.harness.LocalCluster;
 import io.livestream.launcher.harness.RoleProcess;
 import io.livestream.launcher.harness.RoomClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -18,8 +15,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,26 +23,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RoomClusterIT {
-    private static final String SECRET = "room-cluster-it-secret-0123456789abcdef";
-    private static final Map<String, String> ENV = Map.of(
-            "LIVE_CLUSTER_NAME", "rooms-" + UUID.randomUUID().toString().substring(0, 8),
-            "LIVE_CLUSTER_PORT", String.valueOf(8701 + (int) (Math.random() * 200) * 10),
-            "LIVE_JWT_SECRET", SECRET,
-            "LIVE_HOST", "127.0.0.1");
-
+    private static LocalCluster cluster;
     private static RoleProcess interaction;
     private static RoleProcess gatewayA;
     private static RoleProcess gatewayB;
     private static Vertx clients;
-    private static JWTAuth jwt;
 
     @BeforeAll
     static void start() throws Exception {
-        clients = Vertx.vertx();
-        jwt = JWTAuth.create(clients, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
-        interaction = RoleProcess.start("interaction", ENV);
-        gatewayA = RoleProcess.start("gateway", ENV);
-        gatewayB = RoleProcess.start("gateway", ENV);
+        cluster = new LocalCluster("rooms");
+        clients = cluster.vertx();
+        interaction = cluster.start("interaction");
+        gatewayA = cluster.start("gateway");
+        gatewayB = cluster.start("gateway");
         for (RoleProcess p : List.of(interaction, gatewayA, gatewayB)) {
             p.awaitHealthy(Duration.ofSeconds(90));
         }
@@ -55,19 +43,11 @@ class RoomClusterIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (RoleProcess p : new RoleProcess[] {gatewayA, gatewayB, interaction}) {
-            if (p != null) {
-                p.close();
-            }
-        }
-        if (clients != null) {
-            clients.close().await();
-        }
+        cluster.close();
     }
 
     private static String viewer(String nick) {
-        return jwt.generateToken(new JsonObject().put("role", "viewer").put("nick", nick),
-                new JWTOptions().setAlgorithm("HS256").setSubject("user-" + nick).setExpiresInSeconds(3600));
+        return cluster.token(new JsonObject().put("role", "viewer").put("nick", nick), "user-" + nick);
     }
 
     private static RoomClient join(RoleProcess gateway, String room, String nick, long lastSeq) throws InterruptedException {
