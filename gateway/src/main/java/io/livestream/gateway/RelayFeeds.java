@@ -25,7 +25,6 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -234,8 +233,7 @@ public final class RelayFeeds implements PlayBackend.Player {
                 return;
             }
             Short code = ws.closeStatusCode();
-            CloseReason named = code == null ? null : Arrays.stream(CloseReason.values())
-                    .filter(r -> r.code == code).findFirst().orElse(null);
+            CloseReason named = CloseReason.ofCode(code).orElse(null);
             if (named == null || named == CloseReason.RELAY_LOST) {
                 LOG.log(System.Logger.Level.INFO, "stream {0}: relay {1} lost ({2})", LogField.stream(stream), relay.id(), code);
                 directory.suspect(relay.id());

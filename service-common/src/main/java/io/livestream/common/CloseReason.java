@@ -1,5 +1,7 @@
 package io.livestream.common;
 
+import java.util.Optional;
+
 /**
  * Why a connection was closed on purpose. Logs, metrics and clients see the same name; the
  * code is the WebSocket close code (4000-4999 is the private-use range of RFC 6455 7.4.2).
@@ -30,6 +32,18 @@ public enum CloseReason {
     CloseReason(int code, String label) {
         this.code = (short) code;
         this.label = label;
+    }
+
+    /** The reason a close code names, if it is one of these (a peer's close code may be anything). */
+    public static Optional<CloseReason> ofCode(Short code) {
+        if (code != null) {
+            for (CloseReason r : values()) {
+                if (r.code == code) {
+                    return Optional.of(r);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

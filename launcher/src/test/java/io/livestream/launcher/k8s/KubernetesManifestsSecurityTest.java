@@ -80,6 +80,19 @@ class KubernetesManifestsSecurityTest {
         }
     }
 
+    /** A pod holds the shared secret only where its role's code reads it: interaction checks no token. */
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "overlays/direct"})
+    void theSharedSecretGoesOnlyToRolesThatReadIt(String overlay) throws Exception {
+        Manifests m = Manifests.render(overlay);
+        for (Map<String, Object> workload : m.workloads()) {
+            Map<String, Object> container = Manifests.containers(workload).get(0);
+            CommandSpec role = roleSpec((String) ((List<?>) container.get("args")).get(0));
+            assertThat(envNames(container).contains("LIVE_JWT_SECRET")).as("%s in %s has the secret", at(workload, "metadata", "name"), overlay)
+                    .isEqualTo(role.findOption("--jwt-secret") != null);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"overlays/dev", "overlays/prod", "overlays/direct"})
     void rtmpsComponentServesTheMountedCertificateOnTheIngestService(String overlay) throws Exception {
