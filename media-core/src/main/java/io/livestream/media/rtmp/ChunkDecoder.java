@@ -10,7 +10,9 @@ import java.util.function.Consumer;
 /**
  * Reassembles RTMP messages from the chunk stream (RTMP spec 5.3) and decodes them into
  * {@link RtmpMessage}s. Works on whole chunks: a chunk whose bytes have not all arrived stays
- * unread in the input until they have. Every bound is checked before anything is allocated;
+ * unread in the input until they have. Each chunk is read through explicit stages (basic header,
+ * message header, extended timestamp, payload); the stage reached is kept between calls, so a header
+ * is parsed once however its bytes were cut. Every bound is checked before anything is allocated;
  * every violation raises {@link RtmpProtocolException} with a named reason.
  *
  * <p>Memory follows the bytes received, not the lengths announced: a message's buffer starts at
