@@ -52,7 +52,7 @@ public final class IngestVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         MediaCodecs.register(vertx.eventBus());
-        Tokens tokens = new Tokens(vertx, jwtKeys);
+        PublishAuthorizer authorizer = new PublishAuthorizer(new Tokens(vertx, jwtKeys));
         return Future.join(StreamRegistry.open(vertx), StreamClaims.open(vertx, nodeId, config.lease())).compose(opened -> {
             streams = new LiveStreams(vertx, opened.resultAt(0), opened.resultAt(1), config, nodeId, meters);
             clips.forEach(clip -> new ClipPublisher(vertx, streams, clip.stream(), clip.packets()).start());
@@ -72,7 +72,7 @@ public final class IngestVerticle extends VerticleBase {
                     return;
                 }
                 ConnectionLimiter.Admitted admitted = (ConnectionLimiter.Admitted) admission;
-                new RtmpConnection(socket, address, vertx, streams, tokens, config, meters, buffers, admitted.slot()::release).start();
+                new RtmpConnection(socket, address, vertx, streams, authorizer, config, meters, buffers, admitted.slot()::release).start();
             };
             server = vertx.createNetServer(serverOptions()).connectHandler(accept).exceptionHandler(this::beforeConnect);
             Future<NetServer> plain = server.listen(config.rtmpPort(), config.host())
