@@ -21,6 +21,7 @@ import io.vertx.core.net.NetSocket;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The server side of one RTMP connection: the thin adapter around the media-core parsers that
@@ -57,14 +58,19 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
     private PublishQuery.Connect connectQuery = PublishQuery.Connect.NONE;
     private long peerWindow = 2_500_000;
     private long lastAcked;
-    private long lastReadNanos = System.nanoTime();
+    /** Monotonic nanoseconds for the idle timeout: {@code System::nanoTime}, or a test's clock. */
+    private final LongSupplier clock;
+    private long lastReadNanos;
     /** Since when this connection has not been publishing: one that never does is closed as idle too. */
-    private long notPublishingSince = System.nanoTime();
+    private long notPublishingSince;
     private long handshakeTimer = -1;
     private long idleTimer = -1;
 
     RtmpConnection(NetSocket socket, String address, Vertx vertx, LiveStreams streams, PublishAuthorizer authorizer, IngestConfig config, MeterRegistry meters,
-                   IngestBuffers buffers, Runnable onSocketClosed) {
+                   IngestBuffers buffers, LongSupplier clock, Runnable onSocketClosed) {
+        this.clock = clock;
+        this.lastReadNanos = clock.getAsLong();
+        this.notPublishingSince = lastReadNanos;
         this.buffers = buffers;
         this.socket = socket;
         this.onSocketClosed = onSocketClosed;
@@ -89,7 +95,7 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
         });
         long idleMs = config.idleTimeout().toMillis();
         idleTimer = vertx.setPeriodic(Math.max(100, idleMs / 4), id -> {
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             if (now - lastReadNanos > idleMs * 1_000_000) {
                 close(CloseReason.IDLE_TIMEOUT, "nothing received for " + config.idleTimeout());
             } else if (state != State.PUBLISHING && state != State.AUTHORIZING && now - notPublishingSince > idleMs * 1_000_000) {
@@ -123,7 +129,7 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
         if (state == State.CLOSED) {
             return;
         }
-        lastReadNanos = System.nanoTime();
+        lastReadNanos = clock.getAsLong();
         inbound.writeBytes(((BufferInternal) data).getByteBuf());
         try {
             if (state == State.HANDSHAKE) {
@@ -271,7 +277,7 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
             send(RtmpCommands.onStatus(PUBLISH_STREAM_ID, "status", "NetStream.Unpublish.Success", session.name() + " is now unpublished"));
             session = null;
             state = State.CONNECTED;
-            notPublishingSince = System.nanoTime();
+            notPublishingSince = clock.getAsLong();
         }
     }
 
