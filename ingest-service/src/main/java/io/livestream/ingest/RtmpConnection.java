@@ -28,6 +28,8 @@ import java.util.function.LongSupplier;
  * owns the socket. Walks a publisher (OBS, ffmpeg) through handshake, connect, createStream and
  * an authorised publish (RTMP spec 7.2), then turns its audio, video and metadata messages into
  * media packets of a {@link PublishSession}. Any protocol violation closes this connection only.
+ * It keeps the connection's states; what publish asks for is read by {@link PublishQuery}, whether
+ * it may is decided by {@link PublishAuthorizer}, and each refusal is named by {@link PublishRefusal}.
  */
 final class RtmpConnection implements Publisher, IngestBuffers.Holder {
     private static final System.Logger LOG = System.getLogger(RtmpConnection.class.getName());
@@ -52,14 +54,14 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
     private final ChunkEncoder encoder = new ChunkEncoder();
     private final ByteBuf inbound = Unpooled.buffer();
     private final Runnable onSocketClosed;
+    /** Monotonic nanoseconds for the idle timeout: {@code System::nanoTime}, or a test's clock. */
+    private final LongSupplier clock;
 
     private State state = State.HANDSHAKE;
     private PublishSession session;
     private PublishQuery.Connect connectQuery = PublishQuery.Connect.NONE;
     private long peerWindow = 2_500_000;
     private long lastAcked;
-    /** Monotonic nanoseconds for the idle timeout: {@code System::nanoTime}, or a test's clock. */
-    private final LongSupplier clock;
     private long lastReadNanos;
     /** Since when this connection has not been publishing: one that never does is closed as idle too. */
     private long notPublishingSince;

@@ -4,6 +4,7 @@ import io.livestream.common.auth.JwtKeys;
 import io.livestream.common.auth.Tokens;
 import io.livestream.common.bus.Addresses;
 import io.livestream.common.bus.MediaEvent;
+import io.livestream.common.registry.StreamRegistry;
 import io.livestream.media.rtmp.RtmpClientProtocol;
 import io.livestream.media.rtmp.RtmpLimits;
 import io.livestream.media.rtmp.RtmpMessage;
@@ -199,6 +200,44 @@ class RtmpConnectionTest {
                     assertThat(closed("idle-timeout")).isEqualTo(1);
                     ctx.completeNow();
                 })));
+    }
+
+    @Test
+    void rtmpConnectionThatNeverPublishesIsClosedIdleEvenWhileItTalks(Vertx vertx, VertxTestContext ctx) {
+        long twoThirds = SHORT.toNanos() * 2 / 3;
+        ingest(vertx, CONFIG).compose(port -> RtmpTestClient.connect(vertx, port))
+                .compose(lingering -> lingering.connectApp("live")
+                        .compose(connected -> {
+                            clock.addAndGet(twoThirds);
+                            return lingering.ping(); // never silent: the server reads it within the timeout
+                        })
+                        .compose(talked -> {
+                            clock.addAndGet(twoThirds); // past the timeout since connect, not since the last ping
+                            lingering.ping();
+                            return lingering.closed();
+                        }))
+                .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+                    assertThat(closed("idle-timeout")).isEqualTo(1);
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    void publisherOverMaxPublishersIsRefusedWithAnOnStatusError(Vertx vertx, VertxTestContext ctx) {
+        ingest(vertx, CONFIG.withMaxPublishers(1)).compose(port -> RtmpTestClient.connect(vertx, port)
+                        .compose(first -> first.publish(key(vertx, "first")))
+                        .compose(first -> RtmpTestClient.connect(vertx, port).compose(second -> second.publish(key(vertx, "second"))
+                                .compose(refused -> second.closed().map(List.of(first, refused))))))
+                .compose(codes -> StreamRegistry.open(vertx).compose(registry -> Future.all(registry.get("first"), registry.get("second")))
+                        .map(listed -> {
+                            assertThat(codes).containsExactly(RtmpClientProtocol.PUBLISH_START, "NetStream.Publish.Rejected");
+                            assertThat(meters.counter("live.limit.refusals", "limit", "publishers").count()).isEqualTo(1);
+                            assertThat(closed("too-many-publishers")).isEqualTo(1);
+                            assertThat(listed.<java.util.Optional<?>>resultAt(0)).isPresent();
+                            assertThat(listed.<java.util.Optional<?>>resultAt(1)).isEmpty();
+                            return listed;
+                        }))
+                .onComplete(ctx.succeedingThenComplete());
     }
 
     @Test

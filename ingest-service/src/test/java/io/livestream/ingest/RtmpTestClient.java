@@ -31,6 +31,7 @@ final class RtmpTestClient {
     private final Promise<Void> handshaken = Promise.promise();
     private final Promise<Void> closed = Promise.promise();
     private int streamId = 1;
+    private long pings;
 
     private record Waiter(Predicate<RtmpMessage> wanted, Promise<RtmpMessage> promise) {
     }
@@ -98,6 +99,13 @@ final class RtmpTestClient {
     Future<String> unpublish(String name) {
         send(RtmpCommands.fcUnpublish(protocol.nextTransaction(), name));
         return await(RtmpClientProtocol::isOnStatus).map(status -> RtmpClientProtocol.statusCode((RtmpMessage.Command) status));
+    }
+
+    /** A ping (RTMP spec 7.1.7); succeeds when the server has answered it. */
+    Future<RtmpMessage> ping() {
+        long value = ++pings;
+        send(new RtmpMessage.UserControl(RtmpMessage.UserControl.PING_REQUEST, value, 0));
+        return await(m -> m instanceof RtmpMessage.UserControl u && u.eventType() == RtmpMessage.UserControl.PING_RESPONSE && u.value() == value);
     }
 
     /** The description of the next onStatus already received or to come. */
