@@ -19,6 +19,7 @@ import io.netty.util.NetUtil;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The ingest service: an RTMP server whose publishers become live streams on the event bus, and
@@ -33,6 +34,7 @@ public final class IngestVerticle extends VerticleBase {
     private final String nodeId;
     private final MeterRegistry meters;
     private final List<LoopedClip> clips;
+    private final LongSupplier clock;
     private LiveStreams streams;
     private NetServer server;
     private NetServer rtmps;
@@ -42,6 +44,12 @@ public final class IngestVerticle extends VerticleBase {
     }
 
     public IngestVerticle(IngestConfig config, JwtKeys jwtKeys, String nodeId, MeterRegistry meters, List<LoopedClip> clips) {
+        this(config, jwtKeys, nodeId, meters, clips, System::nanoTime);
+    }
+
+    /** With {@code clock} (monotonic nanoseconds) for the connections' idle timeout: a test's, to decide when time has passed. */
+    IngestVerticle(IngestConfig config, JwtKeys jwtKeys, String nodeId, MeterRegistry meters, List<LoopedClip> clips, LongSupplier clock) {
+        this.clock = clock;
         this.config = config;
         this.jwtKeys = jwtKeys;
         this.nodeId = nodeId;
@@ -52,7 +60,7 @@ public final class IngestVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         MediaCodecs.register(vertx.eventBus());
-        Tokens tokens = new Tokens(vertx, jwtKeys);
+        PublishAuthorizer authorizer = new PublishAuthorizer(new Tokens(vertx, jwtKeys));
         return Future.join(StreamRegistry.open(vertx), StreamClaims.open(vertx, nodeId, config.lease())).compose(opened -> {
             streams = new LiveStreams(vertx, opened.resultAt(0), opened.resultAt(1), config, nodeId, meters);
             clips.forEach(clip -> new ClipPublisher(vertx, streams, clip.stream(), clip.packets()).start());
@@ -72,7 +80,8 @@ public final class IngestVerticle extends VerticleBase {
                     return;
                 }
                 ConnectionLimiter.Admitted admitted = (ConnectionLimiter.Admitted) admission;
-                new RtmpConnection(socket, address, vertx, streams, tokens, config, meters, buffers, admitted.slot()::release).start();
+                new RtmpConnection(socket, address, vertx, streams, authorizer, config, meters, buffers, clock,
+                        admitted.slot()::release).start();
             };
             server = vertx.createNetServer(serverOptions()).connectHandler(accept).exceptionHandler(this::beforeConnect);
             Future<NetServer> plain = server.listen(config.rtmpPort(), config.host())

@@ -2,9 +2,6 @@ package io.livestream.ingest;
 
 import io.livestream.common.CloseReason;
 import io.livestream.common.LogField;
-import io.livestream.common.StreamNames;
-import io.livestream.common.auth.PlayAccess;
-import io.livestream.common.auth.Tokens;
 import io.livestream.common.ops.LimitRefusals;
 import io.livestream.media.MediaPacket;
 import io.livestream.media.amf.Amf0;
@@ -17,7 +14,6 @@ import io.livestream.media.rtmp.RtmpProtocolException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -25,12 +21,15 @@ import io.vertx.core.net.NetSocket;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The server side of one RTMP connection: the thin adapter around the media-core parsers that
  * owns the socket. Walks a publisher (OBS, ffmpeg) through handshake, connect, createStream and
  * an authorised publish (RTMP spec 7.2), then turns its audio, video and metadata messages into
  * media packets of a {@link PublishSession}. Any protocol violation closes this connection only.
+ * It keeps the connection's states; what publish asks for is read by {@link PublishQuery}, whether
+ * it may is decided by {@link PublishAuthorizer}, and each refusal is named by {@link PublishRefusal}.
  */
 final class RtmpConnection implements Publisher, IngestBuffers.Holder {
     private static final System.Logger LOG = System.getLogger(RtmpConnection.class.getName());
@@ -44,7 +43,7 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
     private final NetSocket socket;
     private final Vertx vertx;
     private final LiveStreams streams;
-    private final Tokens tokens;
+    private final PublishAuthorizer authorizer;
     private final IngestConfig config;
     private final MeterRegistry meters;
     private final IngestBuffers buffers;
@@ -55,27 +54,31 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
     private final ChunkEncoder encoder = new ChunkEncoder();
     private final ByteBuf inbound = Unpooled.buffer();
     private final Runnable onSocketClosed;
+    /** Monotonic nanoseconds for the idle timeout: {@code System::nanoTime}, or a test's clock. */
+    private final LongSupplier clock;
 
     private State state = State.HANDSHAKE;
     private PublishSession session;
-    private String connectQueryToken;
-    private boolean connectQueryPrivate;
+    private PublishQuery.Connect connectQuery = PublishQuery.Connect.NONE;
     private long peerWindow = 2_500_000;
     private long lastAcked;
-    private long lastReadNanos = System.nanoTime();
+    private long lastReadNanos;
     /** Since when this connection has not been publishing: one that never does is closed as idle too. */
-    private long notPublishingSince = System.nanoTime();
+    private long notPublishingSince;
     private long handshakeTimer = -1;
     private long idleTimer = -1;
 
-    RtmpConnection(NetSocket socket, String address, Vertx vertx, LiveStreams streams, Tokens tokens, IngestConfig config, MeterRegistry meters,
-                   IngestBuffers buffers, Runnable onSocketClosed) {
+    RtmpConnection(NetSocket socket, String address, Vertx vertx, LiveStreams streams, PublishAuthorizer authorizer, IngestConfig config, MeterRegistry meters,
+                   IngestBuffers buffers, LongSupplier clock, Runnable onSocketClosed) {
+        this.clock = clock;
+        this.lastReadNanos = clock.getAsLong();
+        this.notPublishingSince = lastReadNanos;
         this.buffers = buffers;
         this.socket = socket;
         this.onSocketClosed = onSocketClosed;
         this.vertx = vertx;
         this.streams = streams;
-        this.tokens = tokens;
+        this.authorizer = authorizer;
         this.config = config;
         this.meters = meters;
         this.remote = String.valueOf(socket.remoteAddress());
@@ -94,7 +97,7 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
         });
         long idleMs = config.idleTimeout().toMillis();
         idleTimer = vertx.setPeriodic(Math.max(100, idleMs / 4), id -> {
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             if (now - lastReadNanos > idleMs * 1_000_000) {
                 close(CloseReason.IDLE_TIMEOUT, "nothing received for " + config.idleTimeout());
             } else if (state != State.PUBLISHING && state != State.AUTHORIZING && now - notPublishingSince > idleMs * 1_000_000) {
@@ -128,7 +131,7 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
         if (state == State.CLOSED) {
             return;
         }
-        lastReadNanos = System.nanoTime();
+        lastReadNanos = clock.getAsLong();
         inbound.writeBytes(((BufferInternal) data).getByteBuf());
         try {
             if (state == State.HANDSHAKE) {
@@ -223,18 +226,12 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
             throw new RtmpProtocolException("protocol-violation", "connect sent twice");
         }
         Object props = command.args().isEmpty() ? null : command.args().get(0);
-        String app = props instanceof Map<?, ?> m && m.get("app") instanceof String s ? s : "";
-        int query = app.indexOf('?');
-        if (query >= 0) {
-            connectQueryToken = queryParam(app.substring(query + 1), "token");
-            connectQueryPrivate = "1".equals(queryParam(app.substring(query + 1), "private"));
-            app = app.substring(0, query);
-        }
-        if (!APP.equals(app.replaceAll("/+$", ""))) {
+        connectQuery = PublishQuery.Connect.of(props);
+        if (!connectQuery.isApp(APP)) {
             send(RtmpCommands.error(command.transactionId(), Map.of(
                     "level", "error", "code", "NetConnection.Connect.Rejected",
-                    "description", "unknown application '" + app + "'; publish to rtmp://HOST/" + APP + "/STREAM")));
-            close(CloseReason.PROTOCOL_VIOLATION, "unknown application " + app);
+                    "description", "unknown application '" + connectQuery.app() + "'; publish to rtmp://HOST/" + APP + "/STREAM")));
+            close(CloseReason.PROTOCOL_VIOLATION, "unknown application " + connectQuery.app());
             return;
         }
         double objectEncoding = props instanceof Map<?, ?> m && m.get("objectEncoding") instanceof Number n ? n.doubleValue() : 0;
@@ -251,51 +248,29 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
             throw new RtmpProtocolException("protocol-violation", "publish in state " + state);
         }
         String key = command.args().size() > 1 && command.args().get(1) instanceof String s ? s : "";
-        int query = key.indexOf('?');
-        String name = query >= 0 ? key.substring(0, query) : key;
-        String token = query >= 0 ? queryParam(key.substring(query + 1), "token") : null;
-        if (token == null) {
-            token = connectQueryToken;
-        }
-        // private: the publish token's claim, or the streamer's own choice in the key ("NAME?token=...&private=1")
-        boolean privateByKey = connectQueryPrivate || query >= 0 && "1".equals(queryParam(key.substring(query + 1), "private"));
-        String publishToken = token;
+        PublishQuery.Publish request = PublishQuery.Publish.of(key, connectQuery);
         int streamId = command.streamId();
-        if (!StreamNames.isValid(name)) {
-            refuse(name, streamId, "NetStream.Publish.BadName", CloseReason.BAD_STREAM_NAME.label
-                    + ": invalid stream name; use letters, digits, - and _", CloseReason.BAD_STREAM_NAME);
-            return;
-        }
         if (!buffers.admitsPublisher()) {
             buffers.refused();
-            refuse(name, streamId, "NetStream.Publish.Rejected", CloseReason.INGEST_MEMORY.label
-                    + ": the ingest buffers are nearly full, try again later", CloseReason.INGEST_MEMORY);
+            refuse(request.stream(), streamId, PublishRefusal.ingestMemory());
             return;
         }
         state = State.AUTHORIZING;
-        tokens.authorizePublish(token, name)
-                .onFailure(e -> refuse(name, streamId, "NetStream.Publish.Unauthorized", "publish refused: " + e.getMessage(), CloseReason.BAD_TOKEN))
-                .compose(subject -> privateByKey ? Future.succeededFuture(true) : tokens.verify(publishToken).map(PlayAccess::markedPrivate))
-                .compose(privateStream -> streams.start(name, this, privateStream))
-                .onSuccess(granted -> {
-                    if (state == State.CLOSED) {
-                        streams.end(granted, "publisher-disconnected");
-                        return;
-                    }
-                    session = granted;
-                    state = State.PUBLISHING;
-                    send(new RtmpMessage.UserControl(RtmpMessage.UserControl.STREAM_BEGIN, streamId, 0));
-                    send(RtmpCommands.onStatus(streamId, "status", "NetStream.Publish.Start", name + " is now published"));
-                })
-                .onFailure(e -> {
-                    if (e instanceof LiveStreams.StreamBusyException) {
-                        refuse(name, streamId, "NetStream.Publish.BadName", e.getMessage(), CloseReason.STREAM_BUSY);
-                    } else if (e instanceof LiveStreams.TooManyPublishersException) {
-                        LimitRefusals.count(meters, LimitRefusals.PUBLISHERS);
-                        refuse(name, streamId, "NetStream.Publish.Rejected", CloseReason.TOO_MANY_PUBLISHERS.label + ": " + e.getMessage(),
-                                CloseReason.TOO_MANY_PUBLISHERS);
-                    }
-                });
+        authorizer.authorize(request)
+                .compose(grant -> streams.start(grant.stream(), this, grant.privateStream()))
+                .onSuccess(granted -> started(granted, streamId))
+                .onFailure(e -> refuse(request.stream(), streamId, PublishRefusal.of(e)));
+    }
+
+    private void started(PublishSession granted, int streamId) {
+        if (state == State.CLOSED) {
+            streams.end(granted, "publisher-disconnected");
+            return;
+        }
+        session = granted;
+        state = State.PUBLISHING;
+        send(new RtmpMessage.UserControl(RtmpMessage.UserControl.STREAM_BEGIN, streamId, 0));
+        send(RtmpCommands.onStatus(streamId, "status", "NetStream.Publish.Start", granted.name() + " is now published"));
     }
 
     private void unpublish() {
@@ -304,19 +279,23 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
             send(RtmpCommands.onStatus(PUBLISH_STREAM_ID, "status", "NetStream.Unpublish.Success", session.name() + " is now unpublished"));
             session = null;
             state = State.CONNECTED;
-            notPublishingSince = System.nanoTime();
+            notPublishingSince = clock.getAsLong();
         }
     }
 
     /** An onStatus error before NetStream.Publish.Start, then the connection is closed. */
-    private void refuse(String stream, int streamId, String code, String description, CloseReason reason) {
+    private void refuse(String stream, int streamId, PublishRefusal refusal) {
         if (state == State.CLOSED) {
             return;
         }
-        meters.counter("live.rtmp.rejected", "reason", code).increment();
-        LOG.log(System.Logger.Level.INFO, "rtmp {0}: {1} {2}", remote, code, description, LogField.stream(stream), LogField.client(address));
-        send(RtmpCommands.onStatus(streamId, "error", code, description));
-        close(reason, description);
+        if (refusal.reason == CloseReason.TOO_MANY_PUBLISHERS) {
+            LimitRefusals.count(meters, LimitRefusals.PUBLISHERS);
+        }
+        meters.counter("live.rtmp.rejected", "reason", refusal.code).increment();
+        LOG.log(System.Logger.Level.INFO, "rtmp {0}: {1} {2}", remote, refusal.code, refusal.description(),
+                LogField.stream(stream), LogField.client(address));
+        send(RtmpCommands.onStatus(streamId, "error", refusal.code, refusal.description()));
+        close(refusal.reason, refusal.description());
     }
 
     /** Spec 5.4.3: acknowledge every window's worth of received bytes. */
@@ -368,15 +347,5 @@ final class RtmpConnection implements Publisher, IngestBuffers.Holder {
             streams.end(session, why);
             session = null;
         }
-    }
-
-    static String queryParam(String query, String key) {
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).equals(key)) {
-                return java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
-            }
-        }
-        return null;
     }
 }

@@ -26,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every limit turns away only the client over it, with the limit's reason, counts it in
  * {@code live_limit_refusals_total{limit}}, and leaves the connections already in place alone.
+ * The RTMP connection's own limits (publishers per node, the idle timeout of one that never
+ * publishes) are tested in ingest-service's {@code RtmpConnectionTest}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ConnectionLimitsTest {
@@ -105,43 +107,6 @@ class ConnectionLimitsTest {
             one.send(new JsonObject().put("type", "ping"));
             one.await("pong", e -> "pong".equals(e.getString("type")));
             assertThat(two.isClosed()).isFalse();
-        }
-    }
-
-    @Test
-    void publisherOverMaxPublishersIsRefusedWithAnOnStatusError() throws Exception {
-        try (Platform platform = Platform.start(s -> s.withIngest(s.ingest().withMaxPublishers(1)));
-             RtmpClient first = new RtmpClient(platform.rtmpPort());
-             RtmpClient second = new RtmpClient(platform.rtmpPort())) {
-            assertThat(first.publish("first?token=" + platform.publishToken("first"))).isEqualTo("NetStream.Publish.Start");
-            assertThat(second.publish("second?token=" + platform.publishToken("second"))).isEqualTo("NetStream.Publish.Rejected");
-            assertThat(second.awaitClosedByServer()).isTrue();
-            assertThat(platform.metric("live_limit_refusals_total", "limit=\"publishers\"")).isEqualTo(1);
-            assertThat(platform.metric("live_rtmp_closed_total", "reason=\"too-many-publishers\"")).isEqualTo(1);
-            assertThat(platform.listedStream("first")).isNotNull();
-            assertThat(platform.listedStream("second")).isNull();
-        }
-    }
-
-    @Test
-    void rtmpConnectionThatNeverPublishesIsClosedIdleEvenWhileItTalks() throws Exception {
-        try (Platform platform = Platform.start(s -> s.withIngest(s.ingest().withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(1))));
-             RtmpClient lingering = new RtmpClient(platform.rtmpPort())) {
-            lingering.handshake();
-            lingering.send(RtmpCommands.connect(1, "live", "rtmp://127.0.0.1/live"));
-            lingering.awaitMessage(m -> m instanceof RtmpMessage.Command c && c.name().equals("_result"));
-            long start = System.nanoTime();
-            try {
-                while (System.nanoTime() - start < Duration.ofSeconds(5).toNanos()) {
-                    lingering.send(new RtmpMessage.UserControl(RtmpMessage.UserControl.PING_REQUEST, 1, 0)); // never silent
-                    Thread.sleep(200);
-                }
-            } catch (java.io.IOException closedByTheServer) {
-                // expected: the server closed it
-            }
-            assertThat(lingering.awaitClosedByServer()).isTrue();
-            assertThat((System.nanoTime() - start) / 1_000_000).as("ms until closed").isLessThan(4000);
-            assertThat(platform.metric("live_rtmp_closed_total", "reason=\"idle-timeout\"")).isEqualTo(1);
         }
     }
 

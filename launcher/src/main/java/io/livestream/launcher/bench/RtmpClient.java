@@ -1,10 +1,7 @@
 package io.livestream.launcher.bench;
 
-import io.livestream.media.rtmp.ChunkDecoder;
-import io.livestream.media.rtmp.ChunkEncoder;
-import io.livestream.media.rtmp.HandshakeClient;
+import io.livestream.media.rtmp.RtmpClientProtocol;
 import io.livestream.media.rtmp.RtmpCommands;
-import io.livestream.media.rtmp.RtmpLimits;
 import io.livestream.media.rtmp.RtmpMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -17,30 +14,24 @@ import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * A blocking RTMP client over a plain socket, built from media-core's codecs: publishes as ffmpeg
+ * A blocking RTMP client over a plain socket around media-core's {@link RtmpClientProtocol}: publishes as ffmpeg
  * does (the bench publisher), or sends whatever bytes a test wants to see a server survive. Not
  * thread-safe: one thread drives it.
  */
 public final class RtmpClient implements AutoCloseable {
-    public static final String PUBLISH_START = "NetStream.Publish.Start";
+    public static final String PUBLISH_START = RtmpClientProtocol.PUBLISH_START;
 
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    private final ChunkEncoder encoder = new ChunkEncoder();
-    private final ChunkDecoder decoder = new ChunkDecoder(RtmpLimits.defaults());
+    private final RtmpClientProtocol protocol = new RtmpClientProtocol();
     private final ByteBuf inbound = Unpooled.buffer();
     private final ByteBuf outbound = Unpooled.buffer();
     private final byte[] readBuffer = new byte[16 * 1024];
     private final List<RtmpMessage> received = new ArrayList<>();
-    private double nextTx = 1;
-    /** The server's acknowledgement window (spec 5.4.4); 0 until it sends one. */
-    private long peerWindow;
-    private long lastAcked;
     private int streamId = 1;
     private RtmpMessage.Command lastStatus;
 
@@ -68,18 +59,12 @@ public final class RtmpClient implements AutoCloseable {
     }
 
     public void handshake() throws IOException {
-        HandshakeClient hs = new HandshakeClient();
         outbound.clear();
-        hs.start(outbound);
+        protocol.start(outbound);
         flush();
-        while (true) {
+        while (!protocol.handshakeDone()) {
             readSome();
-            outbound.clear();
-            boolean done = hs.feed(inbound, outbound);
-            flush();
-            if (done) {
-                return;
-            }
+            decodeInbound();
         }
     }
 
@@ -95,19 +80,19 @@ public final class RtmpClient implements AutoCloseable {
      */
     public String publish(String app, String tcUrl, String streamKey) throws IOException {
         handshake();
-        call(RtmpCommands.connect(nextTx++, app, tcUrl));
-        RtmpMessage.Command created = call(RtmpCommands.createStream(nextTx++));
+        call(RtmpCommands.connect(protocol.nextTransaction(), app, tcUrl));
+        RtmpMessage.Command created = call(RtmpCommands.createStream(protocol.nextTransaction()));
         if (created.args().size() > 1 && created.args().get(1) instanceof Number id) {
             streamId = id.intValue();
         }
-        send(RtmpCommands.publish(nextTx++, streamId, streamKey, "live"));
-        lastStatus = (RtmpMessage.Command) awaitMessage(RtmpClient::isOnStatus);
-        return statusCode(lastStatus);
+        send(RtmpCommands.publish(protocol.nextTransaction(), streamId, streamKey, "live"));
+        lastStatus = (RtmpMessage.Command) awaitMessage(RtmpClientProtocol::isOnStatus);
+        return RtmpClientProtocol.statusCode(lastStatus);
     }
 
     /** The description of the last publish onStatus, for a message to the operator. */
     public String lastStatusDescription() {
-        return lastStatus == null ? null : statusField(lastStatus, "description");
+        return lastStatus == null ? null : RtmpClientProtocol.infoField(lastStatus, "description");
     }
 
     /** The message stream id the server gave in createStream's result: where media goes. */
@@ -118,10 +103,9 @@ public final class RtmpClient implements AutoCloseable {
     /** Sends a command and waits for its {@code _result}; an {@code _error} throws with the server's description. */
     private RtmpMessage.Command call(RtmpMessage.Command command) throws IOException {
         send(command);
-        RtmpMessage.Command reply = (RtmpMessage.Command) awaitMessage(m -> m instanceof RtmpMessage.Command c
-                && (c.name().equals("_result") || c.name().equals("_error")) && c.transactionId() == command.transactionId());
+        RtmpMessage.Command reply = (RtmpMessage.Command) awaitMessage(m -> RtmpClientProtocol.isAnswer(m, command.transactionId()));
         if (reply.name().equals("_error")) {
-            throw new IOException(command.name() + " refused: " + statusField(reply, "code") + " " + statusField(reply, "description"));
+            throw new IOException(command.name() + " refused: " + RtmpClientProtocol.statusCode(reply) + " " + RtmpClientProtocol.infoField(reply, "description"));
         }
         return reply;
     }
@@ -133,10 +117,7 @@ public final class RtmpClient implements AutoCloseable {
 
     public void send(RtmpMessage message) throws IOException {
         outbound.clear();
-        encoder.encode(message, outbound);
-        if (message instanceof RtmpMessage.SetChunkSize s) {
-            encoder.setChunkSize(s.size());
-        }
+        protocol.send(message, outbound);
         flush();
     }
 
@@ -177,8 +158,9 @@ public final class RtmpClient implements AutoCloseable {
         inbound.writeBytes(readBuffer, 0, n);
         decodeInbound();
         for (Iterator<RtmpMessage> it = received.iterator(); it.hasNext(); ) {
-            if (it.next() instanceof RtmpMessage.Command c && isOnStatus(c) && "error".equals(statusField(c, "level"))) {
-                throw new IOException("the server ended the publish: " + statusCode(c) + " " + statusField(c, "description"));
+            if (it.next() instanceof RtmpMessage.Command c && RtmpClientProtocol.isOnStatus(c)
+                    && "error".equals(RtmpClientProtocol.infoField(c, "level"))) {
+                throw new IOException("the server ended the publish: " + RtmpClientProtocol.statusCode(c) + " " + RtmpClientProtocol.infoField(c, "description"));
             }
             it.remove(); // acknowledgements, bandwidth, status notes: nothing a publisher waits for
         }
@@ -198,23 +180,6 @@ public final class RtmpClient implements AutoCloseable {
         }
     }
 
-    public static String statusCode(RtmpMessage.Command onStatus) {
-        return statusField(onStatus, "code");
-    }
-
-    private static String statusField(RtmpMessage.Command command, String field) {
-        for (Object arg : command.args()) {
-            if (arg instanceof Map<?, ?> info && info.get(field) instanceof String value) {
-                return value;
-            }
-        }
-        return null;
-    }
-
-    private static boolean isOnStatus(RtmpMessage m) {
-        return m instanceof RtmpMessage.Command c && c.name().equals("onStatus");
-    }
-
     private void readSome() throws IOException {
         int n = in.read(readBuffer);
         if (n < 0) {
@@ -223,26 +188,12 @@ public final class RtmpClient implements AutoCloseable {
         inbound.writeBytes(readBuffer, 0, n);
     }
 
-    /** Decodes whole messages; the chunk size and aborts the decoder applies itself. */
+    /** Hands the server's bytes to the protocol: the handshake, then whole messages; its answers go out at once. */
     private void decodeInbound() throws IOException {
-        List<RtmpMessage> replies = new ArrayList<>();
-        decoder.decode(inbound, m -> {
-            if (m instanceof RtmpMessage.WindowAckSize w) {
-                peerWindow = w.size();
-            } else if (m instanceof RtmpMessage.UserControl u && u.eventType() == RtmpMessage.UserControl.PING_REQUEST) {
-                replies.add(new RtmpMessage.UserControl(RtmpMessage.UserControl.PING_RESPONSE, u.value(), 0));
-            }
-            received.add(m);
-        });
+        outbound.clear();
+        protocol.feed(inbound, outbound, received::add);
         inbound.discardReadBytes();
-        long bytes = decoder.bytesReceived();
-        if (peerWindow > 0 && bytes - lastAcked >= peerWindow) { // spec 5.4.3
-            lastAcked = bytes;
-            replies.add(new RtmpMessage.Acknowledgement(bytes & 0xFFFFFFFFL));
-        }
-        for (RtmpMessage reply : replies) {
-            send(reply);
-        }
+        flush();
     }
 
     private void flush() throws IOException {

@@ -1,20 +1,18 @@
 package io.livestream.media.rtmp;
 
-import io.livestream.media.amf.Amf0;
-import io.livestream.media.amf.Amf0Exception;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * Reassembles RTMP messages from the chunk stream (RTMP spec 5.3) and decodes them into
  * {@link RtmpMessage}s. Works on whole chunks: a chunk whose bytes have not all arrived stays
- * unread in the input until they have. Every bound is checked before anything is allocated;
+ * unread in the input until they have. Each chunk is read through explicit stages (basic header,
+ * message header, extended timestamp, payload); the stage reached is kept between calls, so a header
+ * is parsed once however its bytes were cut. Every bound is checked before anything is allocated;
  * every violation raises {@link RtmpProtocolException} with a named reason.
  *
  * <p>Memory follows the bytes received, not the lengths announced: a message's buffer starts at
@@ -48,6 +46,8 @@ public final class ChunkDecoder {
     private long partialBytes;
     /** Bytes of a chunk that has not all arrived, left unread in the input by the last {@link #decode}. */
     private int pendingBytes;
+    /** The chunk being read. */
+    private final Chunk chunk = new Chunk();
 
     public ChunkDecoder(RtmpLimits limits) {
         this.limits = limits;
@@ -71,134 +71,214 @@ public final class ChunkDecoder {
 
     /** Decodes every whole chunk in {@code in}, handing each completed message to {@code out}. */
     public void decode(ByteBuf in, Consumer<RtmpMessage> out) {
-        while (true) {
-            RtmpMessage message = readChunk(in);
-            if (message == ChunkResult.NEED_MORE) {
-                pendingBytes = in.readableBytes();
-                checkHeld(partialBytes + pendingBytes);
-                return;
-            }
-            if (message != ChunkResult.PARTIAL) {
+        while (readHeader(in) && hasPayload(in)) {
+            RtmpMessage message = commit(in);
+            if (message != null) {
                 out.accept(message);
             }
         }
+        pendingBytes = in.readableBytes();
+        checkHeld(partialBytes + pendingBytes);
     }
 
-    /** Markers for "not a whole chunk yet" and "a chunk that did not complete a message". */
-    private static final class ChunkResult {
-        static final RtmpMessage NEED_MORE = new RtmpMessage.Abort(-1);
-        static final RtmpMessage PARTIAL = new RtmpMessage.Abort(-2);
+    /** Where the decoder is in the chunk it is reading (5.3.1): the parts of a chunk, in wire order. */
+    private enum Stage { BASIC_HEADER, MESSAGE_HEADER, EXTENDED_TIMESTAMP, PAYLOAD }
+
+    /**
+     * The chunk being read, as far as its bytes have arrived. Its bytes stay unread in the input
+     * ({@code size} of them are parsed) until the whole chunk is there and {@link #commit} takes it.
+     */
+    private static final class Chunk {
+        Stage stage = Stage.BASIC_HEADER;
+        /** Bytes of this chunk parsed so far, counted from the input's reader index. */
+        int size;
+        int fmt;
+        int csid;
+        /** The chunk stream's state before this chunk; null for a chunk stream this chunk opens. */
+        ChunkStream cs;
+        long field;
+        int length;
+        int typeId;
+        int streamId;
+        boolean extended;
+        /** A type 0-2 header, or a type 3 one with no message in progress, starts a message. */
+        boolean newMessage;
+        /** Payload bytes this chunk carries: the rest of the message, at most the chunk size. */
+        int take;
+
+        /** Ready for the chunk after this one. */
+        void next() {
+            stage = Stage.BASIC_HEADER;
+            size = 0;
+            cs = null;
+        }
     }
 
-    private RtmpMessage readChunk(ByteBuf in) {
+    /** Reads the chunk's header as far as {@code in} allows; true once it is whole (the chunk is at its payload). */
+    private boolean readHeader(ByteBuf in) {
+        while (chunk.stage != Stage.PAYLOAD) {
+            boolean read = switch (chunk.stage) {
+                case BASIC_HEADER -> readBasicHeader(in);
+                case MESSAGE_HEADER -> readMessageHeader(in);
+                case EXTENDED_TIMESTAMP -> readExtendedTimestamp(in);
+                case PAYLOAD -> true;
+            };
+            if (!read) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** 5.3.1.1 basic header: 1, 2 or 3 bytes, the format and the chunk stream id. */
+    private boolean readBasicHeader(ByteBuf in) {
         int start = in.readerIndex();
         int available = in.readableBytes();
         if (available < 1) {
-            return ChunkResult.NEED_MORE;
+            return false;
         }
-        // 5.3.1.1 basic header: 1, 2 or 3 bytes
         int b0 = in.getUnsignedByte(start);
-        int fmt = b0 >>> 6;
         int csid = b0 & 0x3f;
-        int at = start + 1;
+        int size = 1;
         if (csid == 0) {
             if (available < 2) {
-                return ChunkResult.NEED_MORE;
+                return false;
             }
-            csid = 64 + in.getUnsignedByte(at);
-            at += 1;
+            csid = 64 + in.getUnsignedByte(start + 1);
+            size = 2;
         } else if (csid == 1) {
             if (available < 3) {
-                return ChunkResult.NEED_MORE;
+                return false;
             }
-            csid = 64 + in.getUnsignedByte(at) + (in.getUnsignedByte(at + 1) << 8);
-            at += 2;
+            csid = 64 + in.getUnsignedByte(start + 1) + (in.getUnsignedByte(start + 2) << 8);
+            size = 3;
         }
-        // 5.3.1.2 message header: 11, 7, 3 or 0 bytes
+        chunk.fmt = b0 >>> 6;
+        chunk.csid = csid;
+        chunk.size = size;
+        chunk.stage = Stage.MESSAGE_HEADER;
+        return true;
+    }
+
+    /** 5.3.1.2 message header: 11, 7, 3 or 0 bytes; what a shorter one leaves out is the chunk stream's last. */
+    private boolean readMessageHeader(ByteBuf in) {
+        int fmt = chunk.fmt;
         int headerSize = switch (fmt) {
             case 0 -> 11;
             case 1 -> 7;
             case 2 -> 3;
             default -> 0;
         };
+        int at = in.readerIndex() + chunk.size;
         if (in.writerIndex() < at + headerSize) {
-            return ChunkResult.NEED_MORE;
+            return false;
         }
-        ChunkStream cs = streams.get(csid);
+        ChunkStream cs = streams.get(chunk.csid);
         if (cs == null) {
             if (fmt != 0) {
-                throw violation("protocol-violation", "chunk stream " + csid + " starts with a type " + fmt + " header");
+                throw violation("protocol-violation", "chunk stream " + chunk.csid + " starts with a type " + fmt + " header");
             }
             if (streams.size() >= limits.maxChunkStreams()) {
                 throw violation("too-many-chunk-streams", "more than " + limits.maxChunkStreams() + " chunk streams");
             }
         }
-        long field = fmt <= 2 ? in.getUnsignedMedium(at) : -1;
-        int length = fmt <= 1 ? in.getUnsignedMedium(at + 3) : cs == null ? 0 : cs.length;
-        int typeId = fmt <= 1 ? in.getUnsignedByte(at + 6) : cs == null ? 0 : cs.typeId;
-        int streamId = fmt == 0 ? in.getIntLE(at + 7) : cs == null ? 0 : cs.streamId;
-        at += headerSize;
-        // 5.3.1.3 extended timestamp: present when the field is 0xFFFFFF, and repeated in type 3
-        // chunks that follow such a header
-        boolean extended = fmt <= 2 ? field == EXTENDED : cs.extended;
-        if (extended) {
+        chunk.cs = cs;
+        chunk.field = fmt <= 2 ? in.getUnsignedMedium(at) : -1;
+        chunk.length = fmt <= 1 ? in.getUnsignedMedium(at + 3) : cs == null ? 0 : cs.length;
+        chunk.typeId = fmt <= 1 ? in.getUnsignedByte(at + 6) : cs == null ? 0 : cs.typeId;
+        chunk.streamId = fmt == 0 ? in.getIntLE(at + 7) : cs == null ? 0 : cs.streamId;
+        chunk.extended = fmt <= 2 ? chunk.field == EXTENDED : cs.extended;
+        chunk.size += headerSize;
+        chunk.stage = Stage.EXTENDED_TIMESTAMP;
+        return true;
+    }
+
+    /**
+     * 5.3.1.3 extended timestamp: present when the field is 0xFFFFFF, and repeated in type 3
+     * chunks that follow such a header. Then the length is checked and the chunk's payload sized.
+     */
+    private boolean readExtendedTimestamp(ByteBuf in) {
+        if (chunk.extended) {
+            int at = in.readerIndex() + chunk.size;
             if (in.writerIndex() < at + 4) {
-                return ChunkResult.NEED_MORE;
+                return false;
             }
             long ext = in.getUnsignedInt(at);
-            at += 4;
-            if (fmt <= 2) {
-                field = ext;
+            chunk.size += 4;
+            if (chunk.fmt <= 2) {
+                chunk.field = ext;
             }
         }
-        if (fmt <= 1 && length > limits.maxMessageLength()) {
-            throw violation("message-too-large", "message of " + length + " bytes is over the limit of " + limits.maxMessageLength());
+        if (chunk.fmt <= 1 && chunk.length > limits.maxMessageLength()) {
+            throw violation("message-too-large", "message of " + chunk.length + " bytes is over the limit of " + limits.maxMessageLength());
         }
         // A type 0-2 header always starts a message (a partial one on this chunk stream is dropped);
         // a type 3 header starts one only when none is in progress.
-        boolean newMessage = cs == null || cs.payload == null || fmt <= 2;
-        int remaining = newMessage ? length : cs.length - cs.filled;
-        int take = Math.min(remaining, chunkSize);
-        if (in.writerIndex() < at + take) {
-            return ChunkResult.NEED_MORE;
-        }
-        // The whole chunk is here: commit the header, then the data.
+        ChunkStream cs = chunk.cs;
+        chunk.newMessage = cs == null || cs.payload == null || chunk.fmt <= 2;
+        int remaining = chunk.newMessage ? chunk.length : cs.length - cs.filled;
+        chunk.take = Math.min(remaining, chunkSize);
+        chunk.stage = Stage.PAYLOAD;
+        return true;
+    }
+
+    private boolean hasPayload(ByteBuf in) {
+        return in.readableBytes() >= chunk.size + chunk.take;
+    }
+
+    /**
+     * The whole chunk is here: applies its header to the chunk stream, appends its data to the
+     * message, takes its bytes from {@code in} and readies the decoder for the next chunk.
+     * Returns the message this chunk completed, or null.
+     */
+    private RtmpMessage commit(ByteBuf in) {
+        ChunkStream cs = chunk.cs;
         if (cs == null) {
             cs = new ChunkStream();
-            streams.put(csid, cs);
+            streams.put(chunk.csid, cs);
         }
-        if (newMessage) {
+        applyHeader(cs);
+        if (chunk.newMessage) {
+            drop(cs);
+        }
+        int take = chunk.take;
+        int at = in.readerIndex() + chunk.size;
+        reserve(cs, cs.filled + take);
+        in.getBytes(at, cs.payload, cs.filled, take);
+        cs.filled += take;
+        bytesReceived += chunk.size + take;
+        in.readerIndex(at + take);
+        chunk.next();
+        if (cs.filled < cs.length) {
+            return null;
+        }
+        byte[] payload = cs.payload; // grown to exactly cs.length by now
+        drop(cs);
+        RtmpMessage message = RtmpMessageDecoder.decode(cs.typeId, cs.timestamp, cs.streamId, payload, limits);
+        apply(message);
+        return message;
+    }
+
+    /** 5.3.1.2: a type 0 header's timestamp is absolute; types 1 and 2 carry a delta, which type 3 repeats. */
+    private void applyHeader(ChunkStream cs) {
+        int fmt = chunk.fmt;
+        if (chunk.newMessage) {
             if (fmt == 0) {
-                cs.timestamp = field;
-                cs.timestampField = field;
+                cs.timestamp = chunk.field;
+                cs.timestampField = chunk.field;
             } else if (fmt <= 2) {
-                cs.timestamp = (cs.timestamp + field) & 0xFFFFFFFFL;
-                cs.timestampField = field;
+                cs.timestamp = (cs.timestamp + chunk.field) & 0xFFFFFFFFL;
+                cs.timestampField = chunk.field;
             } else {
                 cs.timestamp = (cs.timestamp + cs.timestampField) & 0xFFFFFFFFL;
             }
         }
         if (fmt <= 2) {
-            cs.extended = extended;
+            cs.extended = chunk.extended;
         }
-        cs.length = length;
-        cs.typeId = typeId;
-        cs.streamId = streamId;
-        if (newMessage) {
-            drop(cs);
-        }
-        reserve(cs, cs.filled + take);
-        in.getBytes(at, cs.payload, cs.filled, take);
-        cs.filled += take;
-        at += take;
-        bytesReceived += at - start;
-        in.readerIndex(at);
-        if (cs.filled < cs.length) {
-            return ChunkResult.PARTIAL;
-        }
-        byte[] payload = cs.payload; // grown to exactly cs.length by now
-        drop(cs);
-        return decodeMessage(cs.typeId, cs.timestamp, cs.streamId, payload);
+        cs.length = chunk.length;
+        cs.typeId = chunk.typeId;
+        cs.streamId = chunk.streamId;
     }
 
     /**
@@ -237,82 +317,16 @@ public final class ChunkDecoder {
         }
     }
 
-    private RtmpMessage decodeMessage(int typeId, long timestamp, int streamId, byte[] payload) {
-        ByteBuf p = Unpooled.wrappedBuffer(payload);
-        switch (typeId) {
-            case RtmpMessage.TYPE_SET_CHUNK_SIZE -> {
-                long size = u32(p, typeId);
-                if (size == 0 || size > limits.maxChunkSize() || (size & 0x80000000L) != 0) {
-                    throw violation("bad-chunk-size", "chunk size " + size + " outside 1.." + limits.maxChunkSize());
-                }
-                chunkSize = (int) size;
-                return new RtmpMessage.SetChunkSize(chunkSize);
-            }
-            case RtmpMessage.TYPE_ABORT -> {
-                int csid = (int) u32(p, typeId);
-                ChunkStream cs = streams.get(csid);
-                if (cs != null) {
-                    drop(cs);
-                }
-                return new RtmpMessage.Abort(csid);
-            }
-            case RtmpMessage.TYPE_ACKNOWLEDGEMENT -> {
-                return new RtmpMessage.Acknowledgement(u32(p, typeId));
-            }
-            case RtmpMessage.TYPE_WINDOW_ACK_SIZE -> {
-                return new RtmpMessage.WindowAckSize(u32(p, typeId));
-            }
-            case RtmpMessage.TYPE_SET_PEER_BANDWIDTH -> {
-                long size = u32(p, typeId);
-                return new RtmpMessage.SetPeerBandwidth(size, p.isReadable() ? p.readUnsignedByte() : 2);
-            }
-            case RtmpMessage.TYPE_USER_CONTROL -> {
-                if (p.readableBytes() < 2) {
-                    throw violation("protocol-violation", "user control message of " + payload.length + " bytes");
-                }
-                int event = p.readUnsignedShort();
-                long value = p.readableBytes() >= 4 ? p.readUnsignedInt() : 0;
-                long value2 = event == RtmpMessage.UserControl.SET_BUFFER_LENGTH && p.readableBytes() >= 4 ? p.readUnsignedInt() : 0;
-                return new RtmpMessage.UserControl(event, value, value2);
-            }
-            case RtmpMessage.TYPE_AUDIO -> {
-                return new RtmpMessage.Audio(timestamp, streamId, payload);
-            }
-            case RtmpMessage.TYPE_VIDEO -> {
-                return new RtmpMessage.Video(timestamp, streamId, payload);
-            }
-            case RtmpMessage.TYPE_DATA_AMF0 -> {
-                return new RtmpMessage.Data(timestamp, streamId, amf(p));
-            }
-            case RtmpMessage.TYPE_COMMAND_AMF0, 17 -> {
-                if (typeId == 17) {
-                    p.skipBytes(Math.min(1, p.readableBytes())); // AMF3 command: a format byte, then AMF0
-                }
-                List<Object> values = amf(p);
-                if (values.size() < 2 || !(values.get(0) instanceof String name) || !(values.get(1) instanceof Number tx)) {
-                    throw violation("bad-amf", "command without a name and transaction id");
-                }
-                return new RtmpMessage.Command(streamId, name, tx.doubleValue(), List.copyOf(values.subList(2, values.size())));
-            }
-            default -> {
-                return new RtmpMessage.Unknown(typeId, timestamp, streamId, payload);
+    /** The message's effect on the decoder: a new chunk size (5.4.1), or a message dropped (5.4.2). */
+    private void apply(RtmpMessage message) {
+        if (message instanceof RtmpMessage.SetChunkSize set) {
+            chunkSize = set.size();
+        } else if (message instanceof RtmpMessage.Abort abort) {
+            ChunkStream cs = streams.get(abort.chunkStreamId());
+            if (cs != null) {
+                drop(cs);
             }
         }
-    }
-
-    private static List<Object> amf(ByteBuf p) {
-        try {
-            return Amf0.decodeAll(p);
-        } catch (Amf0Exception e) {
-            throw violation("bad-amf", e.getMessage());
-        }
-    }
-
-    private static long u32(ByteBuf p, int typeId) {
-        if (p.readableBytes() < 4) {
-            throw violation("protocol-violation", "control message type " + typeId + " of " + p.readableBytes() + " bytes");
-        }
-        return p.readUnsignedInt();
     }
 
     private static RtmpProtocolException violation(String reason, String message) {

@@ -101,6 +101,11 @@ public final class Tokens {
 
     /** Succeeds with the subject when the token lets its holder publish {@code stream}. */
     public Future<String> authorizePublish(String token, String stream) {
+        return publishClaims(token, stream).map(claims -> claims.getString("sub", "anonymous"));
+    }
+
+    /** Succeeds with the token's claims (checked once) when it lets its holder publish {@code stream}. */
+    public Future<JsonObject> publishClaims(String token, String stream) {
         return verify(token).compose(claims -> {
             if (!ROLE_PUBLISH.equals(claims.getString("role"))) {
                 return Future.failedFuture(new TokenRejectedException("token has no publish role"));
@@ -108,7 +113,7 @@ public final class Tokens {
             if (!stream.equals(claims.getString("stream"))) {
                 return Future.failedFuture(new TokenRejectedException("token is for another stream"));
             }
-            return Future.succeededFuture(claims.getString("sub", "anonymous"));
+            return Future.succeededFuture(claims);
         });
     }
 
