@@ -75,7 +75,7 @@ export class StreamHealthPanel {
       axes: [
         {
           stroke: '#9aa0ad', grid: { stroke: '#2c303b' }, ticks: { stroke: '#2c303b' },
-          values: (_u, splits) => splits.map((s) => new Date(s * 1000).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' })),
+          values: (_u, splits) => splits.map((s) => new Date(s * 1000).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' })),
         },
         { stroke: '#9aa0ad', grid: { stroke: '#2c303b' }, ticks: { stroke: '#2c303b' }, size: 48,
           values: (_u, splits) => splits.map((s) => formatCount(s)) },
