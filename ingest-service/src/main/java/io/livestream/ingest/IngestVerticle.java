@@ -57,7 +57,7 @@ public final class IngestVerticle extends VerticleBase {
         MediaCodecs.register(vertx.eventBus());
         Tokens tokens = new Tokens(vertx, jwtKeys);
         return Future.join(StreamRegistry.open(vertx), StreamClaims.open(vertx, nodeId, config.lease()), RelayRegistry.open(vertx)).compose(opened -> {
-            StreamHealths health = new StreamHealths(vertx, opened.resultAt(2), System::currentTimeMillis, KEEP_HEALTH_AFTER_END_MS);
+            StreamHealths health = new StreamHealths(vertx, opened.resultAt(2), KEEP_HEALTH_AFTER_END_MS);
             streams = new LiveStreams(vertx, opened.resultAt(0), opened.resultAt(1), config, nodeId, meters, health);
             clips.forEach(clip -> new ClipPublisher(vertx, streams, clip.stream(), clip.packets()).start());
             IngestBuffers buffers = new IngestBuffers(config.bufferBudget(), config.limits().maxPartialBytes(), meters);

@@ -2,6 +2,7 @@ package io.livestream.ingest;
 
 import io.livestream.common.bus.Addresses;
 import io.livestream.common.registry.RelayRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -37,12 +38,18 @@ public final class StreamHealths {
     private record Entry(StreamHealth health, MessageConsumer<Object> responder) {
     }
 
-    public StreamHealths(Vertx vertx, RelayRegistry relays, LongSupplier clock, long keepAfterEndMs) {
+    /** Samples once a second on the wall clock. */
+    public StreamHealths(Vertx vertx, RelayRegistry relays, long keepAfterEndMs) {
+        this(vertx, relays, System::currentTimeMillis, keepAfterEndMs, 1000);
+    }
+
+    /** {@code clock} in milliseconds; {@code sampleEveryMs}: how often {@link #tick()} runs by itself (tests drive it by hand). */
+    StreamHealths(Vertx vertx, RelayRegistry relays, LongSupplier clock, long keepAfterEndMs, long sampleEveryMs) {
         this.vertx = vertx;
         this.relays = relays;
         this.clock = clock;
         this.keepAfterEndMs = keepAfterEndMs;
-        this.timer = vertx.setPeriodic(1000, id -> tick());
+        this.timer = vertx.setPeriodic(sampleEveryMs, id -> tick());
         this.onlineElsewhere = vertx.eventBus().consumer(Addresses.STREAM_EVENTS, m -> {
             if (m.body() instanceof JsonObject event && event.getBoolean("online", false)) {
                 forgetEnded(event.getString("stream", ""));
@@ -97,8 +104,11 @@ public final class StreamHealths {
         }
     }
 
-    /** Samples every live stream, asks for the next viewer and message figures, drops what ended long ago. */
-    void tick() {
+    /**
+     * Samples every live stream, asks for the next viewer and message figures, drops what ended long
+     * ago. Completes when the figures are in (or known to be unavailable).
+     */
+    Future<Void> tick() {
         long now = clock.getAsLong();
         List<String> ended = entries.values().stream().map(Entry::health).filter(h -> !h.live()).map(StreamHealth::stream).toList();
         for (int i = 0; i < ended.size(); i++) {
@@ -109,23 +119,25 @@ public final class StreamHealths {
         }
         List<StreamHealth> live = entries.values().stream().map(Entry::health).filter(StreamHealth::live).toList();
         if (live.isEmpty()) {
-            return;
+            return Future.succeededFuture();
         }
         live.forEach(StreamHealth::sample);
-        askFigures(live);
+        return askFigures(live);
     }
 
     /** The figures arrive within the second and go into the next sample; an unanswered ask leaves them unknown. */
-    private void askFigures(List<StreamHealth> live) {
-        relays.viewersByStream().onComplete(ar -> live.forEach(h ->
+    private Future<Void> askFigures(List<StreamHealth> live) {
+        Future<?> viewers = relays.viewersByStream().onComplete(ar -> live.forEach(h ->
                 h.viewers(ar.succeeded() ? ar.result().getOrDefault(h.stream(), 0) : null)));
         JsonArray rooms = new JsonArray(live.stream().map(StreamHealth::stream).toList());
-        vertx.eventBus().<JsonObject>request(Addresses.ROOM_STATS, new JsonObject().put("rooms", rooms), new DeliveryOptions().setSendTimeout(900))
+        Future<?> messages = vertx.eventBus().<JsonObject>request(Addresses.ROOM_STATS, new JsonObject().put("rooms", rooms),
+                        new DeliveryOptions().setSendTimeout(900))
                 .onSuccess(reply -> {
                     JsonObject counts = reply.body().getJsonObject("rooms", new JsonObject());
                     live.forEach(h -> h.roomMessages(counts.getJsonObject(h.stream(), new JsonObject()).getLong("messages", 0L)));
                 })
                 .onFailure(e -> LOG.log(System.Logger.Level.DEBUG, "room figures unavailable: {0}", e.getMessage()));
+        return Future.join(viewers, messages).<Void>mapEmpty().otherwiseEmpty();
     }
 
     /** For tests: the streams whose health is kept. */

@@ -2,6 +2,7 @@ package io.livestream.ingest;
 
 import io.livestream.common.bus.Addresses;
 import io.livestream.common.registry.RelayRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -25,12 +26,15 @@ class StreamHealthsTest {
     private final AtomicLong now = new AtomicLong(5_000_000);
     private RelayRegistry relays;
     private StreamHealths healths;
+    /** The event loop the healths live on: every test step runs there, as the ingest's would. */
+    private Context context;
 
     @BeforeEach
     void open(Vertx vertx, VertxTestContext ctx) {
         vertx.runOnContext(v -> RelayRegistry.open(vertx).onComplete(ctx.succeeding(opened -> {
             relays = opened;
-            healths = new StreamHealths(vertx, relays, now::get, KEEP_MS);
+            context = Vertx.currentContext();
+            healths = new StreamHealths(vertx, relays, now::get, KEEP_MS, Long.MAX_VALUE / 2); // ticks by hand only
             ctx.completeNow();
         })));
     }
@@ -41,7 +45,7 @@ class StreamHealthsTest {
 
     @Test
     void anEndedStreamStillAnswersStoppedUntilKeptLongEnough(Vertx vertx, VertxTestContext ctx) {
-        vertx.runOnContext(v -> {
+        context.runOnContext(v -> {
             healths.started("s");
             ask(vertx, "s").compose(live -> {
                 ctx.verify(() -> assertThat(live.getBoolean("live")).isTrue());
@@ -66,13 +70,14 @@ class StreamHealthsTest {
 
     @Test
     void anEndedStreamThatGoesOnlineOnAnotherNodeIsForgotten(Vertx vertx, VertxTestContext ctx) {
-        vertx.runOnContext(v -> {
+        context.runOnContext(v -> {
             healths.started("moved");
             healths.started("here");
             healths.ended("moved");
             vertx.eventBus().publish(Addresses.STREAM_EVENTS, new JsonObject().put("stream", "moved").put("online", true));
             vertx.eventBus().publish(Addresses.STREAM_EVENTS, new JsonObject().put("stream", "here").put("online", true));
-            vertx.runOnContext(later -> ctx.verify(() -> {
+            // delivered to the healths' consumer on this event loop before this next task runs
+            context.runOnContext(later -> ctx.verify(() -> {
                 assertThat(healths.all()).containsOnlyKeys("here");
                 ctx.completeNow();
             }));
@@ -84,28 +89,28 @@ class StreamHealthsTest {
         AtomicLong messages = new AtomicLong();
         vertx.eventBus().<JsonObject>consumer(Addresses.ROOM_STATS, m -> m.reply(new JsonObject().put("rooms",
                 new JsonObject().put("s", new JsonObject().put("messages", messages.get())))));
-        vertx.runOnContext(v -> relays.renew("relay-1", new JsonObject().put("viewers", new JsonObject().put("s", 7)), Duration.ofSeconds(10))
+        context.runOnContext(v -> relays.renew("relay-1", new JsonObject().put("viewers", new JsonObject().put("s", 7)), Duration.ofSeconds(10))
                 .onComplete(ctx.succeeding(renewed -> {
                     StreamHealth health = healths.started("s");
                     messages.set(5);
                     now.addAndGet(1000);
-                    healths.tick(); // a sample without figures; asks for them
-                    vertx.setTimer(200, t1 -> {
-                        messages.set(8);
-                        now.addAndGet(1000);
-                        healths.tick(); // viewers 7; the first count: no rate yet
-                        vertx.setTimer(200, t2 -> {
-                            now.addAndGet(1000);
-                            healths.tick(); // 8 - 5 messages over the last second
-                            ctx.verify(() -> {
+                    healths.tick() // a sample without figures; asks for them
+                            .compose(first -> {
+                                messages.set(8);
+                                now.addAndGet(1000);
+                                return healths.tick(); // viewers 7; the first count: no rate yet
+                            })
+                            .compose(second -> {
+                                now.addAndGet(1000);
+                                return healths.tick(); // 8 - 5 messages over the last second
+                            })
+                            .onComplete(ctx.succeeding(third -> ctx.verify(() -> {
                                 assertThat(health.samples()).hasSize(3);
                                 assertThat(health.samples().get(0).viewers()).isNull();
                                 assertThat(health.samples().get(1).viewers()).isEqualTo(7);
                                 assertThat(health.samples().get(2).messagesPerSecond()).isEqualTo(3.0);
                                 ctx.completeNow();
-                            });
-                        });
-                    });
+                            })));
                 })));
     }
 }
