@@ -4,6 +4,7 @@ import { apiError } from '../room/session';
 import { byId, copyText, h } from '../ui/dom';
 import { siteHeader } from '../ui/header';
 import { explainStudioError, ffmpegCommand } from '../ui/studio-help';
+import { StreamHealthPanel } from '../ui/stream-health';
 import { WatchView } from '../ui/watch-view';
 import { STREAM_NAME } from '../util/urls';
 
@@ -74,6 +75,7 @@ function main(): void {
       const grant = (await response.json()) as PublishGrant;
       if (view) return location.reload(); // one preview per page: start over for another stream
       view = new WatchView({ stream: grant.stream, muted: true, token: grant.streamerToken, playToken: grant.streamerToken, moderation: true });
+      const health = new StreamHealthPanel(grant.stream);
       const hours = Math.round(grant.expiresIn / 3600);
       result.replaceChildren(
         h('div', { class: 'card' },
@@ -85,9 +87,11 @@ function main(): void {
           copyRow(t('studio.command'), ffmpegCommand(grant.rtmpUrl), 'ffmpeg-command'),
           h('p', { class: 'hint' }, t('studio.keyValid', { duration: hours > 0 ? t('studio.hours', { n: hours }) : t('studio.seconds', { n: grant.expiresIn }) }),
             h('a', { href: new URL(grant.watchUrl, location.href).pathname, text: grant.watchUrl }), t('studio.keyValidEnd'))),
+        health.root,
         h('h2', { text: t('studio.preview') }),
         view.root);
       view.start();
+      health.start();
     } catch (e) {
       error.textContent = t('studio.unreachable', { error: (e as Error).message });
     } finally {

@@ -128,6 +128,7 @@ public final class GatewayVerticle extends VerticleBase {
         router.post("/api/studio/publish").handler(BodyHandler.create().setBodyLimit(4096)).handler(studio::handle);
         router.routeWithRegex(HttpMethod.GET, ROOM_PATH).handler(rooms::handle);
         router.get("/api/streams").handler(api::handle);
+        router.get(HealthApi.PATH).handler(new HealthApi(vertx.eventBus())::handle);
         router.routeWithRegex(HttpMethod.GET, PLAY_API).handler(ctx -> playInfo(ctx, streams, ctx.pathParam("param0")));
         router.routeWithRegex(HttpMethod.GET, StreamNames.PLAY_PATH).handler(play);
         WebPages.mount(router);

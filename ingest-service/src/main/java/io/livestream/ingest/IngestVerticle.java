@@ -6,6 +6,7 @@ import io.livestream.common.auth.Tokens;
 import io.livestream.common.bus.MediaCodecs;
 import io.livestream.common.ops.ConnectionLimiter;
 import io.livestream.common.ops.LimitRefusals;
+import io.livestream.common.registry.RelayRegistry;
 import io.livestream.common.registry.StreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -28,6 +29,8 @@ import java.util.function.LongSupplier;
  */
 public final class IngestVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(IngestVerticle.class.getName());
+    /** How long a studio still finds a stream's health, with "encoder stopped", after it went off the air. */
+    private static final long KEEP_HEALTH_AFTER_END_MS = 5 * 60_000;
 
     private final IngestConfig config;
     private final JwtKeys jwtKeys;
@@ -61,8 +64,9 @@ public final class IngestVerticle extends VerticleBase {
     public Future<?> start() {
         MediaCodecs.register(vertx.eventBus());
         PublishAuthorizer authorizer = new PublishAuthorizer(new Tokens(vertx, jwtKeys));
-        return Future.join(StreamRegistry.open(vertx), StreamClaims.open(vertx, nodeId, config.lease())).compose(opened -> {
-            streams = new LiveStreams(vertx, opened.resultAt(0), opened.resultAt(1), config, nodeId, meters);
+        return Future.join(StreamRegistry.open(vertx), StreamClaims.open(vertx, nodeId, config.lease()), RelayRegistry.open(vertx)).compose(opened -> {
+            StreamHealths health = new StreamHealths(vertx, opened.resultAt(2), KEEP_HEALTH_AFTER_END_MS);
+            streams = new LiveStreams(vertx, opened.resultAt(0), opened.resultAt(1), config, nodeId, meters, health);
             clips.forEach(clip -> new ClipPublisher(vertx, streams, clip.stream(), clip.packets()).start());
             IngestBuffers buffers = new IngestBuffers(config.bufferBudget(), config.limits().maxPartialBytes(), meters);
             ConnectionLimiter perAddress = new ConnectionLimiter("rtmp", new ConnectionLimiter.Limits(

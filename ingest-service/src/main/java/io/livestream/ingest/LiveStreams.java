@@ -35,6 +35,7 @@ public final class LiveStreams {
     private final IngestConfig config;
     private final String nodeId;
     private final MeterRegistry meters;
+    private final StreamHealths health;
     private final Map<String, PublishSession> sessions = new HashMap<>();
     private final Map<String, long[]> lastCounts = new HashMap<>();
     /** Claims in flight, by name: a second publisher of the name waits for the first's answer. */
@@ -44,6 +45,13 @@ public final class LiveStreams {
     private long lastRenewNanos = System.nanoTime();
 
     public LiveStreams(Vertx vertx, StreamRegistry registry, StreamClaims claims, IngestConfig config, String nodeId, MeterRegistry meters) {
+        this(vertx, registry, claims, config, nodeId, meters, null);
+    }
+
+    /** {@code health}: where each stream's health is kept for the studio; null keeps none. */
+    public LiveStreams(Vertx vertx, StreamRegistry registry, StreamClaims claims, IngestConfig config, String nodeId, MeterRegistry meters,
+                       StreamHealths health) {
+        this.health = health;
         this.vertx = vertx;
         this.bus = vertx.eventBus();
         this.registry = registry;
@@ -153,6 +161,9 @@ public final class LiveStreams {
         if (sessions.get(session.name()) == session) {
             sessions.remove(session.name());
             lastCounts.remove(session.name());
+            if (health != null) {
+                health.ended(session.name());
+            }
             registry.remove(session.name(), session.epoch());
             released = claims.release(session.name(), session.epoch());
             if (offline) {
@@ -179,6 +190,9 @@ public final class LiveStreams {
     public Future<Void> close() {
         vertx.cancelTimer(renewTimer);
         vertx.cancelTimer(claimTimer);
+        if (health != null) {
+            health.close();
+        }
         // the names are free at once when the node goes (a streamer reconnecting to another node gets in without a wait)
         List<Future<Void>> released = sessions().stream().map(s -> end(s, "shutdown", true)).toList();
         return Future.join(released).otherwiseEmpty().mapEmpty();
@@ -235,7 +249,8 @@ public final class LiveStreams {
                 .description("Video frames received from publishers (sequence headers not counted): the publisher's frame rate").register(meters);
         PublishSession session = new PublishSession(name, epoch, privateStream, publisher, bus,
                 config.gopMaxPackets(), config.gopMaxBytes(), bytesIn, videoFrames,
-                changed -> registry.renew(changed.info(nodeId), config.lease()), this::renewClaim);
+                changed -> registry.renew(changed.info(nodeId), config.lease()), this::renewClaim,
+                health == null ? new StreamHealth(name, System::currentTimeMillis) : health.started(name));
         sessions.put(name, session);
         Counter.builder("live.ingest.sessions").tag("stream", name)
                 .description("Publishing sessions started").register(meters).increment();

@@ -38,6 +38,7 @@ public final class PublishSession {
     private final Counter videoFramesCounter;
     private final Consumer<PublishSession> onInfoChanged;
     private final Consumer<PublishSession> onWake;
+    private final StreamHealth health;
 
     private long seq;
     private long bytesIn;
@@ -54,7 +55,9 @@ public final class PublishSession {
     private long droppedWhileHeld;
 
     PublishSession(String name, long epoch, boolean privateStream, Publisher publisher, EventBus bus, int gopMaxPackets, long gopMaxBytes,
-                   Counter bytesCounter, Counter videoFramesCounter, Consumer<PublishSession> onInfoChanged, Consumer<PublishSession> onWake) {
+                   Counter bytesCounter, Counter videoFramesCounter, Consumer<PublishSession> onInfoChanged, Consumer<PublishSession> onWake,
+                   StreamHealth health) {
+        this.health = health;
         this.bytesCounter = bytesCounter;
         this.videoFramesCounter = videoFramesCounter;
         this.onInfoChanged = onInfoChanged;
@@ -102,6 +105,7 @@ public final class PublishSession {
             return;
         }
         bytesIn += packet.size();
+        health.packet(packet);
         bytesCounter.increment(packet.size());
         if (packet.kind() == MediaPacket.Kind.VIDEO && !packet.isVideoSequenceHeader()) {
             videoFrames++;

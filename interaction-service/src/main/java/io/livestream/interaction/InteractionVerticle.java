@@ -47,6 +47,8 @@ public final class InteractionVerticle extends VerticleBase {
     private final Map<String, Future<Room>> rooms = new HashMap<>();
     private final Map<String, List<JsonObject>> pending = new HashMap<>();
     private final Map<String, Long> lastFlushNanos = new HashMap<>();
+    /** Messages each room in memory has accepted: what the studio's message rate is read from ({@code room.stats}). */
+    private final Map<String, Long> accepted = new HashMap<>();
     /** Read by the metrics scrape, which may run on another thread. */
     private final AtomicInteger members = new AtomicInteger();
     /** Rooms being saved on their way out of memory. */
@@ -92,6 +94,7 @@ public final class InteractionVerticle extends VerticleBase {
                     room.onSuccess(r -> queue(stream, r.streamNotice(m.body().getBoolean("online", false))));
                 }
             });
+            vertx.eventBus().<JsonObject>consumer(Addresses.ROOM_STATS, this::onStats);
             return vertx.eventBus().<JsonObject>consumer(Addresses.ROOM_IN, this::onRequest).completion();
         });
     }
@@ -148,11 +151,28 @@ public final class InteractionVerticle extends VerticleBase {
                         reply.put("close", outcome.closeReason());
                     }
                     request.reply(reply);
+                    if (outcome.error() == null) {
+                        accepted.merge(roomId, 1L, Long::sum);
+                    }
                     outcome.broadcast().forEach(event -> queue(roomId, event));
                 }
                 default -> request.fail(400, "unknown op");
             }
         }).onFailure(e -> request.fail(500, e.getMessage()));
+    }
+
+    /** {@code {rooms: [id...]}}: each room's accepted messages, for those in memory; asking creates no room. */
+    private void onStats(Message<JsonObject> request) {
+        JsonArray ids = request.body() == null ? null : request.body().getJsonArray("rooms");
+        JsonObject out = new JsonObject();
+        if (ids != null) {
+            ids.forEach(id -> {
+                if (id instanceof String room && rooms.containsKey(room)) {
+                    out.put(room, new JsonObject().put("messages", accepted.getOrDefault(room, 0L)));
+                }
+            });
+        }
+        request.reply(new JsonObject().put("rooms", out));
     }
 
     /**
@@ -255,6 +275,7 @@ public final class InteractionVerticle extends VerticleBase {
             if (ar.succeeded() && current != null && current.result() == room && idle(room)) {
                 rooms.remove(id);
                 lastFlushNanos.remove(id);
+                accepted.remove(id);
                 LOG.log(System.Logger.Level.DEBUG, "room {0}: out of memory after {1} empty", id, evictIdleRoomsAfter);
             } else if (ar.failed()) {
                 LOG.log(System.Logger.Level.WARNING, "room {0}: not saved, kept in memory: {1}", id, ar.cause().getMessage());

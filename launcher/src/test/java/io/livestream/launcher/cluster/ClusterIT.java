@@ -132,6 +132,13 @@ class ClusterIT {
         assertThat(listed.getJsonObject("video").getInteger("width")).isEqualTo(640);
         Await.until("cluster-wide viewers in the gateway's metrics", Duration.ofSeconds(10),
                 () -> gateway.metric("live_cluster_viewers", "stream=\"" + STREAM + "\"") == 3);
+        // the studio's health: the gateway asks the ingest JVM over the clustered event bus; the ingest reads the relays' viewers
+        JsonObject sample = Await.value("a health sample with the 3 viewers, through the gateway", Duration.ofSeconds(20), () -> {
+            JsonObject health = new JsonObject(gateway.get("/api/streams/" + STREAM + "/health").orElseThrow().body());
+            return health.getJsonArray("samples").stream().map(o -> (JsonObject) o)
+                    .filter(x -> Integer.valueOf(3).equals(x.getValue("viewers"))).findFirst().orElse(null);
+        });
+        assertThat(sample.getLong("kbps")).as("ingest bitrate in the cluster").isPositive();
         JsonObject play = new JsonObject(gateway.get("/api/play/" + STREAM).orElseThrow().body());
         assertThat(play.getBoolean("direct")).as("relays without a public URL: viewers play through the gateway").isFalse();
         assertThat(play.getString("url")).isEqualTo(gateway.httpUrl("/live/" + STREAM + ".flv"));

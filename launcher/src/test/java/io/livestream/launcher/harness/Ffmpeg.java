@@ -20,11 +20,17 @@ public final class Ffmpeg implements AutoCloseable {
 
     /** Publishes testsrc2 + sine in real time (H.264 + AAC, one keyframe a second) until killed. */
     public static Ffmpeg publish(String rtmpUrl, int width, int height, int fps) {
+        return publish(rtmpUrl, width, height, fps, 1);
+    }
+
+    /** As {@link #publish(String, int, int, int)}, with a keyframe every {@code keyframeSeconds} (no extra ones at scene cuts). */
+    public static Ffmpeg publish(String rtmpUrl, int width, int height, int fps, int keyframeSeconds) {
+        String gop = String.valueOf(fps * keyframeSeconds);
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning",
                 "-re", "-f", "lavfi", "-i", "testsrc2=size=" + width + "x" + height + ":rate=" + fps,
                 "-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
                 "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
-                "-g", String.valueOf(fps), "-b:v", "1500k",
+                "-g", gop, "-keyint_min", gop, "-sc_threshold", "0", "-b:v", "1500k",
                 "-c:a", "aac", "-b:a", "64k",
                 "-f", "flv", rtmpUrl));
         return start(cmd);

@@ -96,6 +96,39 @@ class WatchPageBrowserTest {
         }
     }
 
+    @Test
+    void studioShowsTheStreamsHealthTheKeyframeWarningAndTheEncoderStopped() throws Exception {
+        String stream = "studiohealth";
+        Files.createDirectories(OUT);
+        try (Platform platform = Platform.start()) {
+            Ffmpeg[] publisher = {null};
+            try {
+                List<String> script = new ArrayList<>(List.of("e2e/studio.e2e.mjs", "--base", platform.httpUrl(""),
+                        "--stream", stream, "--out", OUT.toString()));
+                if ("1".equals(System.getenv("UPDATE_SCREENSHOTS"))) {
+                    script.addAll(List.of("--screenshots", DOC_SCREENSHOTS.toString()));
+                }
+                Map<String, JsonObject> results = runScript(platform, stream, publisher, script);
+
+                assertThat(results.get("waiting").getString("state")).isEqualTo("waiting");
+                JsonObject receiving = results.get("receiving");
+                assertThat(receiving.getJsonObject("points").getInteger("chart-bitrate")).as("bitrate points").isGreaterThanOrEqualTo(5);
+                assertThat(receiving.getString("keyframe")).isEqualTo("Keyframe interval: 2.0 s");
+                assertThat(receiving.getValue("warning")).as("no warning at 2 s").isNull();
+                JsonObject warning = results.get("warning");
+                assertThat(warning.getString("keyframe")).isEqualTo("Keyframe interval: 6.0 s");
+                assertThat(warning.getString("warning")).startsWith("Over 4 s");
+                assertThat(results.get("stopped").getString("status")).startsWith("Encoder stopped");
+                assertThat(Path.of(results.get("console").getString("screenshot"))).isNotEmptyFile();
+                assertThat(results.get("console").getJsonArray("errors")).as("console errors on the studio").isEmpty();
+            } finally {
+                if (publisher[0] != null) {
+                    publisher[0].close();
+                }
+            }
+        }
+    }
+
     /** Runs a browser script to its end, killing and restarting the publisher when it asks. */
     private static Map<String, JsonObject> runScript(Platform platform, String stream, Ffmpeg[] publisher, List<String> script) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("node"));
@@ -119,6 +152,14 @@ class WatchPageBrowserTest {
                 } else if (line.equals("AWAIT restart-publisher")) {
                     publisher[0] = Ffmpeg.publish(platform.publishUrl(stream), 640, 360, 30);
                     answer(in, "restarted");
+                } else if (line.startsWith("AWAIT publish ")) {
+                    // a publisher with the keyframe interval asked for, in place of any before it
+                    if (publisher[0] != null) {
+                        publisher[0].kill9();
+                    }
+                    int keyframeSeconds = Integer.parseInt(line.substring("AWAIT publish ".length()).trim());
+                    publisher[0] = Ffmpeg.publish(platform.publishUrl(stream), 320, 180, 25, keyframeSeconds);
+                    answer(in, "published");
                 } else if (line.startsWith("FAIL")) {
                     break;
                 }

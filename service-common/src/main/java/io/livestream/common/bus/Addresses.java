@@ -22,6 +22,22 @@ public final class Addresses {
     }
 
     /**
+     * Request/reply served by the ingest node that publishes the stream, or did until recently:
+     * the body is ignored, the reply is the stream's health as JSON
+     * ({@code {stream, live, stopped, stoppedAt?, keyframeInterval, keyframeIntervalHigh,
+     * keyframeIntervalIrregular, samples: [{t, kbps, fps, keyframeInterval, viewers, messagesPerSecond}]}}).
+     */
+    public static String health(String stream) {
+        return "ingest.health." + stream;
+    }
+
+    /**
+     * Request/reply to the interaction service: {@code {rooms: [id...]}} -> {@code {rooms: {id: {messages}}}},
+     * the messages each room has accepted so far (rooms not in memory are left out, never created).
+     */
+    public static final String ROOM_STATS = "room.stats";
+
+    /**
      * Request/reply to the interaction service, from gateways: a JSON object
      * {@code {op: join|leave|send, room, user: {id, nick, role, stream}, lastSeq?, message?}}.
      * Replies: join -> {@code {hello}}; send -> {@code {}} or {@code {error, close?}}; leave -> {@code {}}.
