@@ -13,29 +13,18 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
  * One member's room socket, bridged to the interaction service: what it says goes to
- * {@code room.in}, the answer back to it alone; the room's batches come from its {@link RoomHubs}.
- * Flow control: a member has at most {@link #MAX_IN_FLIGHT} messages awaiting the room; while it
- * has, its socket is not read, so the rest of a burst waits in the client's own socket (TCP
- * pushes back) and a flood costs the event loop every member and viewer share no more than the
- * room's pace. Messages Vert.x had already decoded wait here in order, up to
- * {@link #MAX_WAITING_CHARS}; past that the member is closed {@code abuse}. Confined to the
- * gateway's event loop.
+ * {@code room.in} at the pace of {@link RoomInflow} (a flood past its bound is closed
+ * {@code abuse}), the answer back to it alone; the room's batches come from its {@link RoomHubs}.
+ * Confined to the gateway's event loop.
  */
 final class RoomMember implements RoomHubs.Recipient {
-    static final int MAX_IN_FLIGHT = 8;
-    static final int MAX_WAITING_CHARS = 256 * 1024;
     private static final System.Logger LOG = System.getLogger(RoomMember.class.getName());
-
-    /** A message waiting for its turn to go to the room, with its size as it arrived. */
-    private record Waiting(JsonObject message, int chars) {
-    }
 
     private final ServerWebSocket ws;
     private final String room;
@@ -46,11 +35,7 @@ final class RoomMember implements RoomHubs.Recipient {
     private long helloSeq = -1;
     /** Batches that came before the hello; null once it has been sent. */
     private List<RoomMessage.Batch> early = new ArrayList<>();
-    private int inFlight;
-    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
-    private int waitingChars;
-    /** Not read while it has {@link #MAX_IN_FLIGHT} messages awaiting the room. */
-    private boolean paused;
+    private final RoomInflow inflow;
     /** We sent the close frame: nothing it says counts any more, nothing more is sent to it. */
     private boolean closing;
     private boolean closed;
@@ -62,6 +47,7 @@ final class RoomMember implements RoomHubs.Recipient {
         this.bus = bus;
         this.hubs = hubs;
         this.clock = clock;
+        this.inflow = new RoomInflow(ws, this::send);
     }
 
     @Override
@@ -153,20 +139,9 @@ final class RoomMember implements RoomHubs.Recipient {
             error(RoomError.Code.NOT_READY, "wait for the hello message");
             return;
         }
-        if (inFlight == MAX_IN_FLIGHT) { // decoded before the pause took effect
-            if (waitingChars + text.length() > MAX_WAITING_CHARS) {
-                error(RoomError.Code.RATE_LIMITED, "flooding: more than " + MAX_WAITING_CHARS / 1024 + " KiB of messages awaiting the room");
-                close(CloseReason.ABUSE);
-                return;
-            }
-            waiting.addLast(new Waiting(message, text.length()));
-            waitingChars += text.length();
-            return;
-        }
-        send(message);
-        if (inFlight == MAX_IN_FLIGHT && !paused) {
-            paused = true;
-            ws.pause();
+        if (!inflow.offer(message, text.length())) {
+            error(RoomError.Code.RATE_LIMITED, "flooding: more than " + RoomInflow.MAX_WAITING_CHARS / 1024 + " KiB of messages awaiting the room");
+            close(CloseReason.ABUSE);
         }
     }
 
@@ -175,15 +150,12 @@ final class RoomMember implements RoomHubs.Recipient {
     }
 
     private void send(JsonObject message) {
-        inFlight++;
         bus.<RoomMessage.Reply>request(Addresses.ROOM_IN, new RoomMessage.Send(room, user, message)).onComplete(this::answered);
     }
 
     private void answered(AsyncResult<Message<RoomMessage.Reply>> ar) {
-        inFlight--;
         if (closed || closing) {
-            waiting.clear();
-            waitingChars = 0;
+            inflow.answeredWhileClosing();
             return;
         }
         if (ar.failed()) {
@@ -197,14 +169,7 @@ final class RoomMember implements RoomHubs.Recipient {
                 return;
             }
         }
-        Waiting next = waiting.pollFirst();
-        if (next != null) {
-            waitingChars -= next.chars();
-            send(next.message());
-        } else if (paused) {
-            paused = false;
-            ws.resume();
-        }
+        inflow.answered();
     }
 
     void error(RoomError.Code code, String message) {
@@ -228,9 +193,8 @@ final class RoomMember implements RoomHubs.Recipient {
             return;
         }
         closing = true;
-        if (reason == CloseReason.ABUSE && !paused) {
-            paused = true;
-            ws.pause();
+        if (reason == CloseReason.ABUSE) {
+            inflow.pause();
         }
         ws.close(reason.code, reason.label);
     }
@@ -241,11 +205,7 @@ final class RoomMember implements RoomHubs.Recipient {
             return;
         }
         closed = true;
-        if (paused) {
-            // frames Vert.x 5.0 still holds for a paused socket are released only by reading
-            // them (it drops them unreleased when the connection closes: Netty reports leaks)
-            ws.resume();
-        }
+        inflow.closed();
         hubs.remove(room, this);
         if (user != null) {
             bus.request(Addresses.ROOM_IN, new RoomMessage.Leave(room, user));

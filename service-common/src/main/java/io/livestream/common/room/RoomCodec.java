@@ -24,7 +24,7 @@ public final class RoomCodec implements MessageCodec<RoomMessage, RoomMessage> {
 
     private final String name;
 
-    private RoomCodec(String name) {
+    RoomCodec(String name) {
         this.name = name;
     }
 
