@@ -101,7 +101,7 @@ class RoomMemberTest {
     }
 
     @Test
-    void atMostEightMessagesAwaitTheRoomAndAllArriveInOrder(Vertx vertx, VertxTestContext test) throws InterruptedException {
+    void aBurstReachesTheRoomInOrderAcrossPausesAndResumesOfTheSocket(Vertx vertx, VertxTestContext test) throws InterruptedException {
         int sent = 32;
         List<Message<RoomMessage.Request>> held = new ArrayList<>();
         List<String> arrived = new ArrayList<>();
