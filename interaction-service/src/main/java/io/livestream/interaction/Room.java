@@ -11,11 +11,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -51,12 +49,7 @@ public final class Room {
     private final LongSupplier nanos;
     private final LongSupplier millis;
     private final ArrayDeque<JsonObject> history = new ArrayDeque<>();
-    private final Map<String, TokenBucket> danmakuBuckets = new HashMap<>();
-    private final Map<String, TokenBucket> likeBuckets = new HashMap<>();
-    private final Map<String, TokenBucket> giftBuckets = new HashMap<>();
-    private final List<Map<String, TokenBucket>> buckets = List.of(danmakuBuckets, likeBuckets, giftBuckets);
-    private final Map<String, Map<String, Long>> recentTexts = new HashMap<>();
-    private final Map<String, ArrayDeque<Long>> violations = new HashMap<>();
+    private final UserPace pace;
     private final Moderation moderation;
     private final GiftBoard giftBoard = new GiftBoard();
     private long seq;
@@ -72,6 +65,7 @@ public final class Room {
         this.nanos = nanos;
         this.millis = millis;
         this.moderation = new Moderation(millis);
+        this.pace = new UserPace(rules, nanos);
         this.emptySinceNanos = nanos.getAsLong();
     }
 
@@ -181,16 +175,8 @@ public final class Room {
      * @return how many users' entries were dropped
      */
     public int forgetIdleUsers() {
-        long now = nanos.getAsLong();
-        long duplicateWindow = rules.duplicateWindow().toNanos();
-        long abuseWindow = rules.abuseWindow().toNanos();
         int before = trackedEntries();
-        buckets.forEach(map -> map.values().removeIf(bucket -> bucket.isFullAt(now)));
-        recentTexts.values().removeIf(recent -> {
-            recent.values().removeIf(at -> now - at > duplicateWindow);
-            return recent.isEmpty();
-        });
-        violations.values().removeIf(times -> times.isEmpty() || now - times.peekLast() > abuseWindow);
+        pace.forgetIdle();
         if (moderation.forgetExpired()) {
             persistChanged = true;
         }
@@ -198,15 +184,12 @@ public final class Room {
     }
 
     private int trackedEntries() {
-        return buckets.stream().mapToInt(Map::size).sum() + recentTexts.size() + violations.size() + moderation.mutedCount();
+        return pace.entries() + moderation.mutedCount();
     }
 
     /** Users with per-user state held: what {@link #forgetIdleUsers()} bounds. */
     int trackedUsers() {
-        Set<String> users = new HashSet<>();
-        buckets.forEach(map -> users.addAll(map.keySet()));
-        users.addAll(recentTexts.keySet());
-        users.addAll(violations.keySet());
+        Set<String> users = new HashSet<>(pace.users());
         users.addAll(moderation.mutedUsers());
         return users.size();
     }
@@ -247,15 +230,11 @@ public final class Room {
         if (text.codePointCount(0, text.length()) > rules.maxLength()) {
             return reject(user, RoomError.Code.TOO_LONG, "danmaku are at most " + rules.maxLength() + " characters");
         }
-        long now = nanos.getAsLong();
-        if (!take(danmakuBuckets, user, new RoomRules.Rate(rules.ratePerSecond(), rules.burst()))) {
+        if (!pace.take(UserPace.Kind.DANMAKU, user.id(), new RoomRules.Rate(rules.ratePerSecond(), rules.burst()))) {
             return reject(user, RoomError.Code.RATE_LIMITED, "slow down: " + rules.ratePerSecond() + " danmaku per second, bursts of " + rules.burst());
         }
         String normalized = text.strip().toLowerCase(Locale.ROOT);
-        Map<String, Long> recent = recentTexts.computeIfAbsent(user.id(), k -> new HashMap<>());
-        long window = rules.duplicateWindow().toNanos();
-        recent.values().removeIf(at -> now - at > window);
-        if (recent.containsKey(normalized)) {
+        if (pace.repeats(user.id(), normalized)) {
             return reject(user, RoomError.Code.DUPLICATE, "you just sent that");
         }
         for (String word : rules.blockedWords()) {
@@ -263,7 +242,7 @@ public final class Room {
                 return reject(user, RoomError.Code.FILTERED, "that message contains a blocked word");
             }
         }
-        recent.put(normalized, now);
+        pace.remember(user.id(), normalized);
         String color = m.getValue("color") instanceof String c && COLOR.matcher(c).matches() ? c : "#ffffff";
         String mode = m.getValue("mode") instanceof String md && MODES.contains(md) ? md : "scroll";
         long streamTs = m.getValue("streamTs") instanceof Number n ? Math.max(0, n.longValue()) : 0;
@@ -276,7 +255,7 @@ public final class Room {
         if (count < 1 || count > rules.maxLikesPerMessage()) {
             return reject(user, RoomError.Code.BAD_REQUEST, "a like carries a count from 1 to " + rules.maxLikesPerMessage());
         }
-        if (!take(likeBuckets, user, rules.likes())) {
+        if (!pace.take(UserPace.Kind.LIKE, user.id(), rules.likes())) {
             return reject(user, RoomError.Code.RATE_LIMITED, "slow down: " + rules.likes().perSecond() + " like messages per second, bursts of "
                     + rules.likes().burst() + " (each counts up to " + rules.maxLikesPerMessage() + ")");
         }
@@ -295,7 +274,7 @@ public final class Room {
         if (count < 1 || count > MAX_GIFT_COUNT) {
             return reject(user, RoomError.Code.BAD_REQUEST, "a gift count is from 1 to " + MAX_GIFT_COUNT);
         }
-        if (!take(giftBuckets, user, rules.gifts())) {
+        if (!pace.take(UserPace.Kind.GIFT, user.id(), rules.gifts())) {
             return reject(user, RoomError.Code.RATE_LIMITED, "slow down: " + rules.gifts().perSecond() + " gifts per second, bursts of "
                     + rules.gifts().burst());
         }
@@ -334,12 +313,6 @@ public final class Room {
         return Outcome.broadcast(stamp(notice.toJson()));
     }
 
-    /** Takes one from the user's bucket of {@code rate}, made full on first use. */
-    private boolean take(Map<String, TokenBucket> perUser, RoomUser user, RoomRules.Rate rate) {
-        long now = nanos.getAsLong();
-        return perUser.computeIfAbsent(user.id(), k -> new TokenBucket(rate.perSecond(), rate.burst(), now)).tryTake(now);
-    }
-
     /** A stream going online or offline, announced to the room. */
     public JsonObject streamNotice(boolean online) {
         return stamp((online ? new RoomNotice.StreamOnline() : new RoomNotice.StreamOffline()).toJson());
@@ -357,16 +330,8 @@ public final class Room {
 
     /** Counts the violation; past the abuse limit the client's socket is closed. */
     private Outcome reject(RoomUser user, RoomError.Code code, String message) {
-        if (user.role() != RoomUser.Role.ANONYMOUS) {
-            long now = nanos.getAsLong();
-            ArrayDeque<Long> recent = violations.computeIfAbsent(user.id(), k -> new ArrayDeque<>());
-            recent.addLast(now);
-            while (!recent.isEmpty() && now - recent.peekFirst() > rules.abuseWindow().toNanos()) {
-                recent.removeFirst();
-            }
-            if (recent.size() >= rules.abuseLimit()) {
-                return new Outcome(List.of(), RoomError.of(code, message), CloseReason.ABUSE);
-            }
+        if (user.role() != RoomUser.Role.ANONYMOUS && pace.violated(user.id())) {
+            return new Outcome(List.of(), RoomError.of(code, message), CloseReason.ABUSE);
         }
         return Outcome.error(code, message);
     }
