@@ -2,6 +2,7 @@ package io.livestream.gateway;
 
 import io.livestream.common.StreamNames;
 import io.livestream.common.auth.JwtKeys;
+import io.livestream.common.auth.PlayAdmission;
 import io.livestream.common.auth.Tokens;
 import io.livestream.common.net.TrustedProxies;
 import io.livestream.common.ops.LimitRefusals;
@@ -65,7 +66,8 @@ public final class GatewayVerticle extends VerticleBase {
                     StreamsApi api = new StreamsApi(streams, relays, tokens);
                     GatewayConfig.Limits limits = config.limits();
                     TrustedProxies proxies = config.trustedProxies();
-                    rooms = new RoomSockets(vertx, tokens, streams, new AddressSlots("room", limits.rooms(), prometheus,
+                    PlayAdmission admission = PlayAdmission.fromRegistry(streams, tokens);
+                    rooms = new RoomSockets(vertx, tokens, admission, new AddressSlots("room", limits.rooms(), prometheus,
                             LimitRefusals.ROOM_CONNECTIONS_PER_ADDRESS, LimitRefusals.ROOM_CONNECTION_RATE), proxies, prometheus);
                     prometheus.gauge("live.gateway.room.members", rooms, RoomSockets::members);
                     return playBackend.create(vertx, directory, tokens).compose(created -> {
@@ -78,7 +80,7 @@ public final class GatewayVerticle extends VerticleBase {
                                 .setMaxWebSocketMessageSize(limits.maxWebSocketFrameBytes())
                                 .setMaxHeaderSize(limits.maxHeaderBytes())
                                 .setMaxInitialLineLength(limits.maxRequestLineBytes());
-                        PlayGate play = new PlayGate(streams, tokens, new AddressSlots("viewer", limits.viewers(), prometheus,
+                        PlayGate play = new PlayGate(admission, new AddressSlots("viewer", limits.viewers(), prometheus,
                                 LimitRefusals.VIEWER_CONNECTIONS_PER_ADDRESS, LimitRefusals.VIEWER_CONNECTION_RATE), proxies, player);
                         server = vertx.createHttpServer(config.tls() == null ? options : config.tls().applyTo(options))
                                 .invalidRequestHandler(this::invalidRequest)

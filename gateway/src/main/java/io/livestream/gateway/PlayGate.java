@@ -1,14 +1,9 @@
 package io.livestream.gateway;
 
-import io.livestream.common.CloseReason;
 import io.livestream.common.LogField;
-import io.livestream.common.auth.PlayAccess;
-import io.livestream.common.auth.Tokens;
+import io.livestream.common.auth.PlayAdmission;
 import io.livestream.common.net.TrustedProxies;
 import io.livestream.common.ops.ConnectionLimiter;
-import io.livestream.common.registry.StreamRegistry;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -19,21 +14,19 @@ import io.vertx.ext.web.RoutingContext;
  * once, and new ones per second), then, for a private stream, a play token for it ({@code ?token=}).
  * The viewer's slot is given back when its TCP connection closes however it ends ({@link AddressSlots}),
  * or when its HTTP response has ended on a connection kept alive. A refusal is an HTTP status with
- * a JSON body, or a WebSocket close with the reason; a registry that cannot be read is {@code 503}
- * / {@code unavailable}. Confined to the gateway's event loop.
+ * a JSON body, or a WebSocket close with the reason ({@link PlayAdmission.Refusal}); a registry that
+ * cannot be read is {@code 503} / {@code unavailable}. Confined to the gateway's event loop.
  */
 final class PlayGate implements Handler<RoutingContext> {
     private static final System.Logger LOG = System.getLogger(PlayGate.class.getName());
 
-    private final StreamRegistry streams;
-    private final Tokens tokens;
+    private final PlayAdmission admission;
     private final AddressSlots perAddress;
     private final TrustedProxies proxies;
     private final PlayBackend.Player player;
 
-    PlayGate(StreamRegistry streams, Tokens tokens, AddressSlots perAddress, TrustedProxies proxies, PlayBackend.Player player) {
-        this.streams = streams;
-        this.tokens = tokens;
+    PlayGate(PlayAdmission admission, AddressSlots perAddress, TrustedProxies proxies, PlayBackend.Player player) {
+        this.admission = admission;
         this.perAddress = perAddress;
         this.proxies = proxies;
         this.player = player;
@@ -44,15 +37,14 @@ final class PlayGate implements Handler<RoutingContext> {
         String stream = ctx.pathParam("param0");
         HttpServerRequest request = ctx.request();
         String address = proxies.clientAddress(request);
-        ConnectionLimiter.Admission admission = perAddress.admit(request, address);
-        if (admission instanceof ConnectionLimiter.Refused refused) {
+        ConnectionLimiter.Admission limit = perAddress.admit(request, address);
+        if (limit instanceof ConnectionLimiter.Refused refused) {
             LOG.log(System.Logger.Level.DEBUG, "viewer {0} of {1} refused: {2}", LogField.client(address), LogField.stream(stream),
                     refused.message());
-            PlayAccess.refuse(request, 429, CloseReason.TOO_MANY_CONNECTIONS, CloseReason.TOO_MANY_CONNECTIONS.label,
-                    "viewer connections: " + refused.message());
+            PlayAdmission.Refusal.tooManyConnections("viewer connections: " + refused.message()).answer(request);
             return;
         }
-        ConnectionLimiter.Slot slot = ((ConnectionLimiter.Admitted) admission).slot();
+        ConnectionLimiter.Slot slot = ((ConnectionLimiter.Admitted) limit).slot();
         boolean webSocket = request.canUpgradeToWebSocket();
         if (webSocket) {
             request.pause(); // the upgrade waits for the checks below
@@ -61,12 +53,12 @@ final class PlayGate implements Handler<RoutingContext> {
             // The body-end handler is one vertx-web keeps to itself: the backends set the response's others.
             ctx.addBodyEndHandler(v -> slot.release());
         }
-        admit(stream, request.getParam("token")).onComplete(ar -> {
+        admission.admit(stream, request.getParam("token")).onComplete(ar -> {
             if (ar.failed()) {
                 slot.release();
                 LOG.log(System.Logger.Level.DEBUG, "viewer {0} of {1} refused: {2}", LogField.client(address), LogField.stream(stream),
                         ar.cause().getMessage());
-                PlayAccess.turnAway(request, ar.cause());
+                PlayAdmission.Refusal.of(ar.cause()).answer(request);
             } else if (webSocket) {
                 request.toWebSocket().onComplete(ws -> {
                     if (ws.failed()) {
@@ -79,17 +71,5 @@ final class PlayGate implements Handler<RoutingContext> {
                 player.play(stream, request);
             }
         });
-    }
-
-    /**
-     * Succeeds when the stream is public (or not live: the backend answers that) or the token may
-     * play it; else fails with {@link PlayAccess.Refused} (401 or 403; 503 when the registry cannot be read).
-     */
-    private Future<Void> admit(String stream, String token) {
-        return streams.get(stream)
-                .recover(e -> Future.failedFuture(new PlayAccess.Refused(503, "the stream registry is unavailable: " + e.getMessage())))
-                .compose(info -> info.isPresent() && info.get().privateStream()
-                        ? PlayAccess.authorize(tokens, stream, token).mapEmpty()
-                        : Future.succeededFuture());
     }
 }

@@ -1,13 +1,14 @@
 package io.livestream.interaction;
 
 import io.livestream.common.bus.Addresses;
+import io.livestream.common.room.RoomCodec;
+import io.livestream.common.room.RoomMessage;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * The interaction service: the authority for every room. Gateways send it what their members
@@ -55,6 +57,9 @@ public final class InteractionVerticle extends VerticleBase {
     private final Set<String> evicting = new HashSet<>();
     private final Duration evictIdleRoomsAfter;
     private final Function<Vertx, Future<AsyncMap<String, JsonObject>>> openState;
+    /** The rooms' clocks: monotonic nanoseconds (rate limits, batch windows, idle time) and epoch milliseconds. */
+    private final LongSupplier nanos;
+    private final LongSupplier millis;
     private AsyncMap<String, JsonObject> saved;
 
     public InteractionVerticle(RoomRules rules, MeterRegistry meters) {
@@ -68,16 +73,25 @@ public final class InteractionVerticle extends VerticleBase {
     /** {@code openState} opens the map rooms are saved in: tests wrap it to make it fail. */
     InteractionVerticle(RoomRules rules, MeterRegistry meters, Duration evictIdleRoomsAfter,
                         Function<Vertx, Future<AsyncMap<String, JsonObject>>> openState) {
+        this(rules, meters, evictIdleRoomsAfter, openState, System::nanoTime, System::currentTimeMillis);
+    }
+
+    /** With the clocks rooms read: tests drive them by hand, so that time passes without waiting. */
+    InteractionVerticle(RoomRules rules, MeterRegistry meters, Duration evictIdleRoomsAfter,
+                        Function<Vertx, Future<AsyncMap<String, JsonObject>>> openState, LongSupplier nanos, LongSupplier millis) {
         this.rules = rules;
         this.meters = meters;
         this.evictIdleRoomsAfter = evictIdleRoomsAfter;
         this.openState = openState;
+        this.nanos = nanos;
+        this.millis = millis;
     }
 
     @Override
     public Future<?> start() {
         Gauge.builder("live.rooms", rooms, Map::size).description("Rooms with state on this node").register(meters);
         Gauge.builder("live.room.members", members, AtomicInteger::get).description("Members in every room").register(meters);
+        RoomCodec.register(vertx.eventBus());
         return openState.apply(vertx).compose(map -> {
             saved = map;
             vertx.setPeriodic(TICK_MS, id -> tick());
@@ -95,7 +109,7 @@ public final class InteractionVerticle extends VerticleBase {
                 }
             });
             vertx.eventBus().<JsonObject>consumer(Addresses.ROOM_STATS, this::onStats);
-            return vertx.eventBus().<JsonObject>consumer(Addresses.ROOM_IN, this::onRequest).completion();
+            return vertx.eventBus().<RoomMessage.Request>consumer(Addresses.ROOM_IN, this::onRequest).completion();
         });
     }
 
@@ -111,52 +125,27 @@ public final class InteractionVerticle extends VerticleBase {
         return Future.join(saves);
     }
 
-    private void onRequest(Message<JsonObject> request) {
-        JsonObject body = request.body();
-        String roomId = body.getString("room");
-        if (roomId == null) {
+    private void onRequest(Message<RoomMessage.Request> request) {
+        RoomMessage.Request body = request.body();
+        if (body.room() == null) {
             request.fail(400, "no room");
             return;
         }
-        room(roomId).onSuccess(room -> {
-            switch (body.getString("op", "")) {
-                case "join" -> {
-                    RoomUser user = RoomUser.fromJson(body.getJsonObject("user"));
-                    String address = body.getString("address");
-                    Room.Outcome refused = room.refusesJoin(user, address);
-                    if (refused != null) {
-                        meters.counter("live.room.rejected", "reason", refused.error().getString("code")).increment();
-                        request.reply(new JsonObject().put("error", refused.error()).put("close", refused.closeReason()));
-                        return;
-                    }
-                    room.joined(user, address);
-                    members.incrementAndGet();
-                    request.reply(new JsonObject().put("hello", room.hello(body.getLong("lastSeq", 0L))));
+        room(body.room()).onSuccess(room -> {
+            if (body instanceof RoomMessage.Join join) {
+                request.reply(join(room, join));
+            } else if (body instanceof RoomMessage.Leave leave) {
+                room.left(leave.user());
+                members.decrementAndGet();
+                request.reply(RoomMessage.Answer.OK);
+            } else if (body instanceof RoomMessage.Send send) {
+                meters.counter("live.room.messages.in").increment();
+                Room.Outcome outcome = room.receive(send.user(), send.message());
+                request.reply(answer(outcome));
+                if (outcome.error() == null) {
+                    accepted.merge(room.id(), 1L, Long::sum);
                 }
-                case "leave" -> {
-                    room.left(RoomUser.fromJson(body.getJsonObject("user")));
-                    members.decrementAndGet();
-                    request.reply(new JsonObject());
-                }
-                case "send" -> {
-                    meters.counter("live.room.messages.in").increment();
-                    Room.Outcome outcome = room.receive(RoomUser.fromJson(body.getJsonObject("user")),
-                            body.getJsonObject("message", new JsonObject()));
-                    JsonObject reply = new JsonObject();
-                    if (outcome.error() != null) {
-                        meters.counter("live.room.rejected", "reason", outcome.error().getString("code")).increment();
-                        reply.put("error", outcome.error());
-                    }
-                    if (outcome.closeReason() != null) {
-                        reply.put("close", outcome.closeReason());
-                    }
-                    request.reply(reply);
-                    if (outcome.error() == null) {
-                        accepted.merge(roomId, 1L, Long::sum);
-                    }
-                    outcome.broadcast().forEach(event -> queue(roomId, event));
-                }
-                default -> request.fail(400, "unknown op");
+                outcome.broadcast().forEach(event -> queue(room.id(), event));
             }
         }).onFailure(e -> request.fail(500, e.getMessage()));
     }
@@ -175,6 +164,24 @@ public final class InteractionVerticle extends VerticleBase {
         request.reply(new JsonObject().put("rooms", out));
     }
 
+    /** The member's hello, or the room's refusal (which closes it: it never joined, so it does not leave either). */
+    private RoomMessage.Reply join(Room room, RoomMessage.Join join) {
+        Room.Outcome refused = room.refusesJoin(join.user(), join.address());
+        if (refused != null) {
+            return answer(refused);
+        }
+        room.joined(join.user(), join.address());
+        members.incrementAndGet();
+        return new RoomMessage.Hello(room.hello(join.lastSeq()));
+    }
+
+    private RoomMessage.Answer answer(Room.Outcome outcome) {
+        if (outcome.error() != null) {
+            meters.counter("live.room.rejected", "reason", outcome.error().code()).increment();
+        }
+        return outcome.error() == null && outcome.close() == null ? RoomMessage.Answer.OK : new RoomMessage.Answer(outcome.error(), outcome.close());
+    }
+
     /**
      * The room, loaded from the map on first use. Requests meanwhile wait for the same load; a
      * failed load is forgotten, so the next request tries again (a map read that failed during a
@@ -186,7 +193,7 @@ public final class InteractionVerticle extends VerticleBase {
             return known;
         }
         Future<Room> loading = saved.get(id).map(state -> {
-            Room room = new Room(id, rules, System::nanoTime, System::currentTimeMillis);
+            Room room = new Room(id, rules, nanos, millis);
             if (state != null) {
                 room.restore(state);
                 LOG.log(System.Logger.Level.INFO, "room {0}: restored at seq {1}", id, room.seq());
@@ -213,7 +220,7 @@ public final class InteractionVerticle extends VerticleBase {
             batch.add(event);
             return;
         }
-        long now = System.nanoTime();
+        long now = nanos.getAsLong();
         long since = (now - lastFlushNanos.getOrDefault(roomId, 0L)) / 1_000_000;
         List<JsonObject> fresh = new ArrayList<>();
         fresh.add(event);
@@ -230,9 +237,9 @@ public final class InteractionVerticle extends VerticleBase {
         if (events == null || events.isEmpty()) {
             return;
         }
-        lastFlushNanos.put(roomId, System.nanoTime());
+        lastFlushNanos.put(roomId, nanos.getAsLong());
         meters.counter("live.room.messages.out").increment(events.size());
-        vertx.eventBus().publish(Addresses.roomOut(roomId), new JsonObject().put("type", "batch").put("events", new JsonArray(events)));
+        vertx.eventBus().publish(Addresses.roomOut(roomId), new RoomMessage.Batch(events));
     }
 
     private void tick() {

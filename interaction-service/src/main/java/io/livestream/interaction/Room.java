@@ -1,16 +1,20 @@
 package io.livestream.interaction;
 
+import io.livestream.common.CloseReason;
+import io.livestream.common.room.RoomError;
+import io.livestream.common.room.RoomNotice;
+import io.livestream.common.room.RoomProtocol;
+import io.livestream.common.room.RoomUser;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.LongSupplier;
@@ -26,33 +30,17 @@ public final class Room {
     private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
     private static final Set<String> MODES = Set.of("scroll", "top", "bottom");
     private static final int MAX_GIFT_COUNT = 99;
-    private static final int LEADERBOARD_SIZE = 10;
-    static final long UNTIL_LIFTED = Long.MAX_VALUE;
-
-    /** A guest's address banned with it: lifted when that user's ban is. */
-    private record AddressBan(String userId, long until) {
-    }
-
-    /** The address a guest joined from, and how many of its sockets are in the room. */
-    private static final class Presence {
-        final String address;
-        int sockets;
-
-        Presence(String address) {
-            this.address = address;
-        }
-    }
 
     /** What the room answers a client message with. */
-    public record Outcome(List<JsonObject> broadcast, JsonObject error, String closeReason) {
+    public record Outcome(List<JsonObject> broadcast, RoomError error, CloseReason close) {
         static final Outcome NOTHING = new Outcome(List.of(), null, null);
 
         static Outcome broadcast(JsonObject event) {
             return new Outcome(List.of(event), null, null);
         }
 
-        static Outcome error(String code, String message) {
-            return new Outcome(List.of(), new JsonObject().put("type", "error").put("code", code).put("message", message), null);
+        static Outcome error(RoomError.Code code, String message) {
+            return new Outcome(List.of(), RoomError.of(code, message), null);
         }
     }
 
@@ -61,20 +49,9 @@ public final class Room {
     private final LongSupplier nanos;
     private final LongSupplier millis;
     private final ArrayDeque<JsonObject> history = new ArrayDeque<>();
-    private final Map<String, TokenBucket> danmakuBuckets = new HashMap<>();
-    private final Map<String, TokenBucket> likeBuckets = new HashMap<>();
-    private final Map<String, TokenBucket> giftBuckets = new HashMap<>();
-    private final List<Map<String, TokenBucket>> buckets = List.of(danmakuBuckets, likeBuckets, giftBuckets);
-    private final Map<String, Map<String, Long>> recentTexts = new HashMap<>();
-    private final Map<String, ArrayDeque<Long>> violations = new HashMap<>();
-    private final Map<String, Long> mutedUntil = new HashMap<>();
-    /** Banned user ids, until when (epoch ms; {@link #UNTIL_LIFTED}: until an unban). */
-    private final Map<String, Long> bannedUntil = new HashMap<>();
-    /** Addresses banned guests came from: new guests from them are refused while the ban lasts. */
-    private final Map<String, AddressBan> addressBans = new HashMap<>();
-    /** Where the guests in the room came from (not saved: who is in the room is the gateways' to say). */
-    private final Map<String, Presence> guests = new HashMap<>();
-    private final Map<String, JsonObject> giftBoard = new HashMap<>();
+    private final UserPace pace;
+    private final Moderation moderation;
+    private final GiftBoard giftBoard = new GiftBoard();
     private long seq;
     private long likes;
     private int viewers;
@@ -87,6 +64,8 @@ public final class Room {
         this.rules = rules;
         this.nanos = nanos;
         this.millis = millis;
+        this.moderation = new Moderation(millis);
+        this.pace = new UserPace(rules, nanos);
         this.emptySinceNanos = nanos.getAsLong();
     }
 
@@ -107,34 +86,22 @@ public final class Room {
     }
 
     /**
-     * Null when {@code user} may join from {@code address}; else the refusal: a guest from the
-     * address of a guest banned here, while that ban lasts (a new guest id is a click away).
-     * Anonymous readers and signed-in users are not refused by address: it may be a shared one.
+     * Null when {@code user} may join from {@code address}; else the refusal, which closes it
+     * {@code banned}: a guest from the address of a guest banned here, while that ban lasts.
      */
     public Outcome refusesJoin(RoomUser user, String address) {
-        if (!user.isGuest() || address == null) {
-            return null;
-        }
-        AddressBan ban = addressBans.get(address);
-        if (ban == null || ban.until() <= millis.getAsLong()) {
-            return null;
-        }
-        return new Outcome(List.of(), errorJson("banned", "a guest from your address is banned from this room"), "banned");
+        RoomError refusal = moderation.refusesJoin(user, address);
+        return refusal == null ? null : new Outcome(List.of(), refusal, CloseReason.BANNED);
     }
 
     public void joined(RoomUser user, String address) {
         viewers++;
         statsChanged = true;
-        if (user.isGuest() && address != null) {
-            guests.computeIfAbsent(user.id(), k -> new Presence(address)).sockets++;
-        }
+        moderation.joined(user, address);
     }
 
     public void left(RoomUser user) {
-        Presence presence = guests.get(user.id());
-        if (presence != null && --presence.sockets <= 0) {
-            guests.remove(user.id());
-        }
+        moderation.left(user);
         viewers = Math.max(0, viewers - 1);
         statsChanged = true;
         if (viewers == 0) {
@@ -149,28 +116,30 @@ public final class Room {
 
     /** True when it holds nothing worth saving: nothing said, liked, given or sanctioned. */
     public boolean pristine() {
-        return seq == 0 && likes == 0 && history.isEmpty() && giftBoard.isEmpty() && mutedUntil.isEmpty()
-                && bannedUntil.isEmpty();
+        return seq == 0 && likes == 0 && history.isEmpty() && giftBoard.isEmpty() && moderation.isEmpty();
     }
 
     /** Handles one message a client sent. */
     public Outcome receive(RoomUser user, JsonObject message) {
         Object type = message.getValue("type");
         if (!(type instanceof String t)) {
-            return reject(user, "bad-request", "a message needs a string 'type'");
+            return reject(user, RoomError.Code.BAD_REQUEST, "a message needs a string 'type'");
         }
         if (user.role() == RoomUser.Role.ANONYMOUS) {
-            return reject(user, "not-allowed", "sign in to take part (no token: read-only)");
+            return reject(user, RoomError.Code.NOT_ALLOWED, "sign in to take part (no token: read-only)");
         }
-        if (bannedUntil.getOrDefault(user.id(), 0L) > millis.getAsLong()) {
-            return new Outcome(List.of(), errorJson("banned", "you are banned from this room"), "banned");
+        if (moderation.banned(user.id())) {
+            return new Outcome(List.of(), RoomError.of(RoomError.Code.BANNED, "you are banned from this room"), CloseReason.BANNED);
         }
-        return switch (t) {
-            case "danmaku" -> danmaku(user, message);
-            case "like" -> like(user, message);
-            case "gift" -> gift(user, message);
-            case "mute", "unmute", "ban", "unban", "delete" -> moderate(user, t, message);
-            default -> reject(user, "bad-request", "unknown message type '" + t + "'");
+        Optional<RoomProtocol.ClientType> known = RoomProtocol.ClientType.of(t).filter(k -> k != RoomProtocol.ClientType.PING);
+        if (known.isEmpty()) { // a ping is the gateway's to answer
+            return reject(user, RoomError.Code.BAD_REQUEST, "unknown message type '" + t + "'");
+        }
+        return switch (known.get()) {
+            case DANMAKU -> danmaku(user, message);
+            case LIKE -> like(user, message);
+            case GIFT -> gift(user, message);
+            default -> moderate(user, known.get(), message);
         };
     }
 
@@ -183,8 +152,8 @@ public final class Room {
                 events.add(e);
             }
         }
-        return new JsonObject().put("type", "hello").put("room", id).put("seq", seq)
-                .put("viewers", viewers).put("likes", likes).put("leaderboard", leaderboard())
+        return new JsonObject().put("type", RoomProtocol.ServerType.HELLO.label).put("room", id).put("seq", seq)
+                .put("viewers", viewers).put("likes", likes).put("leaderboard", giftBoard.leaderboard())
                 .put("gifts", catalog()).put("resumed", resumed).put("history", events);
     }
 
@@ -194,8 +163,8 @@ public final class Room {
             return null;
         }
         statsChanged = false;
-        return new JsonObject().put("type", "stats").put("seq", seq).put("likes", likes)
-                .put("viewers", viewers).put("leaderboard", leaderboard());
+        return event(RoomProtocol.EventType.STATS).put("seq", seq).put("likes", likes)
+                .put("viewers", viewers).put("leaderboard", giftBoard.leaderboard());
     }
 
     /**
@@ -206,36 +175,22 @@ public final class Room {
      * @return how many users' entries were dropped
      */
     public int forgetIdleUsers() {
-        long now = nanos.getAsLong();
-        long duplicateWindow = rules.duplicateWindow().toNanos();
-        long abuseWindow = rules.abuseWindow().toNanos();
-        long nowMillis = millis.getAsLong();
         int before = trackedEntries();
-        buckets.forEach(map -> map.values().removeIf(bucket -> bucket.isFullAt(now)));
-        recentTexts.values().removeIf(recent -> {
-            recent.values().removeIf(at -> now - at > duplicateWindow);
-            return recent.isEmpty();
-        });
-        violations.values().removeIf(times -> times.isEmpty() || now - times.peekLast() > abuseWindow);
-        if (mutedUntil.values().removeIf(until -> until <= nowMillis)
-                | bannedUntil.values().removeIf(until -> until <= nowMillis)
-                | addressBans.values().removeIf(ban -> ban.until() <= nowMillis)) {
+        pace.forgetIdle();
+        if (moderation.forgetExpired()) {
             persistChanged = true;
         }
         return before - trackedEntries();
     }
 
     private int trackedEntries() {
-        return buckets.stream().mapToInt(Map::size).sum() + recentTexts.size() + violations.size() + mutedUntil.size();
+        return pace.entries() + moderation.mutedCount();
     }
 
     /** Users with per-user state held: what {@link #forgetIdleUsers()} bounds. */
     int trackedUsers() {
-        Set<String> users = new HashSet<>();
-        buckets.forEach(map -> users.addAll(map.keySet()));
-        users.addAll(recentTexts.keySet());
-        users.addAll(violations.keySet());
-        users.addAll(mutedUntil.keySet());
+        Set<String> users = new HashSet<>(pace.users());
+        users.addAll(moderation.mutedUsers());
         return users.size();
     }
 
@@ -248,16 +203,11 @@ public final class Room {
 
     /** What survives a restart of the interaction service. */
     public JsonObject toJson() {
-        JsonObject muted = new JsonObject();
-        mutedUntil.forEach(muted::put);
-        JsonObject bans = new JsonObject();
-        bannedUntil.forEach(bans::put);
-        JsonObject addresses = new JsonObject();
-        addressBans.forEach((address, ban) -> addresses.put(address, new JsonObject().put("userId", ban.userId()).put("until", ban.until())));
-        return new JsonObject().put("seq", seq).put("likes", likes)
+        JsonObject state = new JsonObject().put("seq", seq).put("likes", likes)
                 .put("history", new JsonArray(new ArrayList<>(history)))
-                .put("board", new JsonObject(new HashMap<>(giftBoard)))
-                .put("muted", muted).put("bans", bans).put("addressBans", addresses);
+                .put("board", giftBoard.toJson());
+        moderation.save(state);
+        return state;
     }
 
     public void restore(JsonObject saved) {
@@ -265,59 +215,48 @@ public final class Room {
         likes = saved.getLong("likes", 0L);
         history.clear();
         saved.getJsonArray("history", new JsonArray()).forEach(o -> history.addLast((JsonObject) o));
-        saved.getJsonObject("board", new JsonObject()).forEach(e -> giftBoard.put(e.getKey(), (JsonObject) e.getValue()));
-        saved.getJsonObject("muted", new JsonObject()).forEach(e -> mutedUntil.put(e.getKey(), ((Number) e.getValue()).longValue()));
-        // "banned", a list of ids banned for good, is what states saved before timed bans hold
-        saved.getJsonArray("banned", new JsonArray()).forEach(o -> bannedUntil.put((String) o, UNTIL_LIFTED));
-        saved.getJsonObject("bans", new JsonObject()).forEach(e -> bannedUntil.put(e.getKey(), ((Number) e.getValue()).longValue()));
-        saved.getJsonObject("addressBans", new JsonObject()).forEach(e -> {
-            JsonObject ban = (JsonObject) e.getValue();
-            addressBans.put(e.getKey(), new AddressBan(ban.getString("userId"), ban.getLong("until")));
-        });
+        giftBoard.restore(saved.getJsonObject("board", new JsonObject()));
+        moderation.restore(saved);
     }
 
     private Outcome danmaku(RoomUser user, JsonObject m) {
-        Long until = mutedUntil.get(user.id());
-        if (until != null && until > millis.getAsLong()) {
-            return reject(user, "muted", "you are muted for " + ((until - millis.getAsLong()) / 1000 + 1) + " s");
+        long muted = moderation.mutedFor(user.id());
+        if (muted > 0) {
+            return reject(user, RoomError.Code.MUTED, "you are muted for " + (muted / 1000 + 1) + " s");
         }
         if (!(m.getValue("text") instanceof String text) || text.isBlank()) {
-            return reject(user, "bad-request", "danmaku needs a non-empty 'text'");
+            return reject(user, RoomError.Code.BAD_REQUEST, "danmaku needs a non-empty 'text'");
         }
         if (text.codePointCount(0, text.length()) > rules.maxLength()) {
-            return reject(user, "too-long", "danmaku are at most " + rules.maxLength() + " characters");
+            return reject(user, RoomError.Code.TOO_LONG, "danmaku are at most " + rules.maxLength() + " characters");
         }
-        long now = nanos.getAsLong();
-        if (!take(danmakuBuckets, user, new RoomRules.Rate(rules.ratePerSecond(), rules.burst()))) {
-            return reject(user, "rate-limited", "slow down: " + rules.ratePerSecond() + " danmaku per second, bursts of " + rules.burst());
+        if (!pace.take(UserPace.Kind.DANMAKU, user.id(), new RoomRules.Rate(rules.ratePerSecond(), rules.burst()))) {
+            return reject(user, RoomError.Code.RATE_LIMITED, "slow down: " + rules.ratePerSecond() + " danmaku per second, bursts of " + rules.burst());
         }
         String normalized = text.strip().toLowerCase(Locale.ROOT);
-        Map<String, Long> recent = recentTexts.computeIfAbsent(user.id(), k -> new HashMap<>());
-        long window = rules.duplicateWindow().toNanos();
-        recent.values().removeIf(at -> now - at > window);
-        if (recent.containsKey(normalized)) {
-            return reject(user, "duplicate", "you just sent that");
+        if (pace.repeats(user.id(), normalized)) {
+            return reject(user, RoomError.Code.DUPLICATE, "you just sent that");
         }
         for (String word : rules.blockedWords()) {
             if (normalized.contains(word.toLowerCase(Locale.ROOT))) {
-                return reject(user, "filtered", "that message contains a blocked word");
+                return reject(user, RoomError.Code.FILTERED, "that message contains a blocked word");
             }
         }
-        recent.put(normalized, now);
+        pace.remember(user.id(), normalized);
         String color = m.getValue("color") instanceof String c && COLOR.matcher(c).matches() ? c : "#ffffff";
         String mode = m.getValue("mode") instanceof String md && MODES.contains(md) ? md : "scroll";
         long streamTs = m.getValue("streamTs") instanceof Number n ? Math.max(0, n.longValue()) : 0;
-        return Outcome.broadcast(stamp(new JsonObject().put("type", "danmaku").put("id", newId())
+        return Outcome.broadcast(stamp(event(RoomProtocol.EventType.DANMAKU).put("id", newId())
                 .put("user", author(user)).put("text", text).put("color", color).put("mode", mode).put("streamTs", streamTs)));
     }
 
     private Outcome like(RoomUser user, JsonObject m) {
         int count = m.getValue("count") instanceof Number n ? n.intValue() : 1;
         if (count < 1 || count > rules.maxLikesPerMessage()) {
-            return reject(user, "bad-request", "a like carries a count from 1 to " + rules.maxLikesPerMessage());
+            return reject(user, RoomError.Code.BAD_REQUEST, "a like carries a count from 1 to " + rules.maxLikesPerMessage());
         }
-        if (!take(likeBuckets, user, rules.likes())) {
-            return reject(user, "rate-limited", "slow down: " + rules.likes().perSecond() + " like messages per second, bursts of "
+        if (!pace.take(UserPace.Kind.LIKE, user.id(), rules.likes())) {
+            return reject(user, RoomError.Code.RATE_LIMITED, "slow down: " + rules.likes().perSecond() + " like messages per second, bursts of "
                     + rules.likes().burst() + " (each counts up to " + rules.maxLikesPerMessage() + ")");
         }
         likes += count;
@@ -329,77 +268,54 @@ public final class Room {
     private Outcome gift(RoomUser user, JsonObject m) {
         RoomRules.Gift gift = m.getValue("giftId") instanceof String g ? rules.catalog().get(g) : null;
         if (gift == null) {
-            return reject(user, "unknown-gift", "no such gift; the catalog is in the hello message");
+            return reject(user, RoomError.Code.UNKNOWN_GIFT, "no such gift; the catalog is in the hello message");
         }
         int count = m.getValue("count") instanceof Number n ? n.intValue() : 1;
         if (count < 1 || count > MAX_GIFT_COUNT) {
-            return reject(user, "bad-request", "a gift count is from 1 to " + MAX_GIFT_COUNT);
+            return reject(user, RoomError.Code.BAD_REQUEST, "a gift count is from 1 to " + MAX_GIFT_COUNT);
         }
-        if (!take(giftBuckets, user, rules.gifts())) {
-            return reject(user, "rate-limited", "slow down: " + rules.gifts().perSecond() + " gifts per second, bursts of "
+        if (!pace.take(UserPace.Kind.GIFT, user.id(), rules.gifts())) {
+            return reject(user, RoomError.Code.RATE_LIMITED, "slow down: " + rules.gifts().perSecond() + " gifts per second, bursts of "
                     + rules.gifts().burst());
         }
         long coins = (long) gift.price() * count;
-        JsonObject entry = giftBoard.computeIfAbsent(user.id(), k -> new JsonObject().put("id", user.id()).put("coins", 0L));
-        entry.put("nick", user.nick()).put("coins", entry.getLong("coins") + coins);
+        giftBoard.add(user, coins);
         statsChanged = true;
-        return Outcome.broadcast(stamp(new JsonObject().put("type", "gift").put("id", newId()).put("user", author(user))
+        return Outcome.broadcast(stamp(event(RoomProtocol.EventType.GIFT).put("id", newId()).put("user", author(user))
                 .put("giftId", gift.id()).put("name", gift.name()).put("count", count).put("coins", coins)));
     }
 
-    private Outcome moderate(RoomUser actor, String action, JsonObject m) {
+    private Outcome moderate(RoomUser actor, RoomProtocol.ClientType action, JsonObject m) {
         if (!actor.moderates(id)) {
-            return reject(actor, "not-allowed", "only the streamer and moderators of this room may " + action);
+            return reject(actor, RoomError.Code.NOT_ALLOWED, "only the streamer and moderators of this room may " + action.label);
         }
-        if ("delete".equals(action)) {
+        if (action == RoomProtocol.ClientType.DELETE) {
             String messageId = m.getValue("messageId") instanceof String s ? s : null;
             if (messageId == null || !history.removeIf(e -> messageId.equals(e.getString("id")))) {
-                return Outcome.error("not-found", "no such message in the room's history");
+                return Outcome.error(RoomError.Code.NOT_FOUND, "no such message in the room's history");
             }
-            return Outcome.broadcast(stamp(notice("deleted").put("messageId", messageId)));
+            return announce(new RoomNotice.Deleted(messageId));
         }
         String target = m.getValue("userId") instanceof String s && !s.isEmpty() ? s : null;
         if (target == null) {
-            return Outcome.error("bad-request", action + " needs a 'userId'");
+            return Outcome.error(RoomError.Code.BAD_REQUEST, action.label + " needs a 'userId'");
         }
-        switch (action) {
-            case "mute" -> {
-                long seconds = m.getValue("seconds") instanceof Number n ? Math.max(1, n.longValue()) : 300;
-                long until = millis.getAsLong() + seconds * 1000;
-                mutedUntil.put(target, until);
-                return Outcome.broadcast(stamp(notice("muted").put("userId", target).put("until", until)));
-            }
-            case "unmute" -> {
-                mutedUntil.remove(target);
-                return Outcome.broadcast(stamp(notice("unmuted").put("userId", target)));
-            }
-            case "unban" -> {
-                bannedUntil.remove(target);
-                addressBans.values().removeIf(ban -> ban.userId().equals(target));
-                return Outcome.broadcast(stamp(notice("unbanned").put("userId", target)));
-            }
-            default -> {
-                long until = m.getValue("seconds") instanceof Number n ? millis.getAsLong() + Math.max(1, n.longValue()) * 1000 : UNTIL_LIFTED;
-                bannedUntil.put(target, until);
-                Presence guest = guests.get(target);
-                if (guest != null) {
-                    addressBans.put(guest.address, new AddressBan(target, until));
-                }
-                JsonObject notice = notice("banned").put("userId", target);
-                return Outcome.broadcast(stamp(until == UNTIL_LIFTED ? notice : notice.put("until", until)));
-            }
-        }
+        Long seconds = m.getValue("seconds") instanceof Number n ? Math.max(1, n.longValue()) : null;
+        return announce(switch (action) {
+            case MUTE -> moderation.mute(target, seconds == null ? 300 : seconds);
+            case UNMUTE -> moderation.unmute(target);
+            case UNBAN -> moderation.unban(target);
+            default -> moderation.ban(target, seconds);
+        });
     }
 
-    /** Takes one from the user's bucket of {@code rate}, made full on first use. */
-    private boolean take(Map<String, TokenBucket> perUser, RoomUser user, RoomRules.Rate rate) {
-        long now = nanos.getAsLong();
-        return perUser.computeIfAbsent(user.id(), k -> new TokenBucket(rate.perSecond(), rate.burst(), now)).tryTake(now);
+    private Outcome announce(RoomNotice notice) {
+        return Outcome.broadcast(stamp(notice.toJson()));
     }
 
     /** A stream going online or offline, announced to the room. */
     public JsonObject streamNotice(boolean online) {
-        return stamp(notice(online ? "stream-online" : "stream-offline"));
+        return stamp((online ? new RoomNotice.StreamOnline() : new RoomNotice.StreamOffline()).toJson());
     }
 
     private JsonObject stamp(JsonObject event) {
@@ -413,27 +329,15 @@ public final class Room {
     }
 
     /** Counts the violation; past the abuse limit the client's socket is closed. */
-    private Outcome reject(RoomUser user, String code, String message) {
-        if (user.role() != RoomUser.Role.ANONYMOUS) {
-            long now = nanos.getAsLong();
-            ArrayDeque<Long> recent = violations.computeIfAbsent(user.id(), k -> new ArrayDeque<>());
-            recent.addLast(now);
-            while (!recent.isEmpty() && now - recent.peekFirst() > rules.abuseWindow().toNanos()) {
-                recent.removeFirst();
-            }
-            if (recent.size() >= rules.abuseLimit()) {
-                return new Outcome(List.of(), errorJson(code, message), "abuse");
-            }
+    private Outcome reject(RoomUser user, RoomError.Code code, String message) {
+        if (user.role() != RoomUser.Role.ANONYMOUS && pace.violated(user.id())) {
+            return new Outcome(List.of(), RoomError.of(code, message), CloseReason.ABUSE);
         }
-        return new Outcome(List.of(), errorJson(code, message), null);
+        return Outcome.error(code, message);
     }
 
-    private static JsonObject errorJson(String code, String message) {
-        return new JsonObject().put("type", "error").put("code", code).put("message", message);
-    }
-
-    private static JsonObject notice(String kind) {
-        return new JsonObject().put("type", "notice").put("kind", kind);
+    private static JsonObject event(RoomProtocol.EventType type) {
+        return new JsonObject().put("type", type.label);
     }
 
     private static JsonObject author(RoomUser user) {
@@ -442,12 +346,6 @@ public final class Room {
 
     private static String newId() {
         return UUID.randomUUID().toString().substring(0, 13);
-    }
-
-    private JsonArray leaderboard() {
-        return new JsonArray(giftBoard.values().stream()
-                .sorted((a, b) -> Long.compare(b.getLong("coins"), a.getLong("coins")))
-                .limit(LEADERBOARD_SIZE).map(JsonObject::copy).toList());
     }
 
     private JsonArray catalog() {

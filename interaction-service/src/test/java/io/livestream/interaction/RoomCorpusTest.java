@@ -1,5 +1,6 @@
 package io.livestream.interaction;
 
+import io.livestream.common.room.RoomUser;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DynamicTest;

@@ -1,6 +1,8 @@
 package io.livestream.interaction;
 
 import io.livestream.common.bus.Addresses;
+import io.livestream.common.room.RoomCodec;
+import io.livestream.common.room.RoomMessage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -135,8 +137,12 @@ class RoomEvictionTest {
         if (op.equals("send")) {
             return send(room, new JsonObject().put("type", "danmaku").put("text", "hello"));
         }
-        return vertx.eventBus().<JsonObject>request(Addresses.ROOM_IN, new JsonObject().put("op", op).put("room", room).put("user", USER))
-                .await().body();
+        return request(new JsonObject().put("op", op).put("room", room).put("user", USER));
+    }
+
+    /** A request in the codec's JSON, sent typed; the reply in the codec's JSON. */
+    private JsonObject request(JsonObject request) {
+        return RoomCodec.toJson(vertx.eventBus().<RoomMessage>request(Addresses.ROOM_IN, RoomCodec.fromJson(request)).await().body());
     }
 
     private double rooms() {
@@ -148,8 +154,7 @@ class RoomEvictionTest {
     }
 
     private JsonObject send(String room, JsonObject message) {
-        return vertx.eventBus().<JsonObject>request(Addresses.ROOM_IN, new JsonObject().put("op", "send").put("room", room)
-                .put("user", USER).put("message", message)).await().body();
+        return request(new JsonObject().put("op", "send").put("room", room).put("user", USER).put("message", message));
     }
 
     private static void awaitUntil(String what, BooleanSupplier condition) throws InterruptedException {

@@ -1,5 +1,7 @@
 package io.livestream.interaction;
 
+import io.livestream.common.CloseReason;
+import io.livestream.common.room.RoomUser;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +46,7 @@ class RoomTest {
     @Test
     void tooLongDanmakuIsRefused() {
         Room room = room(RoomRules.defaults());
-        assertThat(room.receive(alice, danmaku("x".repeat(101))).error().getString("code")).isEqualTo("too-long");
+        assertThat(room.receive(alice, danmaku("x".repeat(101))).error().code()).isEqualTo("too-long");
         assertThat(room.receive(alice, danmaku("x".repeat(100))).error()).isNull();
     }
 
@@ -54,7 +56,7 @@ class RoomTest {
         for (int i = 0; i < 3; i++) {
             assertThat(room.receive(alice, danmaku("m" + i)).error()).isNull();
         }
-        assertThat(room.receive(alice, danmaku("m3")).error().getString("code")).isEqualTo("rate-limited");
+        assertThat(room.receive(alice, danmaku("m3")).error().code()).isEqualTo("rate-limited");
         assertThat(room.receive(bob, danmaku("m3")).error()).as("another user has his own bucket").isNull();
         advanceSeconds(1.01);
         assertThat(room.receive(alice, danmaku("m4")).error()).isNull();
@@ -65,7 +67,7 @@ class RoomTest {
         Room room = room(RoomRules.defaults());
         room.receive(alice, danmaku("same"));
         advanceSeconds(2);
-        assertThat(room.receive(alice, danmaku(" SAME ")).error().getString("code")).isEqualTo("duplicate");
+        assertThat(room.receive(alice, danmaku(" SAME ")).error().code()).isEqualTo("duplicate");
         advanceSeconds(11);
         assertThat(room.receive(alice, danmaku("same")).error()).isNull();
     }
@@ -73,30 +75,30 @@ class RoomTest {
     @Test
     void blockedWordsAreFiltered() {
         Room room = room(RoomRules.defaults().withBlockedWords(List.of("spoiler")));
-        assertThat(room.receive(alice, danmaku("big SPOILER ahead")).error().getString("code")).isEqualTo("filtered");
+        assertThat(room.receive(alice, danmaku("big SPOILER ahead")).error().code()).isEqualTo("filtered");
     }
 
     @Test
     void anonymousUsersCannotSend() {
         Room room = room(RoomRules.defaults());
-        assertThat(room.receive(RoomUser.ANONYMOUS, danmaku("hi")).error().getString("code")).isEqualTo("not-allowed");
+        assertThat(room.receive(RoomUser.ANONYMOUS, danmaku("hi")).error().code()).isEqualTo("not-allowed");
     }
 
     @Test
     void streamerMutesAndBansInTheirOwnRoomOnly() {
         Room room = room(RoomRules.defaults());
-        assertThat(room.receive(otherStreamer, new JsonObject().put("type", "mute").put("userId", "alice")).error().getString("code"))
+        assertThat(room.receive(otherStreamer, new JsonObject().put("type", "mute").put("userId", "alice")).error().code())
                 .isEqualTo("not-allowed");
         JsonObject notice = room.receive(streamer, new JsonObject().put("type", "mute").put("userId", "alice").put("seconds", 60)).broadcast().get(0);
         assertThat(notice.getString("kind")).isEqualTo("muted");
-        assertThat(room.receive(alice, danmaku("let me speak")).error().getString("code")).isEqualTo("muted");
+        assertThat(room.receive(alice, danmaku("let me speak")).error().code()).isEqualTo("muted");
         advanceSeconds(61);
         assertThat(room.receive(alice, danmaku("back")).error()).isNull();
 
         room.receive(streamer, new JsonObject().put("type", "ban").put("userId", "bob"));
         Room.Outcome banned = room.receive(bob, danmaku("hi"));
-        assertThat(banned.error().getString("code")).isEqualTo("banned");
-        assertThat(banned.closeReason()).isEqualTo("banned");
+        assertThat(banned.error().code()).isEqualTo("banned");
+        assertThat(banned.close()).isEqualTo(CloseReason.BANNED);
     }
 
     @Test
@@ -126,7 +128,7 @@ class RoomTest {
         Room room = room(RoomRules.defaults());
         room.receive(alice, new JsonObject().put("type", "gift").put("giftId", "rocket").put("count", 2));
         room.receive(bob, new JsonObject().put("type", "gift").put("giftId", "crown").put("count", 1));
-        assertThat(room.receive(bob, new JsonObject().put("type", "gift").put("giftId", "yacht")).error().getString("code")).isEqualTo("unknown-gift");
+        assertThat(room.receive(bob, new JsonObject().put("type", "gift").put("giftId", "yacht")).error().code()).isEqualTo("unknown-gift");
         JsonObject stats = room.tick();
         assertThat(stats.getJsonArray("leaderboard").getJsonObject(0).getString("id")).isEqualTo("bob");
         assertThat(stats.getJsonArray("leaderboard").getJsonObject(1).getLong("coins")).isEqualTo(200);
@@ -151,7 +153,7 @@ class RoomTest {
         Room room = room(rules);
         assertThat(room.hello(0).getJsonArray("gifts").getJsonObject(1).getString("name")).isEqualTo("Sports car");
         assertThat(room.receive(alice, new JsonObject().put("type", "gift").put("giftId", "car")).broadcast().get(0).getLong("coins")).isEqualTo(1000);
-        assertThat(room.receive(alice, new JsonObject().put("type", "gift").put("giftId", "rocket")).error().getString("code")).isEqualTo("unknown-gift");
+        assertThat(room.receive(alice, new JsonObject().put("type", "gift").put("giftId", "rocket")).error().code()).isEqualTo("unknown-gift");
     }
 
     @Test
@@ -175,7 +177,7 @@ class RoomTest {
         for (int i = 0; i < 10; i++) {
             last = room.receive(alice, new JsonObject().put("type", "nonsense"));
         }
-        assertThat(last.closeReason()).isEqualTo("abuse");
+        assertThat(last.close()).isEqualTo(CloseReason.ABUSE);
     }
 
     @Test
@@ -192,7 +194,7 @@ class RoomTest {
 
         room.forgetIdleUsers();
         assertThat(room.trackedUsers()).as("nothing forgotten while it still matters").isEqualTo(1002);
-        assertThat(room.receive(bob, danmaku("burst 4")).error().getString("code")).as("bob's bucket is still empty")
+        assertThat(room.receive(bob, danmaku("burst 4")).error().code()).as("bob's bucket is still empty")
                 .isEqualTo("rate-limited");
 
         advanceSeconds(61);
@@ -217,11 +219,11 @@ class RoomTest {
             assertThat(room.receive(alice, like(100)).error()).as("like message " + i).isNull();
         }
         Room.Outcome refused = room.receive(alice, like(1));
-        assertThat(refused.error().getString("code")).isEqualTo("rate-limited");
-        assertThat(refused.error().getString("message")).contains("like messages per second");
+        assertThat(refused.error().code()).isEqualTo("rate-limited");
+        assertThat(refused.error().message()).contains("like messages per second");
         assertThat(room.receive(alice, danmaku("still may talk")).error()).as("danmaku have their own bucket").isNull();
         assertThat(room.receive(bob, like(1)).error()).as("another user has his own bucket").isNull();
-        assertThat(room.receive(alice, like(101)).error().getString("code")).as("units per message are capped").isEqualTo("bad-request");
+        assertThat(room.receive(alice, like(101)).error().code()).as("units per message are capped").isEqualTo("bad-request");
         advanceSeconds(1 / rate.perSecond() + 0.01);
         assertThat(room.receive(alice, like(100)).error()).isNull();
         assertThat(room.tick().getLong("likes")).isEqualTo(100L * (rate.burst() + 1) + 1);
@@ -244,7 +246,7 @@ class RoomTest {
             assertThat(room.receive(alice, gift("heart")).error()).as("gift " + i).isNull();
         }
         Room.Outcome refused = room.receive(alice, gift("heart"));
-        assertThat(refused.error().getString("code")).isEqualTo("rate-limited");
+        assertThat(refused.error().code()).isEqualTo("rate-limited");
         assertThat(refused.broadcast()).as("a refused gift reaches nobody").isEmpty();
         assertThat(room.receive(alice, like(1)).error()).as("likes have their own bucket").isNull();
         assertThat(room.receive(bob, gift("heart")).error()).isNull();
@@ -262,8 +264,8 @@ class RoomTest {
         room.receive(streamer, new JsonObject().put("type", "ban").put("userId", "guest-troll").put("seconds", 600));
 
         Room.Outcome refused = room.refusesJoin(trollAgain, "203.0.113.7");
-        assertThat(refused.closeReason()).isEqualTo("banned");
-        assertThat(refused.error().getString("code")).isEqualTo("banned");
+        assertThat(refused.close()).isEqualTo(CloseReason.BANNED);
+        assertThat(refused.error().code()).isEqualTo("banned");
         assertThat(room.refusesJoin(trollAgain, "198.51.100.1")).as("another address").isNull();
         assertThat(room.refusesJoin(alice, "203.0.113.7")).as("a signed-in viewer from a shared address").isNull();
         assertThat(room.refusesJoin(RoomUser.ANONYMOUS, "203.0.113.7")).as("a reader").isNull();
@@ -308,13 +310,13 @@ class RoomTest {
         other.left(troll);
         other.receive(streamer, new JsonObject().put("type", "ban").put("userId", "guest-troll"));
         assertThat(other.refusesJoin(trollAgain, "203.0.113.7")).isNull();
-        assertThat(other.receive(troll, danmaku("hi")).closeReason()).as("its id stays banned").isEqualTo("banned");
+        assertThat(other.receive(troll, danmaku("hi")).close()).as("its id stays banned").isEqualTo(CloseReason.BANNED);
     }
 
     @Test
     void bansSavedAsAListBeforeTimedBansStillHold() {
         Room room = room(RoomRules.defaults());
         room.restore(new JsonObject().put("seq", 3).put("banned", new io.vertx.core.json.JsonArray().add("bob")));
-        assertThat(room.receive(bob, danmaku("hi")).closeReason()).isEqualTo("banned");
+        assertThat(room.receive(bob, danmaku("hi")).close()).isEqualTo(CloseReason.BANNED);
     }
 }

@@ -8,6 +8,7 @@ import io.livestream.fanout.ViewerSink;
 import io.livestream.common.CloseReason;
 import io.livestream.common.LogField;
 import io.livestream.common.auth.PlayAccess;
+import io.livestream.common.auth.PlayAdmission;
 import io.livestream.common.auth.Tokens;
 import io.livestream.common.bus.MediaCodecs;
 import io.livestream.common.registry.RelayRegistry;
@@ -49,6 +50,8 @@ public final class Relay implements Handler<RoutingContext> {
     private final StreamRegistry streams;
     private final RelayRegistry relays;
     private final Tokens playTokens;
+    /** Checks private streams' play tokens; null when only the gateway of its own process plays through it. */
+    private final PlayAdmission admission;
     private final FanoutMetrics metrics;
     private final Map<String, StreamHub> hubs = new HashMap<>();
     private final Map<String, FanoutMetrics.StreamMeters> meters = new HashMap<>();
@@ -72,6 +75,8 @@ public final class Relay implements Handler<RoutingContext> {
         this.streams = streams;
         this.relays = relays;
         this.playTokens = playTokens;
+        // whether a stream is private comes from this relay's own reads of the registry (admit)
+        this.admission = playTokens == null ? null : new PlayAdmission(stream -> Future.succeededFuture(privateStreams.contains(stream)), playTokens);
         this.metrics = new FanoutMetrics(registry);
         this.housekeeping = vertx.setPeriodic(HOUSEKEEPING_MS, id -> housekeeping());
     }
@@ -124,7 +129,7 @@ public final class Relay implements Handler<RoutingContext> {
         }
         admit(stream, token).onComplete(live -> {
             if (live.failed()) { // a token refused (401/403), or a registry that cannot be read (503)
-                PlayAccess.turnAway(request, live.cause());
+                PlayAdmission.Refusal.of(live.cause()).answer(request);
                 return;
             }
             if (!(live.succeeded() && live.result())) {
@@ -156,11 +161,12 @@ public final class Relay implements Handler<RoutingContext> {
                         listenForGateway(ws, token, carried);
                     }
                 });
-            } else if (live.cause() instanceof PlayAccess.Refused) {
-                ws.close(CloseReason.BAD_TOKEN.code, CloseReason.BAD_TOKEN.label);
-            } else if (live.failed()) { // the registry cannot be read: not the stream's fault
-                LOG.log(System.Logger.Level.WARNING, "stream {0}: registry unavailable: {1}", LogField.stream(stream), live.cause().toString());
-                ws.close(CloseReason.UNAVAILABLE.code, CloseReason.UNAVAILABLE.label);
+            } else if (live.failed()) { // a token refused, or the registry cannot be read: not the stream's fault
+                PlayAdmission.Refusal refusal = PlayAdmission.Refusal.of(live.cause());
+                if (refusal.close() == CloseReason.UNAVAILABLE) {
+                    LOG.log(System.Logger.Level.WARNING, "stream {0}: registry unavailable: {1}", LogField.stream(stream), live.cause().toString());
+                }
+                refusal.close(ws);
             } else {
                 ws.close(CloseReason.STREAM_NOT_FOUND.code, CloseReason.STREAM_NOT_FOUND.label);
             }
@@ -262,8 +268,8 @@ public final class Relay implements Handler<RoutingContext> {
      * read that admitted it, or, for a stream this relay already plays, from its lease check every 2 s.
      */
     private Future<Boolean> admit(String stream, String token) {
-        return admit(stream).compose(live -> live && playTokens != null && privateStreams.contains(stream)
-                ? PlayAccess.authorize(playTokens, stream, token).map(true)
+        return admit(stream).compose(live -> live && admission != null
+                ? admission.admit(stream, token).map(true)
                 : Future.succeededFuture(live));
     }
 

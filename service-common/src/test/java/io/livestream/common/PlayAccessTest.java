@@ -1,6 +1,7 @@
 package io.livestream.common;
 
 import io.livestream.common.auth.PlayAccess;
+import io.livestream.common.auth.PlayAdmission;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -24,7 +25,7 @@ class PlayAccessTest {
     private HttpClient http;
 
     private static Future<HttpServer> refusing(Vertx vertx, Throwable cause) {
-        return vertx.createHttpServer().requestHandler(request -> PlayAccess.turnAway(request, cause)).listen(0, "127.0.0.1");
+        return vertx.createHttpServer().requestHandler(request -> PlayAdmission.Refusal.of(cause).answer(request)).listen(0, "127.0.0.1");
     }
 
     @Test

@@ -1,8 +1,6 @@
 package io.livestream.common.auth;
 
-import io.livestream.common.CloseReason;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Set;
@@ -58,35 +56,9 @@ public final class PlayAccess {
     }
 
     /**
-     * Turns a viewer away for {@code cause} (a {@link Refused}, or anything else: 503 unavailable).
-     * A WebSocket closes {@code bad-token} for 401/403, {@code unavailable} for a registry that cannot be read.
-     */
-    public static void turnAway(HttpServerRequest request, Throwable cause) {
-        Refused refused = cause instanceof Refused r ? r : new Refused(503, "unavailable: " + cause.getMessage());
-        String error = switch (refused.status()) {
-            case 401 -> CloseReason.BAD_TOKEN.label;
-            case 403 -> "not-allowed";
-            default -> CloseReason.UNAVAILABLE.label;
-        };
-        CloseReason reason = refused.status() == 401 || refused.status() == 403 ? CloseReason.BAD_TOKEN : CloseReason.UNAVAILABLE;
-        refuse(request, refused.status(), reason, error, refused.getMessage());
-    }
-
-    /** WebSocket: upgraded, then closed with {@code reason}; HTTP: {@code status} and {@code {error, message}}. */
-    public static void refuse(HttpServerRequest request, int status, CloseReason reason, String error, String message) {
-        if (request.canUpgradeToWebSocket()) {
-            request.toWebSocket().onSuccess(ws -> ws.close(reason.code, reason.label));
-        } else {
-            request.response().setStatusCode(status)
-                    .putHeader("Content-Type", "application/json")
-                    .putHeader("Access-Control-Allow-Origin", "*")
-                    .end(new JsonObject().put("error", error).put("message", message).encode());
-        }
-    }
-
-    /**
      * A viewer turned away from a private stream: {@code status} 401 (no token, or a bad one) or 403
-     * (a good token for something else). WebSockets close {@code 4401 bad-token} either way.
+     * (a good token for something else), or 503 (the registry cannot be read); {@link PlayAdmission.Refusal#of}
+     * maps it to an answer.
      */
     public static final class Refused extends RuntimeException {
         private final int status;

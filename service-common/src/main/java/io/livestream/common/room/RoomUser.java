@@ -1,6 +1,9 @@
-package io.livestream.interaction;
+package io.livestream.common.room;
 
+import io.livestream.common.auth.Tokens;
 import io.vertx.core.json.JsonObject;
+
+import java.util.Locale;
 
 /** Who is in a room, from their token: subject, nickname, and role (scoped to a stream for streamers and moderators). */
 public record RoomUser(String id, String nick, Role role, String stream) {
@@ -13,6 +16,7 @@ public record RoomUser(String id, String nick, Role role, String stream) {
         MODERATOR,
         ADMIN;
 
+        /** A token's {@code role} claim: roles other than these room roles are viewers. */
         public static Role parse(String s) {
             if (s == null) {
                 return VIEWER;
@@ -24,11 +28,29 @@ public record RoomUser(String id, String nick, Role role, String stream) {
                 default -> VIEWER;
             };
         }
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     public static final RoomUser ANONYMOUS = new RoomUser("", "", Role.ANONYMOUS, null);
     /** How the ids of guest sessions ({@code POST /api/session} at the gateway) begin. */
-    static final String GUEST_PREFIX = "guest-";
+    public static final String GUEST_PREFIX = "guest-";
+
+    /**
+     * The member a verified token's claims make: {@code sub}, {@code nick} (the subject when
+     * absent), {@code role} and {@code stream}. A token without a subject is refused.
+     *
+     * @throws Tokens.TokenRejectedException for a token without a subject
+     */
+    public static RoomUser fromClaims(JsonObject claims) {
+        String sub = claims.getString("sub", "");
+        if (sub.isEmpty()) {
+            throw new Tokens.TokenRejectedException("token without a subject");
+        }
+        return new RoomUser(sub, claims.getString("nick", sub), Role.parse(claims.getString("role")), claims.getString("stream"));
+    }
 
     /** A guest: a viewer whose id a session handed out, so that another one is a click away. */
     public boolean isGuest() {
@@ -40,9 +62,12 @@ public record RoomUser(String id, String nick, Role role, String stream) {
         return role == Role.ADMIN || (role == Role.STREAMER || role == Role.MODERATOR) && room.equals(stream);
     }
 
+    /** As the member's {@code hello} shows it ({@code you}), and as it travels to the room: an anonymous reader is {@code {id: "", role}}. */
     public JsonObject toJson() {
-        return new JsonObject().put("id", id).put("nick", nick).put("role", role.name().toLowerCase(java.util.Locale.ROOT))
-                .put("stream", stream);
+        if (role == Role.ANONYMOUS) {
+            return new JsonObject().put("id", "").put("role", role.label());
+        }
+        return new JsonObject().put("id", id).put("nick", nick).put("role", role.label()).put("stream", stream);
     }
 
     public static RoomUser fromJson(JsonObject json) {
@@ -50,6 +75,6 @@ public record RoomUser(String id, String nick, Role role, String stream) {
             return ANONYMOUS;
         }
         return new RoomUser(json.getString("id"), json.getString("nick", json.getString("id")),
-                Role.valueOf(json.getString("role", "viewer").toUpperCase(java.util.Locale.ROOT)), json.getString("stream"));
+                Role.valueOf(json.getString("role", "viewer").toUpperCase(Locale.ROOT)), json.getString("stream"));
     }
 }

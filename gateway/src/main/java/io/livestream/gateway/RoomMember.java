@@ -1,0 +1,214 @@
+package io.livestream.gateway;
+
+import io.livestream.common.CloseReason;
+import io.livestream.common.bus.Addresses;
+import io.livestream.common.room.RoomError;
+import io.livestream.common.room.RoomMessage;
+import io.livestream.common.room.RoomProtocol;
+import io.livestream.common.room.RoomUser;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * One member's room socket, bridged to the interaction service: what it says goes to
+ * {@code room.in} at the pace of {@link RoomInflow} (a flood past its bound is closed
+ * {@code abuse}), the answer back to it alone; the room's batches come from its {@link RoomHubs}.
+ * Confined to the gateway's event loop.
+ */
+final class RoomMember implements RoomHubs.Recipient {
+    private static final System.Logger LOG = System.getLogger(RoomMember.class.getName());
+
+    private final ServerWebSocket ws;
+    private final String room;
+    private final EventBus bus;
+    private final RoomHubs hubs;
+    private final LongSupplier clock;
+    private RoomUser user;
+    private long helloSeq = -1;
+    /** Batches that came before the hello; null once it has been sent. */
+    private List<RoomMessage.Batch> early = new ArrayList<>();
+    private final RoomInflow inflow;
+    /** We sent the close frame: nothing it says counts any more, nothing more is sent to it. */
+    private boolean closing;
+    private boolean closed;
+
+    /** {@code clock}: epoch milliseconds, for the pong. */
+    RoomMember(ServerWebSocket ws, String room, EventBus bus, RoomHubs hubs, LongSupplier clock) {
+        this.ws = ws;
+        this.room = room;
+        this.bus = bus;
+        this.hubs = hubs;
+        this.clock = clock;
+        this.inflow = new RoomInflow(ws, this::send);
+    }
+
+    @Override
+    public String userId() {
+        return user == null ? "" : user.id();
+    }
+
+    /** {@code address}: the client's, for the room to refuse guests from the address of a banned one. */
+    void join(RoomUser identity, long lastSeq, String address) {
+        if (closed) {
+            return;
+        }
+        user = identity;
+        hubs.add(room, this);
+        bus.<RoomMessage.Reply>request(Addresses.ROOM_IN, new RoomMessage.Join(room, user, lastSeq, address)).onComplete(this::joined);
+    }
+
+    private void joined(AsyncResult<Message<RoomMessage.Reply>> ar) {
+        if (closed || closing) {
+            return;
+        }
+        if (ar.failed()) {
+            LOG.log(System.Logger.Level.WARNING, "room {0}: interaction service unavailable: {1}", room, ar.cause().getMessage());
+            error(RoomError.Code.UNAVAILABLE, "the room service is unavailable; try again");
+            close(CloseReason.UNAVAILABLE);
+            return;
+        }
+        if (ar.result().body() instanceof RoomMessage.Answer refused) { // it never joined, so it does not leave either
+            user = null;
+            write(refused.error().toJson());
+            close(refused.close() == null ? CloseReason.BANNED : refused.close());
+            return;
+        }
+        JsonObject hello = ((RoomMessage.Hello) ar.result().body()).hello();
+        helloSeq = hello.getLong("seq", 0L);
+        write(hello.put("you", user.toJson()));
+        // batches that overtook the hello: only what the hello did not already contain
+        for (RoomMessage.Batch batch : early) {
+            List<JsonObject> newer = batch.events().stream()
+                    .filter(e -> e.getLong("seq", 0L) > helloSeq || RoomProtocol.EventType.STATS.label.equals(e.getString("type")))
+                    .toList();
+            if (!newer.isEmpty()) {
+                write(new RoomMessage.Batch(newer).toJson());
+            }
+        }
+        early = null;
+    }
+
+    @Override
+    public void deliver(RoomMessage.Batch batch, String text) {
+        // closing (we sent the close frame, its close handler has not run yet): writeQueueFull
+        // would throw and end the batch's loop before the members after this one
+        if (closed || closing || ws.isClosed()) {
+            return;
+        }
+        if (early != null) {
+            early.add(batch);
+            return;
+        }
+        if (ws.writeQueueFull()) {
+            close(CloseReason.SLOW_CONSUMER);
+            return;
+        }
+        ws.writeTextMessage(text);
+    }
+
+    void onText(String text) {
+        // Vert.x reads on after our close frame until the client's answer, which a flooder's
+        // backlog delays: none of it is parsed, answered or sent to the room
+        if (closed || closing || ws.isClosed()) {
+            return;
+        }
+        JsonObject message;
+        try {
+            message = new JsonObject(text);
+        } catch (DecodeException | ClassCastException e) {
+            error(RoomError.Code.BAD_REQUEST, "not a JSON object");
+            return;
+        }
+        if (RoomProtocol.ClientType.PING.label.equals(message.getValue("type"))) {
+            if (ws.writeQueueFull()) { // pinging without reading the pongs
+                close(CloseReason.SLOW_CONSUMER);
+                return;
+            }
+            write(RoomProtocol.pong(clock.getAsLong()));
+            return;
+        }
+        if (user == null) {
+            error(RoomError.Code.NOT_READY, "wait for the hello message");
+            return;
+        }
+        if (!inflow.offer(message, text.length())) {
+            error(RoomError.Code.RATE_LIMITED, "flooding: more than " + RoomInflow.MAX_WAITING_CHARS / 1024 + " KiB of messages awaiting the room");
+            close(CloseReason.ABUSE);
+        }
+    }
+
+    void onBinary() {
+        error(RoomError.Code.BAD_REQUEST, "room messages are JSON text");
+    }
+
+    private void send(JsonObject message) {
+        bus.<RoomMessage.Reply>request(Addresses.ROOM_IN, new RoomMessage.Send(room, user, message)).onComplete(this::answered);
+    }
+
+    private void answered(AsyncResult<Message<RoomMessage.Reply>> ar) {
+        if (closed || closing) {
+            inflow.answeredWhileClosing();
+            return;
+        }
+        if (ar.failed()) {
+            error(RoomError.Code.UNAVAILABLE, "the room service is unavailable; try again");
+        } else if (ar.result().body() instanceof RoomMessage.Answer answer) {
+            if (answer.error() != null) {
+                write(answer.error().toJson());
+            }
+            if (answer.close() != null) {
+                close(answer.close());
+                return;
+            }
+        }
+        inflow.answered();
+    }
+
+    void error(RoomError.Code code, String message) {
+        if (!closed && !closing && !ws.isClosed()) {
+            write(RoomError.of(code, message).toJson());
+        }
+    }
+
+    private void write(JsonObject message) {
+        ws.writeTextMessage(message.encode());
+    }
+
+    /**
+     * Sends the close frame once; what the member says from then on is dropped. A member closed
+     * for abuse is not even read: the rest of its flood stays in its socket, and the connection
+     * goes at the closing timeout (see {@link #closed}).
+     */
+    @Override
+    public void close(CloseReason reason) {
+        if (closing || ws.isClosed()) {
+            return;
+        }
+        closing = true;
+        if (reason == CloseReason.ABUSE) {
+            inflow.pause();
+        }
+        ws.close(reason.code, reason.label);
+    }
+
+    /** Its socket has closed, however: it leaves the hub and, if it had joined, the room. */
+    void closed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        inflow.closed();
+        hubs.remove(room, this);
+        if (user != null) {
+            bus.request(Addresses.ROOM_IN, new RoomMessage.Leave(room, user));
+        }
+    }
+}
