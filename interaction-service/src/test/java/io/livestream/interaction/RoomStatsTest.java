@@ -1,10 +1,11 @@
 package io.livestream.interaction;
 
 import io.livestream.common.bus.Addresses;
+import io.livestream.common.room.RoomCodec;
+import io.livestream.common.room.RoomMessage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -20,7 +21,8 @@ class RoomStatsTest {
     private static final JsonObject USER = new JsonObject().put("id", "u1").put("nick", "U1").put("role", "viewer");
 
     private static Future<JsonObject> roomIn(Vertx vertx, JsonObject body) {
-        return vertx.eventBus().<JsonObject>request(Addresses.ROOM_IN, body.put("user", USER)).map(Message::body);
+        return vertx.eventBus().<RoomMessage>request(Addresses.ROOM_IN, RoomCodec.fromJson(body.put("user", USER)))
+                .map(reply -> RoomCodec.toJson(reply.body()));
     }
 
     private static Future<JsonObject> danmaku(Vertx vertx, String room, String text) {
