@@ -55,6 +55,16 @@ public final class TrackSamples {
         return pendingDecodeTime;
     }
 
+    /** The duration of the sample completed last, in ticks (0 before any). */
+    public int lastDuration() {
+        return lastDuration;
+    }
+
+    /** Whether the held frame is a sync sample (a part starting on it is independent). */
+    public boolean pendingSync() {
+        return pending != null && pending.sync();
+    }
+
     public boolean hasCompleted() {
         return !completed.isEmpty();
     }

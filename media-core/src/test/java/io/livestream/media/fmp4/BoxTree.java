@@ -7,27 +7,27 @@ import java.util.List;
 import java.util.Set;
 
 /** A test's reading of ISO BMFF: every box as a path ({@code moov/trak/mdia}) with its offset and size. */
-record BoxTree(String path, int offset, int size) {
+public record BoxTree(String path, int offset, int size) {
     /** Boxes that hold boxes; the sample entries' children start after their fixed fields. */
     private static final Set<String> CONTAINERS = Set.of("moov", "trak", "mdia", "minf", "dinf", "stbl", "mvex", "moof", "traf");
 
-    static List<BoxTree> read(byte[] file) {
+    public static List<BoxTree> read(byte[] file) {
         List<BoxTree> out = new ArrayList<>();
         walk(file, 0, file.length, "", out);
         return out;
     }
 
-    static List<String> paths(byte[] file) {
+    public static List<String> paths(byte[] file) {
         return read(file).stream().map(BoxTree::path).toList();
     }
 
-    static BoxTree find(byte[] file, String path) {
+    public static BoxTree find(byte[] file, String path) {
         return read(file).stream().filter(b -> b.path.equals(path)).findFirst()
                 .orElseThrow(() -> new AssertionError("no box " + path));
     }
 
     /** The box's content after its 8-byte header. */
-    byte[] body(byte[] file) {
+    public byte[] body(byte[] file) {
         byte[] b = new byte[size - 8];
         System.arraycopy(file, offset + 8, b, 0, b.length);
         return b;

@@ -24,11 +24,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * by hand from the spec's tables, and ffprobe reading what the writer made.
  * Golden files are rewritten with {@code -Dfmp4.golden.write=true} (then check them with ffprobe).
  */
-class Fmp4Test {
+public class Fmp4Test {
     private static final HexFormat HEX = HexFormat.of();
     private static final String CLIP = "/av-160x90.flv";
 
-    static List<MediaPacket> clip() throws IOException {
+    public static List<MediaPacket> clip() throws IOException {
         try (InputStream in = Fmp4Test.class.getResourceAsStream(CLIP)) {
             return FlvReader.readAll(in.readAllBytes(), 1 << 20);
         }
