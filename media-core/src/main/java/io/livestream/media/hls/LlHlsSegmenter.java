@@ -40,6 +40,8 @@ public final class LlHlsSegmenter {
     private final LongSupplier wallClockMillis;
     private final Consumer<Part> onPart;
     private final Deque<Segment> window = new ArrayDeque<>();
+    /** Parts cut during the current call, announced at its end, when the segment they close is complete too. */
+    private final List<Part> cut = new ArrayList<>(2);
     private MediaPacket videoHeader;
     private MediaPacket audioHeader;
     private InitSection init;
@@ -63,7 +65,10 @@ public final class LlHlsSegmenter {
     private long anchorTimestamp;
     private long anchorWallClock;
 
-    /** {@code onPart} is told of each part as it is cut (to answer blocking playlist reloads). */
+    /**
+     * {@code onPart} is told of each part once it is cut and the segment it ends, if any, is complete
+     * (so that blocking playlist reloads can be answered with the playlist as it now is).
+     */
     public LlHlsSegmenter(HlsConfig config, LongSupplier wallClockMillis, Consumer<Part> onPart) {
         this.config = config;
         this.wallClockMillis = wallClockMillis;
@@ -75,6 +80,11 @@ public final class LlHlsSegmenter {
         if (ended) {
             throw new IllegalStateException("the stream has ended");
         }
+        take(p);
+        announce();
+    }
+
+    private void take(MediaPacket p) {
         if (p.kind() == MediaPacket.Kind.SCRIPT) {
             OptionalLong serverTime = ScriptTags.serverTime(p);
             if (serverTime.isPresent()) {
@@ -93,12 +103,14 @@ public final class LlHlsSegmenter {
     public void publisherChanged() {
         flush();
         discontinuityNext = !window.isEmpty();
+        announce();
     }
 
     /** The stream has ended: the open segment ends with what it has and the playlist with {@code EXT-X-ENDLIST}. */
     public void end() {
         flush();
         ended = true;
+        announce();
     }
 
     public boolean ended() {
@@ -319,7 +331,15 @@ public final class LlHlsSegmenter {
         windowBytes += part.bytes().length;
         partStartTicks = primary.pendingDecodeTime();
         partIndependent = primary.pendingSync();
-        onPart.accept(part);
+        cut.add(part);
+    }
+
+    private void announce() {
+        if (!cut.isEmpty()) {
+            List<Part> parts = List.copyOf(cut);
+            cut.clear();
+            parts.forEach(onPart);
+        }
     }
 
     private void closeSegment() {

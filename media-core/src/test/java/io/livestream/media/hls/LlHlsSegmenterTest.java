@@ -187,4 +187,27 @@ class LlHlsSegmenterTest {
         assertThat(s.reached(msn, -1)).as("the whole segment: once complete").isEqualTo(s.segment(msn).orElseThrow().isComplete());
         assertThat(s.reached(msn - 1, -1)).isTrue();
     }
+
+    @Test
+    void aListenerToldOfAPartReadsAPlaylistThatHoldsItAndTheSegmentItCompleted() {
+        List<String> seen = new ArrayList<>();
+        LlHlsSegmenter[] holder = new LlHlsSegmenter[1];
+        holder[0] = new LlHlsSegmenter(HlsConfig.DEFAULT, clock::get, part -> {
+            LlHlsSegmenter s = holder[0];
+            assertThat(s.reached(part.msn(), part.index())).isTrue();
+            if (s.ready()) {
+                String playlist = s.playlist("x/");
+                assertThat(playlist).contains("URI=\"x/part-" + part.sequence() + ".m4s\"");
+                assertThat(playlist).contains("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"x/part-" + (part.sequence() + 1) + ".m4s\"");
+                Segment seg = s.segment(part.msn()).orElseThrow();
+                if (seg.isComplete()) {
+                    assertThat(playlist).contains("x/seg-" + part.msn() + ".m4s\n");
+                    seen.add("segment " + part.msn());
+                }
+            }
+        });
+        av(30, 30, 0, 4, true).forEach(holder[0]::accept);
+        assertThat(seen).as("the part that ends a segment is announced with the segment complete")
+                .containsExactly("segment 0", "segment 1", "segment 2");
+    }
 }
