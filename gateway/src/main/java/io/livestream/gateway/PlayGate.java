@@ -82,6 +82,23 @@ final class PlayGate implements Handler<RoutingContext> {
     }
 
     /**
+     * An LL-HLS request ({@code StreamNames.HLS_PATH}): a private stream's play token is checked on each
+     * request, as for FLV; the per-address connection limits are not, since a player makes several short
+     * requests a second (a request waits at most the relay's bound, and only so many may wait per stream).
+     */
+    void hls(RoutingContext ctx) {
+        String stream = ctx.pathParam("param0");
+        HttpServerRequest request = ctx.request();
+        admit(stream, request.getParam("token")).onComplete(ar -> {
+            if (ar.failed()) {
+                PlayAccess.turnAway(request, ar.cause());
+            } else {
+                player.playHls(stream, ctx.pathParam("param1"), request);
+            }
+        });
+    }
+
+    /**
      * Succeeds when the stream is public (or not live: the backend answers that) or the token may
      * play it; else fails with {@link PlayAccess.Refused} (401 or 403; 503 when the registry cannot be read).
      */
