@@ -100,11 +100,15 @@ class LlHlsTest {
         assertThat(get("/live/nosuchstream.m3u8").statusCode()).isEqualTo(404);
     }
 
-    /** RFC 8216bis 6.2.5.2: a reload asking for the next part returns when that part appears, with it as the playlist's last part. */
+    /**
+     * RFC 8216bis 6.2.5.2: a reload asking for the next part returns when that part appears, with it as
+     * the playlist's last part. Each reload is asked for as the one before returns, the moment its part
+     * was cut, so the next part is half a second away (the first, after a plain reload, is not checked).
+     */
     @Test
     void aBlockingReloadReturnsWithTheNextPartNotBeforeAndNotAPartLater() throws Exception {
-        for (int round = 0; round < 5; round++) {
-            Playlist now = Playlist.parse(get("/live/" + STREAM + ".m3u8").body());
+        Playlist now = Playlist.parse(get("/live/" + STREAM + ".m3u8").body());
+        for (int round = 0; round <= 5; round++) {
             long msn = now.lastPartEndsSegment ? now.lastPartMsn + 1 : now.lastPartMsn;
             int part = now.lastPartEndsSegment ? 0 : now.lastPartIndex + 1;
             long started = System.nanoTime();
@@ -112,10 +116,12 @@ class LlHlsTest {
             long waitedMs = (System.nanoTime() - started) / 1_000_000;
             assertThat(reload.statusCode()).isEqualTo(200);
             assertThat(reload.headers().firstValue("Cache-Control").orElseThrow()).startsWith("public, max-age=");
-            Playlist after = Playlist.parse(reload.body());
-            assertThat(after.lastPartMsn * 100 + after.lastPartIndex).as("round %d: waited %d ms for %d.%d", round, waitedMs, msn, part)
-                    .isEqualTo(msn * 100 + part);
-            assertThat(waitedMs).as("a part is at most 0.5 s away").isLessThan(1500);
+            now = Playlist.parse(reload.body());
+            if (round > 0) {
+                assertThat(now.lastPartMsn * 100 + now.lastPartIndex).as("round %d: waited %d ms for %d.%d", round, waitedMs, msn, part)
+                        .isEqualTo(msn * 100 + part);
+                assertThat(waitedMs).as("the next part is at most 0.5 s away").isBetween(100L, 1500L);
+            }
         }
     }
 

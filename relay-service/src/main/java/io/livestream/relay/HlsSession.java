@@ -65,6 +65,10 @@ final class HlsSession {
         return id;
     }
 
+    int waiting() {
+        return waiters.size();
+    }
+
     boolean idleLongerThan(long nanos, long now) {
         return waiters.isEmpty() && now - lastRequestNanos > nanos;
     }

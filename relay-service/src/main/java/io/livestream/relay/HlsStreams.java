@@ -63,6 +63,12 @@ final class HlsStreams {
         return sessions.size();
     }
 
+    /** Requests of the stream waiting for a part. */
+    int waiting(String stream) {
+        HlsSession session = sessions.get(stream);
+        return session == null ? 0 : session.waiting();
+    }
+
     /** Ends sessions nobody has played for the idle timeout. */
     void housekeeping(long nowNanos) {
         for (Map.Entry<String, HlsSession> e : List.copyOf(sessions.entrySet())) {

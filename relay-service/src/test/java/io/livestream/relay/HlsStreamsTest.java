@@ -105,6 +105,16 @@ class HlsStreamsTest {
         }
     }
 
+    /** Until {@code n} requests wait for a part (they travel to the server meanwhile). */
+    private void awaitWaiting(int n) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int[] now = new int[1];
+        do {
+            onLoop(() -> now[0] = hls.waiting("cam"));
+            assertThat(System.nanoTime()).as("%d requests waiting", n).isLessThan(deadline);
+        } while (now[0] < n);
+    }
+
     /** Feeds the session's sink once the first request has started the session. */
     private void feed(List<MediaPacket> packets) {
         ViewerSink sink = within(attached.future());
@@ -155,6 +165,7 @@ class HlsStreamsTest {
         long before = lastPart(playlist);
         Future<Response> blocked = get(".m3u8?_HLS_msn=2&_HLS_part=1");
         Future<Response> hinted = get(playlist.replaceFirst("(?s).*PRELOAD-HINT:TYPE=PART,URI=\"cam(/[^\"]+)\".*", "$1").trim());
+        awaitWaiting(2);
         feed(stream(2200, 3000, false)); // in one turn of the loop: the answer is the playlist at the part, not after
         Response reload = within(blocked);
         assertThat(reload.status()).isEqualTo(200);
