@@ -1,6 +1,7 @@
 package io.livestream.relay;
 
 import io.livestream.common.CloseReason;
+import io.livestream.common.LogField;
 import io.livestream.fanout.FlvTag;
 import io.livestream.fanout.TagWindow;
 import io.livestream.fanout.ViewerSink;
@@ -17,19 +18,21 @@ import java.util.function.Consumer;
  * (on the hub's one timeline), which {@code onPublisherChange} is told of first.
  */
 final class HlsSink implements ViewerSink {
+    private static final System.Logger LOG = System.getLogger(HlsSink.class.getName());
     private final String stream;
     private final Consumer<MediaPacket> packets;
     private final Runnable onPublisherChange;
-    private final Consumer<CloseReason> onClosedByFanOut;
+    private final Consumer<CloseReason> onEnded;
     private Runnable closeHandler;
     private boolean closed;
     private boolean framesSeen;
 
-    HlsSink(String stream, Consumer<MediaPacket> packets, Runnable onPublisherChange, Consumer<CloseReason> onClosedByFanOut) {
+    /** {@code onEnded}: the session can go on no more (the fan-out closed this sink, or the segmenter failed). */
+    HlsSink(String stream, Consumer<MediaPacket> packets, Runnable onPublisherChange, Consumer<CloseReason> onEnded) {
         this.stream = stream;
         this.packets = packets;
         this.onPublisherChange = onPublisherChange;
-        this.onClosedByFanOut = onClosedByFanOut;
+        this.onEnded = onEnded;
     }
 
     @Override
@@ -53,13 +56,20 @@ final class HlsSink implements ViewerSink {
         if (closed) {
             return;
         }
-        if (p.isSequenceHeader() && framesSeen) {
-            framesSeen = false;
-            onPublisherChange.run();
-        } else if (!p.isSequenceHeader() && p.kind() != MediaPacket.Kind.SCRIPT) {
-            framesSeen = true;
+        try {
+            if (p.isSequenceHeader() && framesSeen) {
+                framesSeen = false;
+                onPublisherChange.run();
+            } else if (!p.isSequenceHeader() && p.kind() != MediaPacket.Kind.SCRIPT) {
+                framesSeen = true;
+            }
+            packets.accept(p);
+        } catch (RuntimeException e) {
+            // never the fan-out's problem: this session ends, the stream's other viewers go on
+            LOG.log(System.Logger.Level.WARNING, "stream {0}: LL-HLS session failed on {1}: {2}", LogField.stream(stream), p, e.toString());
+            leave();
+            onEnded.accept(CloseReason.PROTOCOL_VIOLATION);
         }
-        packets.accept(p);
     }
 
     @Override
@@ -85,16 +95,16 @@ final class HlsSink implements ViewerSink {
         return closed;
     }
 
-    /** The fan-out closes it (the stream ended, the relay stops). */
+    /** The fan-out closes it (the stream ended, the relay stops), and forgets it itself. */
     @Override
     public void close(CloseReason reason) {
         if (!closed) {
             closed = true;
-            onClosedByFanOut.accept(reason);
+            onEnded.accept(reason);
         }
     }
 
-    /** The session leaves the fan-out: nobody has played it for a while. */
+    /** Leaves the fan-out (its close handler removes this viewer): nobody has played the session for a while, or it failed. */
     void leave() {
         if (!closed) {
             closed = true;

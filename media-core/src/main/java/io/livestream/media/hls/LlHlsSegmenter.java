@@ -62,6 +62,7 @@ public final class LlHlsSegmenter {
     private long windowBytes;
     private boolean anchored;
     private boolean ended;
+    private long dropped;
     private long anchorTimestamp;
     private long anchorWallClock;
 
@@ -80,8 +81,17 @@ public final class LlHlsSegmenter {
         if (ended) {
             throw new IllegalStateException("the stream has ended");
         }
-        take(p);
+        try {
+            take(p);
+        } catch (IllegalArgumentException notAFrameOfTheTrack) {
+            dropped++; // e.g. a truncated frame, or MP3 after an AAC header: refused before it changed anything
+        }
         announce();
+    }
+
+    /** Frames refused as not coded frames of their track's codec. */
+    public long dropped() {
+        return dropped;
     }
 
     private void take(MediaPacket p) {
@@ -228,11 +238,13 @@ public final class LlHlsSegmenter {
 
     private void frame(MediaPacket p) {
         boolean isPrimary = primary != null ? (p.kind() == MediaPacket.Kind.VIDEO) == primaryIsVideo : startTracks(p);
-        if (primary == null) {
+        TrackSamples track = !isPrimary ? secondary : primary;
+        if (track == null) {
             return;
         }
+        track.track().entry().sample(p, 0); // refuses a truncated or foreign frame before anything changes
         if (!isPrimary) {
-            if (open != null && secondary != null) {
+            if (open != null) {
                 secondary.add(p);
             }
             return;

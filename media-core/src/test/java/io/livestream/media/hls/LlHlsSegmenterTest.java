@@ -210,4 +210,18 @@ class LlHlsSegmenterTest {
         assertThat(seen).as("the part that ends a segment is announced with the segment complete")
                 .containsExactly("segment 0", "segment 1", "segment 2");
     }
+
+    @Test
+    void framesThatAreNotTheirTracksCodecAreDroppedAndTheStreamGoesOn() {
+        LlHlsSegmenter s = segmenter(HlsConfig.DEFAULT);
+        List<MediaPacket> stream = new ArrayList<>(av(30, 30, 0, 3, true));
+        stream.add(2, MediaPacket.video(0, new byte[] {0x17, 1, 0})); // a keyframe cut short, first of all
+        stream.add(40, MediaPacket.audio(500, new byte[] {0x2f, 1, 2, 3})); // MP3 after an AAC header
+        stream.add(60, MediaPacket.video(700, new byte[] {0x27, 1, 0, 0})); // truncated
+        stream.add(80, MediaPacket.video(900, new byte[] {0x1c, 1, 0, 0, 0, 0})); // HEVC frame in an AVC stream
+        stream.forEach(s::accept);
+        assertThat(s.dropped()).isEqualTo(4);
+        assertThat(s.segments()).extracting(Segment::msn).containsExactly(0L, 1L, 2L);
+        assertThat(s.segments().get(0).duration()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.001));
+    }
 }

@@ -61,4 +61,10 @@ final class TestStream {
         byte[] trun = BoxTree.find(part, "moof/traf/trun").body(part);
         return ByteBuffer.wrap(trun, 20, 4).getInt() == 0x02000000;
     }
+
+    /** The sample count of a part's first trun, the primary track's (8.8.8: after version and flags). */
+    static int primarySamples(byte[] part) {
+        byte[] trun = BoxTree.find(part, "moof/traf/trun").body(part);
+        return ByteBuffer.wrap(trun, 4, 4).getInt();
+    }
 }
