@@ -9,6 +9,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -199,7 +201,13 @@ final class HlsSession {
         // a blocking reload names one playlist version, which may be cached; otherwise not beyond a part
         String cache = blocking ? "public, max-age=" + 6 * segmenter.targetDuration() : "no-cache";
         cors(response).putHeader("Content-Type", PLAYLIST_TYPE).putHeader("Cache-Control", cache)
-                .end(segmenter.playlist(stream + "/" + id + "/"));
+                .end(segmenter.playlist(stream + "/" + id + "/", tokenQuery(request)));
+    }
+
+    /** A private stream's play token goes on to every URI of the playlist, so its media plays with it too. */
+    private static String tokenQuery(HttpServerRequest request) {
+        String token = request.getParam("token");
+        return token == null ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
     }
 
     private static void sendOr404(HttpServerRequest request, Optional<Buffer> body) {

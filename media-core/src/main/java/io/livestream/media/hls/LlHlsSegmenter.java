@@ -216,7 +216,12 @@ public final class LlHlsSegmenter {
 
     /** The media playlist, URIs relative to it under {@code uriPrefix} (e.g. {@code "cam1/"}). */
     public String playlist(String uriPrefix) {
-        return MediaPlaylist.render(this, uriPrefix);
+        return playlist(uriPrefix, "");
+    }
+
+    /** The media playlist with {@code query} (e.g. {@code "?token=..."}, already URI-encoded) after every URI. */
+    public String playlist(String uriPrefix, String query) {
+        return MediaPlaylist.render(this, uriPrefix, query);
     }
 
     private void header(MediaPacket p) {

@@ -21,7 +21,7 @@ final class MediaPlaylist {
     private MediaPlaylist() {
     }
 
-    static String render(LlHlsSegmenter s, String prefix) {
+    static String render(LlHlsSegmenter s, String prefix, String query) {
         if (!s.ready()) {
             throw new IllegalStateException("no segment complete yet: the target duration is unknown");
         }
@@ -46,7 +46,7 @@ final class MediaPlaylist {
             }
             if (seg.init() != map || seg.discontinuity()) {
                 map = seg.init();
-                out.append("#EXT-X-MAP:URI=\"").append(prefix).append("init-").append(map.id()).append(".mp4\"\n");
+                out.append("#EXT-X-MAP:URI=\"").append(prefix).append("init-").append(map.id()).append(".mp4").append(query).append("\"\n");
             }
             if (seg.partCount() > 0) {
                 out.append("#EXT-X-PROGRAM-DATE-TIME:").append(DATE_TIME.format(Instant.ofEpochMilli(seg.programDateTime()))).append('\n');
@@ -54,20 +54,20 @@ final class MediaPlaylist {
             if (at + seg.duration() > partsFrom || !seg.isComplete()) {
                 for (Part p : seg.parts()) {
                     out.append("#EXT-X-PART:DURATION=").append(seconds(p.duration())).append(",URI=\"").append(prefix)
-                            .append("part-").append(p.sequence()).append(".m4s\"").append(p.independent() ? ",INDEPENDENT=YES" : "").append('\n');
+                            .append("part-").append(p.sequence()).append(".m4s").append(query).append('"').append(p.independent() ? ",INDEPENDENT=YES" : "").append('\n');
                 }
             }
             at += seg.duration();
             if (seg.isComplete()) {
                 out.append("#EXTINF:").append(seconds(seg.duration())).append(",\n");
-                out.append(prefix).append("seg-").append(seg.msn()).append(".m4s\n");
+                out.append(prefix).append("seg-").append(seg.msn()).append(".m4s").append(query).append('\n');
             }
         }
         if (s.ended()) {
             return out.append("#EXT-X-ENDLIST\n").toString();
         }
         // 4.4.5.3: the part the server is producing; a request for it is held until it exists
-        out.append("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"").append(prefix).append("part-").append(s.nextPartSequence()).append(".m4s\"\n");
+        out.append("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"").append(prefix).append("part-").append(s.nextPartSequence()).append(".m4s").append(query).append("\"\n");
         return out.toString();
     }
 

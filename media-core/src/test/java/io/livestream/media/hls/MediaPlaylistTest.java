@@ -50,6 +50,19 @@ class MediaPlaylistTest {
     }
 
     @Test
+    void aQueryGoesOnEveryUri() throws Exception {
+        String playlist = clipSegmenter().playlist("clip/", "?token=a.b-c");
+        java.util.regex.Matcher uris = java.util.regex.Pattern.compile("URI=\"([^\"]+)\"|\n(clip/[^\n]+)").matcher(playlist);
+        int n = 0;
+        while (uris.find()) {
+            String uri = uris.group(1) != null ? uris.group(1) : uris.group(2);
+            assertThat(uri).startsWith("clip/").endsWith("?token=a.b-c");
+            n++;
+        }
+        assertThat(n).as("map, 5 parts, a segment, the hint").isEqualTo(8);
+    }
+
+    @Test
     void ffprobePlaysTheEndedPlaylistFromFiles(@TempDir Path dir) throws Exception {
         LlHlsSegmenter s = clipSegmenter();
         s.end();
