@@ -43,6 +43,9 @@ final class HlsSession {
     private final List<Waiter> waiters = new ArrayList<>();
     private long lastRequestNanos = System.nanoTime();
     private boolean ended;
+    private Buffer rendered;
+    private long renderedVersion;
+    private String renderedQuery;
 
     private record Waiter(BooleanSupplier done, Runnable answer, Runnable timedOut, long timer) {
     }
@@ -200,8 +203,21 @@ final class HlsSession {
         }
         // a blocking reload names one playlist version, which may be cached; otherwise not beyond a part
         String cache = blocking ? "public, max-age=" + 6 * segmenter.targetDuration() : "no-cache";
-        cors(response).putHeader("Content-Type", PLAYLIST_TYPE).putHeader("Cache-Control", cache)
-                .end(segmenter.playlist(stream + "/" + id + "/", tokenQuery(request)));
+        cors(response).putHeader("Content-Type", PLAYLIST_TYPE).putHeader("Cache-Control", cache).end(playlistBytes(tokenQuery(request)));
+    }
+
+    /**
+     * The playlist as it is now, rendered and encoded once for every request answered at the same part
+     * (a part's announcement answers all its waiters at once); a new part, or another token, renders anew.
+     */
+    private Buffer playlistBytes(String query) {
+        long version = segmenter.nextPartSequence() << 1 | (segmenter.ended() ? 1 : 0);
+        if (rendered == null || renderedVersion != version || !renderedQuery.equals(query)) {
+            rendered = Buffer.buffer(segmenter.playlist(stream + "/" + id + "/", query));
+            renderedVersion = version;
+            renderedQuery = query;
+        }
+        return rendered;
     }
 
     /** A private stream's play token goes on to every URI of the playlist, so its media plays with it too. */

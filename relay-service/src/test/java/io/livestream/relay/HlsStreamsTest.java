@@ -97,7 +97,7 @@ class HlsStreamsTest {
     }
 
     /** The future's result, failing the test if it takes more than 10 s. */
-    private static <T> T within(Future<T> future) {
+    private <T> T within(Future<T> future) {
         try {
             return future.await(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
@@ -219,5 +219,40 @@ class HlsStreamsTest {
         feed(stream(2300, 2500, true)); // the hub's one timeline goes on; a new session starts with its headers
         String playlist = within(get(".m3u8")).body();
         assertThat(playlist).contains("seg-2.m4s\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:");
+    }
+
+    @Test
+    void aHundredWaitingPlayersAreAllAnsweredAtTheirPart() {
+        serve(HlsStreams.Limits.DEFAULT);
+        Future<Response> first = get(".m3u8");
+        feed(stream(0, 2200, true));
+        within(first);
+        long before = lastPart(within(get(".m3u8")).body());
+        List<Future<Response>> players = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            players.add(get(".m3u8?_HLS_msn=2&_HLS_part=1"));
+        }
+        awaitWaiting(100);
+        long cut = System.nanoTime();
+        feed(stream(2200, 3000, false));
+        List<Long> arrivedMs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        players.forEach(f -> f.onSuccess(r -> arrivedMs.add((System.nanoTime() - cut) / 1_000_000)));
+        List<Long> lastParts = players.stream().map(f -> lastPart(within(f).body())).distinct().toList();
+        assertThat(lastParts).as("every one with the playlist at that part").containsExactly(before + 2);
+        List<Long> rounds = new ArrayList<>(); // warm: the feed's turn of the loop, answers included
+        for (int round = 0; round < 5; round++) {
+            List<Future<Response>> again = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                again.add(get(".m3u8?_HLS_msn=" + (6 + round * 3) + "&_HLS_part=1"));
+            }
+            awaitWaiting(100);
+            long t1 = System.nanoTime();
+            feed(stream(5300 + round * 3000, 3000, false));
+            rounds.add((System.nanoTime() - t1) / 1_000_000);
+            again.forEach(this::within);
+        }
+        List<Long> sorted = arrivedMs.stream().sorted().toList();
+        System.out.printf("HlsStreamsTest: 100 blocking reloads received %d-%d ms after the feed that cut their part began;"
+                + " warm, feeding 3 s of stream and answering 100 took %s ms%n", sorted.get(0), sorted.get(sorted.size() - 1), rounds);
     }
 }
