@@ -1,5 +1,6 @@
 package io.livestream.launcher;
 
+import io.livestream.launcher.harness.Await;
 import io.livestream.launcher.harness.Ffmpeg;
 import io.livestream.launcher.harness.Platform;
 import io.vertx.core.json.JsonArray;
@@ -27,6 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LlHlsTest {
     private static final String STREAM = "hls180";
     private static final Pattern PART = Pattern.compile("#EXT-X-PART:DURATION=([0-9.]+),URI=\"([^\"]+)\"(,INDEPENDENT=YES)?");
+    private static final Pattern AFTER_DISCONTINUITY = Pattern.compile(
+            "\\.m4s\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"[^\"]+\"\n#EXT-X-PROGRAM-DATE-TIME:[^\n]+\n#EXT-X-PART:[^\n]+,INDEPENDENT=YES\n");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Platform platform;
     private static Ffmpeg publisher;
@@ -134,6 +137,34 @@ class LlHlsTest {
         assertThat(part.statusCode()).isEqualTo(200);
         assertThat(new String(part.body(), 4, 4, StandardCharsets.US_ASCII)).isEqualTo("moof");
         assertThat(get("/live/" + STREAM + ".m3u8").body()).as("now listed").contains("URI=\"" + hint.group(1) + "\"");
+    }
+
+    /** A publisher gone and back within the grace: the playlist goes on, the new session's segments behind a discontinuity. */
+    @Test
+    void aPublisherBackWithinTheGraceIsBehindADiscontinuity() throws Exception {
+        String stream = "hlsswitch";
+        try (Ffmpeg first = Ffmpeg.publish(platform.publishUrl(stream), 320, 180, 30)) {
+            platform.awaitLive(stream, Duration.ofSeconds(30));
+            HttpResponse<String> started = get("/live/" + stream + ".m3u8"); // starts the session, answered at its first segment
+            assertThat(started.statusCode()).isEqualTo(200);
+            assertThat(started.body()).doesNotContain("#EXT-X-DISCONTINUITY\n");
+        }
+        try (Ffmpeg second = Ffmpeg.publish(platform.publishUrl(stream), 320, 180, 30)) {
+            String playlist = Await.value("a discontinuity in the playlist", Duration.ofSeconds(30), () -> {
+                String body = getQuietly("/live/" + stream + ".m3u8");
+                return AFTER_DISCONTINUITY.matcher(body).find() ? body : null;
+            });
+            assertThat(playlist).as("the new session's first part: independent").containsPattern(AFTER_DISCONTINUITY);
+            assertThat(playlist).contains("#EXT-X-DISCONTINUITY-SEQUENCE:0\n");
+        }
+    }
+
+    private static String getQuietly(String path) {
+        try {
+            return get(path).body();
+        } catch (Exception e) {
+            throw new AssertionError("GET " + path, e);
+        }
     }
 
     /** The last part of a playlist: its segment's number and its index there, and whether an EXTINF closed that segment after it. */

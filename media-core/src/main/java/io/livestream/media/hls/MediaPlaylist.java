@@ -41,6 +41,9 @@ final class MediaPlaylist {
         double at = 0;
         InitSection map = null;
         for (Segment seg : segments) {
+            if (seg.partCount() == 0) {
+                continue; // just opened: its tags come with its first part
+            }
             if (seg.discontinuity()) {
                 out.append("#EXT-X-DISCONTINUITY\n");
             }
@@ -48,9 +51,7 @@ final class MediaPlaylist {
                 map = seg.init();
                 out.append("#EXT-X-MAP:URI=\"").append(prefix).append("init-").append(map.id()).append(".mp4").append(query).append("\"\n");
             }
-            if (seg.partCount() > 0) {
-                out.append("#EXT-X-PROGRAM-DATE-TIME:").append(DATE_TIME.format(Instant.ofEpochMilli(seg.programDateTime()))).append('\n');
-            }
+            out.append("#EXT-X-PROGRAM-DATE-TIME:").append(DATE_TIME.format(Instant.ofEpochMilli(seg.programDateTime()))).append('\n');
             if (at + seg.duration() > partsFrom || !seg.isComplete()) {
                 for (Part p : seg.parts()) {
                     out.append("#EXT-X-PART:DURATION=").append(seconds(p.duration())).append(",URI=\"").append(prefix)
