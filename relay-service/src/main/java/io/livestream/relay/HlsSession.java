@@ -111,9 +111,8 @@ final class HlsSession {
             return;
         }
         boolean blocking = msn >= 0;
-        Optional<Segment> last = segmenter.segments().isEmpty() ? Optional.empty()
-                : Optional.of(segmenter.segments().get(segmenter.segments().size() - 1));
-        if (blocking && segmenter.ready() && last.isPresent() && msn > last.get().msn() + 2) {
+        List<Segment> segments = segmenter.segments();
+        if (blocking && segmenter.ready() && msn > segments.get(segments.size() - 1).msn() + 2) {
             error(request, 400, "_HLS_msn " + msn + " is too far ahead"); // 6.2.5.2
             return;
         }
