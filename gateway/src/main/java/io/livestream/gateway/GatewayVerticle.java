@@ -133,6 +133,7 @@ public final class GatewayVerticle extends VerticleBase {
         router.get(HealthApi.PATH).handler(new HealthApi(vertx.eventBus())::handle);
         router.routeWithRegex(HttpMethod.GET, PLAY_API).handler(ctx -> playInfo(ctx, streams, ctx.pathParam("param0")));
         router.routeWithRegex(HttpMethod.GET, StreamNames.PLAY_PATH).handler(play);
+        router.routeWithRegex(HttpMethod.GET, StreamNames.HLS_PATH).handler(play::hls);
         WebPages.mount(router);
         return router;
     }

@@ -27,11 +27,25 @@ public interface PlayBackend {
 
         void play(String stream, ServerWebSocket viewer);
 
+        /**
+         * Plays one LL-HLS request of an admitted viewer: {@code path} is {@code .m3u8} or {@code /<session>/<file>}
+         * ({@code StreamNames.HLS_PATH}). A player without LL-HLS answers 404.
+         */
+        default void playHls(String stream, String path, HttpServerRequest request) {
+            request.response().setStatusCode(404).putHeader("Content-Type", "text/plain")
+                    .putHeader("Access-Control-Allow-Origin", "*").end("LL-HLS is not served here\n");
+        }
+
         /** The gateway is stopping: viewers this player holds are closed {@code shutdown}, so they reconnect elsewhere. */
         default void close() {
         }
 
         static Player of(BiConsumer<String, HttpServerRequest> http, BiConsumer<String, ServerWebSocket> webSocket) {
+            return of(http, webSocket, null);
+        }
+
+        /** A player of FLV and, unless {@code hls} is null, LL-HLS. */
+        static Player of(BiConsumer<String, HttpServerRequest> http, BiConsumer<String, ServerWebSocket> webSocket, HlsPlayer hls) {
             return new Player() {
                 @Override
                 public void play(String stream, HttpServerRequest request) {
@@ -42,8 +56,23 @@ public interface PlayBackend {
                 public void play(String stream, ServerWebSocket viewer) {
                     webSocket.accept(stream, viewer);
                 }
+
+                @Override
+                public void playHls(String stream, String path, HttpServerRequest request) {
+                    if (hls == null) {
+                        Player.super.playHls(stream, path, request);
+                    } else {
+                        hls.play(stream, path, request);
+                    }
+                }
             };
         }
+    }
+
+    /** What plays LL-HLS requests: {@code Relay::playHls}. */
+    @FunctionalInterface
+    interface HlsPlayer {
+        void play(String stream, String path, HttpServerRequest request);
     }
 
     /** The clustered gateway: each stream fed once from a relay and fanned out to its viewers here, as {@code config} says. */

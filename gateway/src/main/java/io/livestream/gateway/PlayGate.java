@@ -72,4 +72,21 @@ final class PlayGate implements Handler<RoutingContext> {
             }
         });
     }
+
+    /**
+     * An LL-HLS request ({@code StreamNames.HLS_PATH}): a private stream's play token is checked on each
+     * request, as for FLV; the per-address connection limits are not, since a player makes several short
+     * requests a second (a request waits at most the relay's bound, and only so many may wait per stream).
+     */
+    void hls(RoutingContext ctx) {
+        String stream = ctx.pathParam("param0");
+        HttpServerRequest request = ctx.request();
+        admission.admit(stream, request.getParam("token")).onComplete(ar -> {
+            if (ar.failed()) {
+                PlayAdmission.Refusal.of(ar.cause()).answer(request);
+            } else {
+                player.playHls(stream, ctx.pathParam("param1"), request);
+            }
+        });
+    }
 }

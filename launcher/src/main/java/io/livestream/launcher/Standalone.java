@@ -68,7 +68,7 @@ public final class Standalone {
                     GatewayVerticle gateway = new GatewayVerticle(settings.gateway().withStudio(new GatewayConfig.Studio(
                             studio.openOnLoopback(), studio.publicRtmpUrl(), ingest.actualPort(), ingest.actualRtmpsPort())),
                             prometheus, (v, relays, tokens) -> Relay.create(v, settings.relay(), nodeId, null, null, null, prometheus)
-                                    .map(relay -> PlayBackend.Player.of(relay::play, relay::play)),
+                                    .map(relay -> PlayBackend.Player.of(relay::play, relay::play, relay::playHls)),
                             checks, keys);
                     return vertx.deployVerticle(gateway).map(gatewayId -> gateway);
                 })

@@ -48,6 +48,21 @@ class PrivateStreamsTest {
     }
 
     @Test
+    void llHlsTakesThePlayTokenOnEveryRequestAndItsPlaylistPassesItOn() {
+        assertThat(platform.get("/live/" + STREAM + ".m3u8").statusCode()).isEqualTo(401);
+        assertThat(platform.get("/live/" + STREAM + ".m3u8?token=" + playToken("other")).statusCode()).isEqualTo(403);
+        String token = playToken(STREAM);
+        var playlist = platform.get("/live/" + STREAM + ".m3u8?token=" + token);
+        assertThat(playlist.statusCode()).isEqualTo(200);
+        java.util.regex.Matcher part = java.util.regex.Pattern.compile("#EXT-X-PART:DURATION=[0-9.]+,URI=\"([^\"?]+)\\?token=([^\"]+)\"")
+                .matcher(playlist.body());
+        assertThat(part.find()).as(playlist.body()).isTrue();
+        assertThat(part.group(2)).isEqualTo(token);
+        assertThat(platform.get("/live/" + part.group(1) + "?token=" + token).statusCode()).isEqualTo(200);
+        assertThat(platform.get("/live/" + part.group(1)).statusCode()).as("the media too").isEqualTo(401);
+    }
+
+    @Test
     void httpFlvWithoutTokenIsUnauthorized() throws Exception {
         try (HttpFlvViewer viewer = HttpFlvViewer.open(platform.httpPort(), STREAM, null)) {
             assertThat(viewer.status()).isEqualTo(401);

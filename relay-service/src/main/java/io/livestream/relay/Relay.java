@@ -13,6 +13,7 @@ import io.livestream.common.auth.Tokens;
 import io.livestream.common.bus.MediaCodecs;
 import io.livestream.common.registry.RelayRegistry;
 import io.livestream.common.registry.StreamRegistry;
+import io.livestream.media.hls.HlsConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -32,8 +33,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The relay: plays {@code /live/<stream>.flv} over HTTP-FLV and WebSocket-FLV from per-stream
- * hubs that pull streams from the event bus only while they have viewers. Lives on the event
+ * The relay: plays {@code /live/<stream>.flv} over HTTP-FLV and WebSocket-FLV, and LL-HLS
+ * ({@link HlsStreams}), from per-stream hubs that pull streams from the event bus only while they have viewers. Lives on the event
  * loop that created it (the one its HTTP server runs on), so viewers and hubs need no locks.
  */
 public final class Relay implements Handler<RoutingContext> {
@@ -59,6 +60,7 @@ public final class Relay implements Handler<RoutingContext> {
     private final Map<ServerWebSocket, Carried> feeds = new HashMap<>();
     /** Streams the registry last showed as private: in its publisher's grace such a stream takes no new viewers. */
     private final Set<String> privateStreams = ConcurrentHashMap.newKeySet();
+    private final HlsStreams hls;
     private final long housekeeping;
     private long leaseTicks;
     private boolean draining;
@@ -78,6 +80,7 @@ public final class Relay implements Handler<RoutingContext> {
         // whether a stream is private comes from this relay's own reads of the registry (admit)
         this.admission = playTokens == null ? null : new PlayAdmission(stream -> Future.succeededFuture(privateStreams.contains(stream)), playTokens);
         this.metrics = new FanoutMetrics(registry);
+        this.hls = new HlsStreams(vertx, HlsConfig.DEFAULT, HlsStreams.Limits.DEFAULT, this::attach);
         this.housekeeping = vertx.setPeriodic(HOUSEKEEPING_MS, id -> housekeeping());
     }
 
@@ -140,6 +143,26 @@ public final class Relay implements Handler<RoutingContext> {
             }
             Sinks.flvHead(request.response());
             onContext(() -> attach(stream, Sinks.httpFlv(request, config.viewerQueueBytes())));
+        });
+    }
+
+    /**
+     * LL-HLS: {@code path} is {@code .m3u8} (the playlist) or {@code /<session>/<file>} (init section,
+     * segment or part), as {@code StreamNames.HLS_PATH} captures it. Admitted like an HTTP-FLV viewer.
+     */
+    public void playHls(String stream, String path, HttpServerRequest request) {
+        if (draining) {
+            HlsSession.error(request, 503, CloseReason.SHUTDOWN.label);
+            return;
+        }
+        admit(stream, request.getParam("token")).onComplete(live -> {
+            if (live.failed()) {
+                PlayAccess.turnAway(request, live.cause());
+            } else if (!live.result()) {
+                HlsSession.error(request, 404, CloseReason.STREAM_NOT_FOUND.label + ": " + stream);
+            } else {
+                onContext(() -> hls.handle(stream, path, request));
+            }
         });
     }
 
@@ -322,6 +345,7 @@ public final class Relay implements Handler<RoutingContext> {
     private void housekeeping() {
         long now = System.nanoTime();
         List.copyOf(hubs.values()).forEach(hub -> hub.closeStalledViewers(now));
+        hls.housekeeping(now);
         if (leaseTicks % 4 == 0) {
             closeStreamsWhoseLeaseLapsed();
         }

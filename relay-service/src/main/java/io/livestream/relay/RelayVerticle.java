@@ -61,6 +61,8 @@ public final class RelayVerticle extends VerticleBase {
             Router router = Router.router(vertx);
             OpsRoutes.mount(router, checks, prometheus);
             router.routeWithRegex(HttpMethod.GET, StreamNames.PLAY_PATH).handler(relay);
+            router.routeWithRegex(HttpMethod.GET, StreamNames.HLS_PATH)
+                    .handler(ctx -> relay.playHls(ctx.pathParam("param0"), ctx.pathParam("param1"), ctx.request()));
             server = vertx.createHttpServer(serverOptions(sendBufferBytes)).requestHandler(router);
             return server.listen(port, host);
         });

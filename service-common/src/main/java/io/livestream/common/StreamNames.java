@@ -11,6 +11,11 @@ public final class StreamNames {
     public static final String REGEX = "[A-Za-z0-9_\\-]{1,64}";
     /** {@code /live/<stream>.flv}, the play path of the gateway and the relays; the name is regex group {@code param0}. */
     public static final String PLAY_PATH = "/live/(" + REGEX + ")\\.flv";
+    /**
+     * LL-HLS: {@code /live/<stream>.m3u8} and {@code /live/<stream>/<session>/<file>} (init section,
+     * segment, part); the name is group {@code param0}, the rest ({@code .m3u8} or {@code /<session>/<file>}) {@code param1}.
+     */
+    public static final String HLS_PATH = "/live/(" + REGEX + ")(\\.m3u8|/[0-9a-z]{1,13}/(?:init|seg|part)-[0-9]{1,18}\\.(?:mp4|m4s))";
     private static final Pattern PATTERN = Pattern.compile(REGEX);
 
     private StreamNames() {
