@@ -157,7 +157,7 @@ public final class Relay implements Handler<RoutingContext> {
         }
         admit(stream, request.getParam("token")).onComplete(live -> {
             if (live.failed()) {
-                PlayAccess.turnAway(request, live.cause());
+                PlayAdmission.Refusal.of(live.cause()).answer(request);
             } else if (!live.result()) {
                 HlsSession.error(request, 404, CloseReason.STREAM_NOT_FOUND.label + ": " + stream);
             } else {
