@@ -43,11 +43,13 @@ public final class Ffmpeg7 {
         List<String> cmd = new ArrayList<>(List.of(dir().resolve("ffmpeg").toString(), "-hide_banner", "-nostdin", "-loglevel", "error",
                 "-re", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
                 "-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
-                "-c:v", encoder, "-g", "25", "-b:v", "300k"));
+                "-c:v", encoder, "-g", "25"));
         cmd.addAll(switch (encoder) {
-            case "libx265" -> List.of("-preset", "ultrafast", "-tune", "zerolatency", "-x265-params", "log-level=error:scenecut=0");
-            case "libsvtav1" -> List.of("-preset", "12", "-svtav1-params", "keyint=25:scd=0");
-            default -> List.of();
+            case "libx265" -> List.of("-b:v", "300k", "-preset", "ultrafast", "-tune", "zerolatency", "-x265-params", "log-level=error:scenecut=0");
+            // low delay (pred-struct=1, which takes CRF or CBR), as live encoders run: random-access GOPs with hidden
+            // frames play too, but Chromium's AV1 decoder fails on some of their frames now and then (docs/architecture.md)
+            case "libsvtav1" -> List.of("-crf", "40", "-preset", "12", "-svtav1-params", "keyint=25:scd=0:pred-struct=1");
+            default -> List.of("-b:v", "300k");
         });
         cmd.addAll(List.of("-c:a", "aac", "-b:a", "64k", "-f", "flv", rtmpUrl));
         return Ffmpeg.start(cmd, env());
