@@ -31,6 +31,7 @@ export default {
   'watch.noStream': 'No such stream',
   'watch.seeWhoIsLive': 'See who is live',
   'watch.privateNote': 'This stream is private: open the link with its play token (…/watch/{stream}?token=…).',
+  'watch.cannotDecode': 'This browser cannot decode {codec} video, the format this stream is sent in. Watch it in another browser or on another device.',
 
   'player.region': 'Player',
   'player.videoLabel': 'Live video of {stream}',

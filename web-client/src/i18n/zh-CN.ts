@@ -31,6 +31,7 @@ export default {
   'watch.noStream': '没有这个直播',
   'watch.seeWhoIsLive': '看看谁在直播',
   'watch.privateNote': '这是私密直播：请用带观看令牌的链接打开（…/watch/{stream}?token=…）。',
+  'watch.cannotDecode': '此浏览器无法解码 {codec} 视频（本直播所用的格式），请换一个浏览器或设备观看。',
 
   'player.region': '播放器',
   'player.videoLabel': '{stream} 的直播画面',

@@ -4,21 +4,39 @@ import { byId, h } from '../ui/dom';
 import { siteHeader } from '../ui/header';
 import { bindViewport } from '../ui/viewport';
 import { WatchView } from '../ui/watch-view';
+import { browserTypeCheck, type StreamMedia, undecodableVideo } from '../player/codec-support';
 import { streamFromPath } from '../util/urls';
 
-/** A private stream never plays without a token: say so instead of only "offline". */
-async function explainIfPrivate(stream: string, note: HTMLElement): Promise<void> {
+interface ListedStream extends StreamMedia {
+  name: string;
+  private?: boolean;
+}
+
+/** The stream as `/api/streams` lists it; undefined when it is not live or the API cannot be asked. */
+async function listed(stream: string): Promise<ListedStream | undefined> {
   try {
     const response = await fetch('/api/streams', { cache: 'no-store' });
-    if (!response.ok) return;
-    const body = (await response.json()) as { streams?: { name: string; private?: boolean }[] };
-    if (body.streams?.some((s) => s.name === stream && s.private)) {
-      note.textContent = t('watch.privateNote', { stream });
-      note.hidden = false;
-    }
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as { streams?: ListedStream[] };
+    return body.streams?.find((s) => s.name === stream);
   } catch {
-    // the note is a courtesy; the player keeps trying either way
+    return undefined; // the checks are a courtesy; the player tries either way
   }
+}
+
+/**
+ * Before playing: a private stream never plays without a token, and a codec this browser cannot
+ * decode (HEVC in most desktop browsers) never plays at all; both are said plainly instead of an
+ * endless "offline". The player starts unless the codec rules it out.
+ */
+async function startWatching(view: WatchView, stream: string, note: HTMLElement, playToken: string | undefined): Promise<void> {
+  const info = await listed(stream);
+  if (info?.private && !playToken) {
+    note.textContent = t('watch.privateNote', { stream });
+    note.hidden = false;
+  }
+  const codec = undecodableVideo(info, browserTypeCheck());
+  view.start(codec ? t('watch.cannotDecode', { codec }) : undefined);
 }
 
 function main(): void {
@@ -37,8 +55,7 @@ function main(): void {
   const view = new WatchView(playToken ? { stream, playToken, token: playToken } : { stream });
   const note = h('p', { id: 'private-note', class: 'form-error', role: 'status', hidden: true });
   app.replaceChildren(siteHeader('watch'), h('main', { class: 'page page-watch' }, h('h1', { class: 'stream-title', text: stream }), note, view.root));
-  view.start();
-  if (!playToken) void explainIfPrivate(stream, note);
+  void startWatching(view, stream, note, playToken);
 }
 
 main();

@@ -22,6 +22,8 @@ export interface WatchHook {
   roomReady: boolean;
   /** Where the player's latest connection went (a relay's URL when the gateway sent it there), without the token. */
   playUrl: string | null;
+  /** Why the player was not started (this browser cannot decode the stream's codec), else null. */
+  cannotPlay: string | null;
 }
 
 declare global {
@@ -72,6 +74,7 @@ export class WatchView {
   private roomReady = false;
   private you: Hello['you'] | null = null;
   private delayMs: number | null = null;
+  private cannotPlay: string | null = null;
   private timers: ReturnType<typeof setInterval>[] = [];
   private buttonsShown = '';
 
@@ -132,8 +135,12 @@ export class WatchView {
     this.wireTapControls(stage, box);
   }
 
-  start(): void {
-    if (!flvSupported()) {
+  /** Starts the room and the player; with `cannotPlay` (why this browser cannot decode the stream) the room only, the reason shown over the picture. */
+  start(cannotPlay?: string): void {
+    this.cannotPlay = cannotPlay ?? null;
+    if (this.cannotPlay) {
+      this.overlayText.textContent = this.cannotPlay;
+    } else if (!flvSupported()) {
       this.overlayText.textContent = t('player.noMse');
     } else {
       this.player.start();
@@ -158,10 +165,11 @@ export class WatchView {
   private render(): void {
     const state = this.player.state;
     window.__watch = { state, delayMs: this.delayMs, reconnects: this.player.reconnects, roomReady: this.roomReady,
-      playUrl: this.playSource.last?.url ?? null };
+      playUrl: this.playSource.last?.url ?? null, cannotPlay: this.cannotPlay };
     this.delayText.textContent = state === 'offline' ? t('player.offlineShort') : formatDelay(this.delayMs);
     this.overlayText.hidden = state === 'playing' && !this.player.autoMuted;
-    if (state === 'offline') this.overlayText.textContent = t('player.offline');
+    if (this.cannotPlay) this.overlayText.hidden = false;
+    else if (state === 'offline') this.overlayText.textContent = t('player.offline');
     else if (state === 'connecting') this.overlayText.textContent = t('player.connecting');
     else if (this.player.autoMuted && this.video.muted) this.overlayText.textContent = t('player.autoMuted');
     else this.overlayText.hidden = true;

@@ -203,9 +203,12 @@ public final class FanOut {
         viewer.start(header, gop.snapshot());
     }
 
-    /** The next packet of the stream's timeline (timestamps never go back): kept in the GOP and sent to every viewer. */
+    /**
+     * The next packet of the stream's timeline (timestamps never go back): kept in the GOP and sent to every viewer.
+     * Enhanced RTMP video Metadata packets are left out unless {@link FanoutConfig#videoMetadata()} says otherwise.
+     */
     public void deliver(MediaPacket packet) {
-        if (closed) {
+        if (closed || !config.videoMetadata() && packet.isVideoMetadata()) {
             return;
         }
         FlvTag tag = FlvTag.of(packet);

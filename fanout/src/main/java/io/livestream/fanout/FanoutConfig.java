@@ -19,6 +19,9 @@ import java.time.Duration;
  *                         zero never merges (a send per video frame)
  * @param sendBudget       sends a second to viewers the process aims at, over all its streams, before
  *                         merging writes up to {@code maxWriteDelay}
+ * @param videoMetadata    whether Enhanced RTMP video Metadata packets (HDR {@code colorInfo}) reach FLV
+ *                         viewers; off by default, since mpegts.js 1.8 stops at them ("Invalid video
+ *                         packet type 4") while FFmpeg sends one with every HEVC, AV1 and VP9 stream
  */
 public record FanoutConfig(
         int viewerQueueBytes,
@@ -30,44 +33,51 @@ public record FanoutConfig(
         Duration flushWindow,
         Duration mergeWrites,
         Duration maxWriteDelay,
-        int sendBudget) {
+        int sendBudget,
+        boolean videoMetadata) {
 
     public static final int DEFAULT_SEND_BUDGET = 15_000;
 
     public static FanoutConfig defaults() {
         return new FanoutConfig(1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(10), 3000,
                 32L * 1024 * 1024, Duration.ofSeconds(3), Duration.ofMillis(40), Duration.ZERO,
-                Duration.ofMillis(100), DEFAULT_SEND_BUDGET);
+                Duration.ofMillis(100), DEFAULT_SEND_BUDGET, false);
     }
 
     public FanoutConfig withStallTimeout(Duration d) {
         return new FanoutConfig(viewerQueueBytes, d, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
-                maxWriteDelay, sendBudget);
+                maxWriteDelay, sendBudget, videoMetadata);
     }
 
     public FanoutConfig withGrace(Duration d) {
         return new FanoutConfig(viewerQueueBytes, stallTimeout, d, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
-                maxWriteDelay, sendBudget);
+                maxWriteDelay, sendBudget, videoMetadata);
     }
 
     public FanoutConfig withViewerQueueBytes(int bytes) {
         return new FanoutConfig(bytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
-                maxWriteDelay, sendBudget);
+                maxWriteDelay, sendBudget, videoMetadata);
     }
 
     public FanoutConfig withFlushWindow(Duration d) {
         return new FanoutConfig(viewerQueueBytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, d, mergeWrites,
-                maxWriteDelay, sendBudget);
+                maxWriteDelay, sendBudget, videoMetadata);
     }
 
     public FanoutConfig withMergeWrites(Duration d) {
         return new FanoutConfig(viewerQueueBytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, d,
-                maxWriteDelay, sendBudget);
+                maxWriteDelay, sendBudget, videoMetadata);
     }
 
     /** Merged writes by load: at most {@code d} of added delay (zero: never), for a process budget of {@code sendsPerSecond}. */
     public FanoutConfig withMaxWriteDelay(Duration d, int sendsPerSecond) {
         return new FanoutConfig(viewerQueueBytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
-                d, sendsPerSecond);
+                d, sendsPerSecond, videoMetadata);
+    }
+
+    /** Whether Enhanced RTMP video Metadata packets are sent to viewers (off: left out, for mpegts.js). */
+    public FanoutConfig withVideoMetadata(boolean send) {
+        return new FanoutConfig(viewerQueueBytes, stallTimeout, grace, gopMaxPackets, gopMaxBytes, snapshotTimeout, flushWindow, mergeWrites,
+                maxWriteDelay, sendBudget, send);
     }
 }

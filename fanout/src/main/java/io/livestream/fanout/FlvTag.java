@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
  * WebSocket viewers ({@link #webSocketFrame}), so neither copies nor re-frames per viewer. The
  * bytes live off-heap (the socket writes them without a copy into a direct buffer); the memory
  * is the JDK's, freed when the tag is collected, and the wrappers ignore the release each write does.
- * {@code isHeader}: metadata or a sequence header, which a viewer that skips keeps to send first.
+ * {@code isHeader}: metadata, a sequence header or an Enhanced RTMP video Metadata packet, which a viewer that skips keeps to send first.
  */
 public record FlvTag(MediaPacket packet, Buffer bytes, ByteBuf webSocketFrame, boolean isHeader) {
 
@@ -28,7 +28,7 @@ public record FlvTag(MediaPacket packet, Buffer bytes, ByteBuf webSocketFrame, b
         Flv.writeTag(buf, packet);
         WebSocketFrames.setBinaryHeader(buf, start - header, size);
         return new FlvTag(packet, BufferInternal.buffer(buf.slice(start, size)), buf.slice(start - header, header + size),
-                packet.isMetadata() || packet.isSequenceHeader());
+                packet.isMetadata() || packet.isSequenceHeader() || packet.isVideoMetadata());
     }
 
     boolean isKeyframe() {

@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * Confined to its hub's event loop.
  */
 public final class Viewer {
-    private enum HeaderKind { METADATA, VIDEO_CONFIG, AUDIO_CONFIG }
+    private enum HeaderKind { METADATA, VIDEO_CONFIG, VIDEO_METADATA, AUDIO_CONFIG }
 
     private final ViewerSink sink;
     private final LongSupplier nanoClock;
@@ -181,6 +181,9 @@ public final class Viewer {
     private static HeaderKind kindOf(MediaPacket p) {
         if (p.isMetadata()) {
             return HeaderKind.METADATA;
+        }
+        if (p.isVideoMetadata()) {
+            return HeaderKind.VIDEO_METADATA;
         }
         return p.isVideoSequenceHeader() ? HeaderKind.VIDEO_CONFIG : HeaderKind.AUDIO_CONFIG;
     }

@@ -8,8 +8,8 @@ import io.livestream.common.registry.StreamInfo;
 import io.livestream.media.GopCache;
 import io.livestream.media.MediaPacket;
 import io.livestream.media.flv.ScriptTags;
-import io.livestream.media.codec.AacConfig;
-import io.livestream.media.codec.AvcDecoderConfig;
+import io.livestream.media.codec.AudioFormat;
+import io.livestream.media.codec.VideoFormat;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -89,7 +89,12 @@ public final class PublishSession {
         return ended;
     }
 
-    /** Takes one packet from the publisher and puts it on the event bus. */
+    /**
+     * Takes one packet from the publisher and puts it on the event bus. A tag whose codec this server
+     * does not know (an Enhanced RTMP FourCC outside the spec's) or whose enhanced header cannot be read
+     * throws {@link io.livestream.media.rtmp.RtmpProtocolException} ({@code unsupported-codec},
+     * {@code bad-media-header}): the publish is refused, nothing of it relayed.
+     */
     public void push(MediaPacket packet) {
         if (ended) {
             return;
@@ -104,6 +109,7 @@ public final class PublishSession {
             }
             return;
         }
+        MediaCheck.requireKnownCodec(packet);
         bytesIn += packet.size();
         health.packet(packet);
         bytesCounter.increment(packet.size());
@@ -173,7 +179,7 @@ public final class PublishSession {
     StreamInfo info(String node) {
         StreamInfo.Video v = video;
         if (v.fps() == 0 && measuredFps > 0 && v != StreamInfo.Video.NONE) {
-            v = new StreamInfo.Video(v.codec(), v.profile(), v.width(), v.height(), Math.round(measuredFps * 100) / 100.0);
+            v = v.withFps(Math.round(measuredFps * 100) / 100.0);
         }
         return new StreamInfo(name, node, epoch, startedAt, v, audio, measuredBitrate, privateStream, publisher.address());
     }
@@ -191,8 +197,8 @@ public final class PublishSession {
 
     private StreamInfo.Video describeVideo(MediaPacket packet) {
         try {
-            AvcDecoderConfig avc = AvcDecoderConfig.parse(packet.payload());
-            return new StreamInfo.Video(avc.codecString(), avc.profileName(), avc.width(), avc.height(), avc.frameRate());
+            VideoFormat f = VideoFormat.of(packet.payload());
+            return new StreamInfo.Video(f.codec(), f.profile(), f.width(), f.height(), f.fps(), f.codecString());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "stream {0}: unreadable video sequence header: {1}", LogField.stream(name), e.getMessage());
             return StreamInfo.Video.NONE;
@@ -201,8 +207,8 @@ public final class PublishSession {
 
     private StreamInfo.Audio describeAudio(MediaPacket packet) {
         try {
-            AacConfig aac = AacConfig.parse(packet.payload());
-            return new StreamInfo.Audio(aac.codecString(), aac.sampleRate(), aac.channels());
+            AudioFormat f = AudioFormat.of(packet.payload());
+            return new StreamInfo.Audio(f.codec(), f.sampleRate(), f.channels(), f.codecString());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "stream {0}: unreadable audio sequence header: {1}", LogField.stream(name), e.getMessage());
             return StreamInfo.Audio.NONE;

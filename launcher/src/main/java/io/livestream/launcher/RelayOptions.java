@@ -35,9 +35,13 @@ public final class RelayOptions {
             description = "Sends a second to viewers, over every stream of the process, beyond which writes are merged (up to --max-write-delay): a stream's least gap between sends is the process's viewers / this (env LIVE_VIEWER_SEND_BUDGET; default ${DEFAULT-VALUE})")
     int viewerSendBudget;
 
+    @Option(names = "--flv-video-metadata", defaultValue = "${env:LIVE_FLV_VIDEO_METADATA:-false}",
+            description = "Send Enhanced RTMP video Metadata packets (HDR colorInfo) to FLV viewers; off by default because mpegts.js 1.8 stops at them (env LIVE_FLV_VIDEO_METADATA; default ${DEFAULT-VALUE})")
+    boolean flvVideoMetadata;
+
     public FanoutConfig config() {
         return FanoutConfig.defaults().withGrace(grace).withStallTimeout(stallTimeout).withViewerQueueBytes(viewerQueueKb * 1024)
                 .withFlushWindow(viewerFlushWindow).withMergeWrites(viewerMergeWrites)
-                .withMaxWriteDelay(maxWriteDelay, viewerSendBudget);
+                .withMaxWriteDelay(maxWriteDelay, viewerSendBudget).withVideoMetadata(flvVideoMetadata);
     }
 }

@@ -140,11 +140,13 @@ class PublishAndPlayTest {
                 JsonObject listed = platform.listedStream(STREAM);
                 return listed != null && listed.getInteger("viewers") >= 1 && listed.getLong("bitrateKbps") > 0 ? listed : null;
             });
-            assertThat(s.getJsonObject("video").getString("codec")).startsWith("avc1.");
+            assertThat(s.getJsonObject("video").getString("codec")).isEqualTo("h264");
+            assertThat(s.getJsonObject("video").getString("codecString")).startsWith("avc1.");
             assertThat(s.getJsonObject("video").getInteger("width")).isEqualTo(1280);
             assertThat(s.getJsonObject("video").getInteger("height")).isEqualTo(720);
             assertThat(s.getJsonObject("video").getDouble("fps")).isBetween(20.0, 40.0);
-            assertThat(s.getJsonObject("audio").getString("codec")).startsWith("mp4a.40");
+            assertThat(s.getJsonObject("audio").getString("codec")).isEqualTo("aac");
+            assertThat(s.getJsonObject("audio").getString("codecString")).startsWith("mp4a.40");
             assertThat(s.getJsonObject("audio").getInteger("sampleRate")).isEqualTo(44100);
             assertThat(s.getLong("uptimeSeconds")).isGreaterThanOrEqualTo(0);
         }

@@ -6,7 +6,8 @@ import java.util.function.Function;
 
 /**
  * What a new viewer needs to start at once on a keyframe: the latest metadata, the video and
- * audio sequence headers, and every packet since the last keyframe. A GOP grown past its
+ * audio sequence headers (any codec, legacy or Enhanced RTMP), the latest Enhanced RTMP video
+ * Metadata packet (HDR colour information), and every packet since the last keyframe. A GOP grown past its
  * bounds is dropped whole (a viewer then waits for the next keyframe) rather than kept growing.
  * Not thread-safe: each owner uses it from one event loop.
  */
@@ -17,6 +18,7 @@ public final class GopCache<T> {
     private final List<T> gop = new ArrayList<>();
     private T metadata;
     private T videoSequenceHeader;
+    private T videoMetadata;
     private T audioSequenceHeader;
     private long gopBytes;
     private boolean inGop;
@@ -33,6 +35,8 @@ public final class GopCache<T> {
             metadata = item;
         } else if (p.isVideoSequenceHeader()) {
             videoSequenceHeader = item;
+        } else if (p.isVideoMetadata()) {
+            videoMetadata = item;
         } else if (p.isAudioSequenceHeader()) {
             audioSequenceHeader = item;
         } else if (p.isKeyframe()) {
@@ -44,14 +48,17 @@ public final class GopCache<T> {
         }
     }
 
-    /** Metadata, video and audio sequence headers, then the current GOP from its keyframe. */
+    /** Metadata, video sequence header, video Metadata packet, audio sequence header, then the current GOP from its keyframe. */
     public List<T> snapshot() {
-        List<T> out = new ArrayList<>(gop.size() + 3);
+        List<T> out = new ArrayList<>(gop.size() + 4);
         if (metadata != null) {
             out.add(metadata);
         }
         if (videoSequenceHeader != null) {
             out.add(videoSequenceHeader);
+        }
+        if (videoMetadata != null) {
+            out.add(videoMetadata);
         }
         if (audioSequenceHeader != null) {
             out.add(audioSequenceHeader);
@@ -68,6 +75,7 @@ public final class GopCache<T> {
         dropGop();
         metadata = null;
         videoSequenceHeader = null;
+        videoMetadata = null;
         audioSequenceHeader = null;
     }
 

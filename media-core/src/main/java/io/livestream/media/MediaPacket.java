@@ -1,5 +1,8 @@
 package io.livestream.media;
 
+import io.livestream.media.flv.AudioTagHeader;
+import io.livestream.media.flv.VideoTagHeader;
+
 /**
  * One unit of a live stream as it travels from ingest to viewers: the body of an FLV tag
  * (the same bytes as an RTMP audio, video or data message) and its timestamp.
@@ -28,10 +31,6 @@ public record MediaPacket(Kind kind, int timestamp, byte[] payload) {
         }
     }
 
-    private static final int CODEC_AVC = 7;
-    private static final int CODEC_HEVC = 12;
-    private static final int SOUND_AAC = 10;
-
     public static MediaPacket video(int timestamp, byte[] payload) {
         return new MediaPacket(Kind.VIDEO, timestamp, payload);
     }
@@ -49,37 +48,41 @@ public record MediaPacket(Kind kind, int timestamp, byte[] payload) {
     }
 
     /**
-     * A video frame a decoder can start on (FLV VideoTagHeader frame type 1). For AVC/HEVC only
-     * coded pictures (AVCPacketType 1) count, not sequence headers or end-of-sequence.
+     * A video frame a decoder can start on: FLV frame type 1 on coded frames (legacy AVCPacketType 1,
+     * Enhanced RTMP CodedFrames or CodedFramesX), not a sequence start, end, metadata or command;
+     * the same rule for every codec ({@link VideoTagHeader}).
      */
     public boolean isKeyframe() {
-        if (kind != Kind.VIDEO || payload.length < 2 || (payload[0] & 0xf0) != 0x10) {
-            return false;
-        }
-        return !isAvcFamily() || payload[1] == 1;
+        return kind == Kind.VIDEO && VideoTagHeader.isKeyframe(payload);
     }
 
-    /** AVC/HEVC end of sequence (AVCPacketType 2), as ffmpeg writes at the end of a file. */
+    /** End of sequence (AVC/HEVC AVCPacketType 2, Enhanced RTMP SequenceEnd), as ffmpeg writes at the end of a file. */
     public boolean isEndOfSequence() {
-        return kind == Kind.VIDEO && payload.length >= 2 && isAvcFamily() && payload[1] == 2;
+        return kind == Kind.VIDEO && hasVideoPacketType(2);
     }
 
-    private boolean isAvcFamily() {
-        int codec = payload[0] & 0x0f;
-        return codec == CODEC_AVC || codec == CODEC_HEVC;
-    }
-
-    /** AVC/HEVC decoder configuration record (AVCPacketType 0). */
+    /** A decoder configuration record: AVC/HEVC AVCPacketType 0, Enhanced RTMP SequenceStart or MPEG2TSSequenceStart. */
     public boolean isVideoSequenceHeader() {
-        if (kind != Kind.VIDEO || payload.length < 2) {
+        return kind == Kind.VIDEO && (hasVideoPacketType(0) || VideoTagHeader.isEnhanced(payload) && hasVideoPacketType(5));
+    }
+
+    /** An Enhanced RTMP video Metadata packet (AMF {@code colorInfo}: HDR colour information). */
+    public boolean isVideoMetadata() {
+        return kind == Kind.VIDEO && VideoTagHeader.isEnhanced(payload) && hasVideoPacketType(4);
+    }
+
+    private boolean hasVideoPacketType(int type) {
+        if (payload.length < 2) {
             return false;
         }
-        return isAvcFamily() && payload[1] == 0;
+        int codecId = payload[0] & 0x0f;
+        boolean legacyWithType = codecId == 7 || codecId == 12;
+        return (VideoTagHeader.isEnhanced(payload) || legacyWithType) && VideoTagHeader.packetTypeOf(payload) == type;
     }
 
-    /** AAC AudioSpecificConfig (AACPacketType 0). */
+    /** An audio sequence start: the AAC AudioSpecificConfig (AACPacketType 0), or an Enhanced RTMP SequenceStart of any codec. */
     public boolean isAudioSequenceHeader() {
-        return kind == Kind.AUDIO && payload.length >= 2 && ((payload[0] & 0xf0) >> 4) == SOUND_AAC && payload[1] == 0;
+        return kind == Kind.AUDIO && AudioTagHeader.isSequenceStart(payload);
     }
 
     public boolean isSequenceHeader() {

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A registry entry survives its trips: to JSON and back, and through the bytes the cluster map holds. */
 class StreamInfoTest {
     private static final StreamInfo LIVE = new StreamInfo("alpha", "ingest-1", 7, 1_700_000_000_000L,
-            new StreamInfo.Video("avc1.64001f", "High", 1280, 720, 30.0), new StreamInfo.Audio("mp4a.40.2", 44100, 2),
+            new StreamInfo.Video("h264", "High", 1280, 720, 30.0, "avc1.64001F"), new StreamInfo.Audio("aac", 44100, 2, "mp4a.40.2"),
             2_500_000, true, "2001:db8::5");
 
     @Test

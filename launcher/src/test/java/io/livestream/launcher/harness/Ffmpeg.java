@@ -38,9 +38,16 @@ public final class Ffmpeg implements AutoCloseable {
 
     /** Runs ffmpeg with the given arguments (after {@code ffmpeg}). */
     public static Ffmpeg start(List<String> cmd) {
+        return start(cmd, java.util.Map.of());
+    }
+
+    /** Runs the command line {@code cmd} (its program first) with {@code env} added to the environment. */
+    public static Ffmpeg start(List<String> cmd, java.util.Map<String, String> env) {
         try {
             Path log = Files.createTempFile("ffmpeg-", ".log");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+            ProcessBuilder builder = new ProcessBuilder(cmd);
+            builder.environment().putAll(env);
+            Process p = builder.redirectErrorStream(true).redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             return new Ffmpeg(p, log);
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.livestream.launcher.web;
 
 import io.livestream.launcher.harness.Ffmpeg;
+import io.livestream.launcher.harness.Ffmpeg7;
 import io.livestream.launcher.harness.Platform;
 import io.livestream.fanout.FanoutConfig;
 import io.vertx.core.json.JsonArray;
@@ -126,6 +127,45 @@ class WatchPageBrowserTest {
                     publisher[0].close();
                 }
             }
+        }
+    }
+
+    /**
+     * Enhanced RTMP in the browser ({@code web-client/e2e/codec.e2e.mjs}): FFmpeg 7.1 publishes AV1 (SVT-AV1)
+     * and HEVC (x265) at 320x180 with a key frame a second; the watch page plays the AV1 stream over
+     * WebSocket-FLV for {@code -Dav1.watch.seconds} (60 by default) across its key frames without a stop,
+     * plain mpegts.js plays it too, and the HEVC stream's page says plainly that this Chromium cannot decode
+     * HEVC (or plays it, where it can).
+     */
+    @Test
+    void av1PlaysAcrossKeyframesAndAnUndecodableCodecIsSaidPlainly() throws Exception {
+        int seconds = Integer.getInteger("av1.watch.seconds", 60);
+        try (Platform platform = Platform.start();
+             Ffmpeg av1 = Ffmpeg7.publish(platform.publishUrl("av1"), "libsvtav1");
+             Ffmpeg hevc = Ffmpeg7.publish(platform.publishUrl("hevc"), "libx265")) {
+            platform.awaitLive("av1", Duration.ofSeconds(30));
+            platform.awaitLive("hevc", Duration.ofSeconds(30));
+            Map<String, JsonObject> results = runScript(platform, "av1", new Ffmpeg[] {av1}, List.of("e2e/codec.e2e.mjs",
+                    "--base", platform.httpUrl(""), "--stream", "av1", "--hevc", "hevc", "--seconds", String.valueOf(seconds)));
+
+            JsonObject page = results.get("av1");
+            assertThat(page.getBoolean("supported")).as("Chromium decodes AV1").isTrue();
+            assertThat(page.getDouble("advancedSeconds")).as("seconds of AV1 played").isGreaterThanOrEqualTo(seconds * 0.9);
+            assertThat(page.getInteger("framesDecoded")).as("AV1 frames decoded").isGreaterThanOrEqualTo(seconds * 20);
+            assertThat(page.getInteger("longestStillMs")).as("longest stop of the picture, ms").isLessThan(2000);
+            assertThat(page.getInteger("reconnects")).isZero();
+            assertThat(page.getInteger("notPlayingSamples")).isZero();
+            assertThat(page.getString("videoSize")).isEqualTo("320x180");
+            assertThat(results.get("plain").getInteger("framesDecoded")).as("frames plain mpegts.js decoded in 10 s").isGreaterThanOrEqualTo(150);
+            JsonObject h = results.get("hevc");
+            if (h.getBoolean("supported")) {
+                assertThat(h.getString("cannotPlay")).isNull();
+            } else {
+                assertThat(h.getString("cannotPlay")).contains("HEVC");
+                assertThat(h.getString("overlay")).isEqualTo(h.getString("cannotPlay"));
+                assertThat(h.getString("state")).isNotEqualTo("playing");
+            }
+            assertThat(results.get("console").getJsonArray("errors")).as("console errors on the pages").isEmpty();
         }
     }
 

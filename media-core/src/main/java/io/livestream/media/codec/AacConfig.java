@@ -11,7 +11,15 @@ public record AacConfig(int objectType, int sampleRate, int channels) {
         if (flvAudioPayload.length < 4 || ((flvAudioPayload[0] & 0xf0) >> 4) != 10 || flvAudioPayload[1] != 0) {
             throw new CodecConfigException("not an AAC sequence header");
         }
-        BitReader r = new BitReader(flvAudioPayload, 2, flvAudioPayload.length - 2);
+        return parse(flvAudioPayload, 2);
+    }
+
+    /** Parses the AudioSpecificConfig at {@code offset} of a tag body (2 in a legacy one, 5 in an Enhanced RTMP {@code mp4a} SequenceStart). */
+    public static AacConfig parse(byte[] body, int offset) {
+        if (offset < 0 || body.length < offset + 2) {
+            throw new CodecConfigException("AudioSpecificConfig shorter than 2 bytes");
+        }
+        BitReader r = new BitReader(body, offset, body.length - offset);
         int objectType = r.bits(5);
         if (objectType == 31) {
             objectType = 32 + r.bits(6);

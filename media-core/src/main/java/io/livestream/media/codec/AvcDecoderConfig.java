@@ -28,10 +28,19 @@ public record AvcDecoderConfig(
     /** Parses the whole FLV video tag body: 0x17, AVCPacketType 0, composition time, record. */
     public static AvcDecoderConfig parse(byte[] flvVideoPayload) {
         byte[] b = flvVideoPayload;
-        if (b.length < 5 + 7 || (b[0] & 0x0f) != 7 || b[1] != 0) {
+        if (b.length < 5 + 7 || (b[0] & 0x8f) != 7 || b[1] != 0) {
             throw new CodecConfigException("not an AVC sequence header");
         }
-        int at = 5;
+        return parse(b, 5);
+    }
+
+    /** Parses the record at {@code recordOffset} of a tag body (5 in a legacy one and in an Enhanced RTMP {@code avc1} SequenceStart). */
+    public static AvcDecoderConfig parse(byte[] b, int recordOffset) {
+        int at = recordOffset;
+        if (at < 0 || b.length < at + 7) {
+            throw new CodecConfigException("AVC record shorter than 7 bytes");
+        }
+        int start = at;
         if (b[at] != 1) {
             throw new CodecConfigException("unknown AVCDecoderConfigurationRecord version " + b[at]);
         }
@@ -56,7 +65,7 @@ public record AvcDecoderConfig(
         if (sps.isEmpty()) {
             throw new CodecConfigException("AVC record without an SPS");
         }
-        return fromSps(b[6] & 0xff, b[7] & 0xff, b[8] & 0xff, nalLengthSize, List.copyOf(sps), List.copyOf(pps));
+        return fromSps(b[start + 1] & 0xff, b[start + 2] & 0xff, b[start + 3] & 0xff, nalLengthSize, List.copyOf(sps), List.copyOf(pps));
     }
 
     /** RFC 6381 codec string, e.g. {@code avc1.64001F}. */

@@ -1,13 +1,18 @@
 package io.livestream.media.fuzz;
 
+import io.livestream.media.MediaPacket;
 import io.livestream.media.amf.Amf0;
 import io.livestream.media.amf.Amf0Exception;
 import io.livestream.media.codec.AacConfig;
+import io.livestream.media.codec.AudioFormat;
 import io.livestream.media.codec.AvcDecoderConfig;
 import io.livestream.media.codec.CodecConfigException;
 import io.livestream.media.codec.SendTimeSei;
+import io.livestream.media.codec.VideoFormat;
+import io.livestream.media.flv.AudioTagHeader;
 import io.livestream.media.flv.FlvFormatException;
 import io.livestream.media.flv.FlvReader;
+import io.livestream.media.flv.VideoTagHeader;
 import io.livestream.media.rtmp.ChunkDecoder;
 import io.livestream.media.rtmp.HandshakeServer;
 import io.livestream.media.rtmp.RtmpLimits;
@@ -92,6 +97,40 @@ enum Parser {
         void parse(byte[] input) {
             try {
                 AacConfig.parse(input);
+            } catch (CodecConfigException expected) {
+                // unreadable: the stream is listed without its audio details
+            }
+        }
+    },
+    VIDEO_TAG("video-tag") {
+        @Override
+        void parse(byte[] input) {
+            // what relays ask of every packet may not throw at all
+            MediaPacket p = MediaPacket.video(0, input);
+            boolean ignored = p.isKeyframe() | p.isVideoSequenceHeader() | p.isEndOfSequence() | p.isVideoMetadata() | p.isSequenceHeader();
+            try {
+                VideoTagHeader.parse(input);
+            } catch (FlvFormatException expected) {
+                // the ingest refuses the publish by name
+            }
+            try {
+                VideoFormat.of(input); // HEVC, AV1, VP9/VP8 and AVC records behind legacy and enhanced headers
+            } catch (CodecConfigException expected) {
+                // unreadable: the stream is listed without a resolution
+            }
+        }
+    },
+    AUDIO_TAG("audio-tag") {
+        @Override
+        void parse(byte[] input) {
+            boolean ignored = MediaPacket.audio(0, input).isAudioSequenceHeader();
+            try {
+                AudioTagHeader.parse(input);
+            } catch (FlvFormatException expected) {
+                // the ingest refuses the publish by name
+            }
+            try {
+                AudioFormat.of(input);
             } catch (CodecConfigException expected) {
                 // unreadable: the stream is listed without its audio details
             }

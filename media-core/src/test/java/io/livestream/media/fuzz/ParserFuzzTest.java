@@ -41,6 +41,28 @@ class ParserFuzzTest {
             new Amf0.EcmaArray(Map.of("width", 1280.0)), new Amf0.Date(1.0, 0), Amf0.NULL, Amf0.UNDEFINED);
     private static final byte[] VALID_CHUNKS = chunks();
     private static final byte[] VALID_FLV = flv();
+    /** Sequence starts FFmpeg 7.1 wrote (src/test/resources/enhanced-rtmp), and frames under each enhanced header form. */
+    private static final byte[] HEVC_START = fixtureVideo("hevc-320x180.flv", 0);
+    private static final byte[] AV1_START = fixtureVideo("av1-320x180.flv", 0);
+    private static final byte[] VP9_START = fixtureVideo("vp9-320x180.flv", 0);
+    private static final byte[] ENHANCED_FRAME = HexFormat.of().parseHex(
+            "97" + "02" + "0f4240" + "06" + "20" + "68766331" + "00" + "000008" + "0000000426010203");
+    private static final byte[] ENHANCED_AUDIO = HexFormat.of().parseHex(
+            "95" + "20" + "4f707573" + "00" + "000013" + "4f707573486561640102380180bb0000000000");
+
+    private static byte[] fixtureVideo(String name, int index) {
+        try (java.io.InputStream in = ParserFuzzTest.class.getResourceAsStream("/enhanced-rtmp/" + name)) {
+            List<MediaPacket> video = new java.util.ArrayList<>();
+            new io.livestream.media.flv.FlvReader(1 << 20).feed(Unpooled.wrappedBuffer(in.readAllBytes()), p -> {
+                if (p.kind() == MediaPacket.Kind.VIDEO) {
+                    video.add(p);
+                }
+            });
+            return video.get(index).payload();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private static byte[] chunks() {
         ChunkEncoder encoder = new ChunkEncoder();
@@ -108,6 +130,31 @@ class ParserFuzzTest {
     }
 
     @Provide
+    Arbitrary<byte[]> hevcStart() {
+        return hostile(HEVC_START);
+    }
+
+    @Provide
+    Arbitrary<byte[]> av1Start() {
+        return hostile(AV1_START);
+    }
+
+    @Provide
+    Arbitrary<byte[]> vp9Start() {
+        return hostile(VP9_START);
+    }
+
+    @Provide
+    Arbitrary<byte[]> enhancedFrame() {
+        return hostile(ENHANCED_FRAME);
+    }
+
+    @Provide
+    Arbitrary<byte[]> enhancedAudio() {
+        return hostile(ENHANCED_AUDIO);
+    }
+
+    @Provide
     Arbitrary<byte[]> sei() {
         return hostile(SEI_FRAME);
     }
@@ -149,6 +196,31 @@ class ParserFuzzTest {
     @Property(seed = SEED)
     void aacConfigParsingThrowsOnlyCodecConfigException(@ForAll("aac") byte[] input) {
         Parser.AAC.parse(input);
+    }
+
+    @Property(seed = SEED)
+    void hevcSequenceStartThrowsOnlyTypedExceptions(@ForAll("hevcStart") byte[] input) {
+        Parser.VIDEO_TAG.parse(input);
+    }
+
+    @Property(seed = SEED)
+    void av1SequenceStartThrowsOnlyTypedExceptions(@ForAll("av1Start") byte[] input) {
+        Parser.VIDEO_TAG.parse(input);
+    }
+
+    @Property(seed = SEED)
+    void vp9SequenceStartThrowsOnlyTypedExceptions(@ForAll("vp9Start") byte[] input) {
+        Parser.VIDEO_TAG.parse(input);
+    }
+
+    @Property(seed = SEED)
+    void enhancedVideoHeaderWithModExAndMultitrackThrowsOnlyTypedExceptions(@ForAll("enhancedFrame") byte[] input) {
+        Parser.VIDEO_TAG.parse(input);
+    }
+
+    @Property(seed = SEED)
+    void enhancedAudioHeaderThrowsOnlyTypedExceptions(@ForAll("enhancedAudio") byte[] input) {
+        Parser.AUDIO_TAG.parse(input);
     }
 
     @Property(seed = SEED)

@@ -21,12 +21,24 @@ public record StreamInfo(
         boolean privateStream,
         String publisherAddress) {
 
-    public record Video(String codec, String profile, int width, int height, double fps) {
-        public static final Video NONE = new Video("", "", 0, 0, 0);
+    /**
+     * @param codec       short name: {@code h264}, {@code hevc}, {@code av1}, {@code vp9}
+     * @param codecString the RFC 6381 codec string a player checks ({@code MediaSource.isTypeSupported}), e.g. {@code av01.0.04M.08}
+     */
+    public record Video(String codec, String profile, int width, int height, double fps, String codecString) {
+        public static final Video NONE = new Video("", "", 0, 0, 0, "");
+
+        public Video withFps(double measured) {
+            return new Video(codec, profile, width, height, measured, codecString);
+        }
     }
 
-    public record Audio(String codec, int sampleRate, int channels) {
-        public static final Audio NONE = new Audio("", 0, 0);
+    /**
+     * @param codec       short name: {@code aac}, {@code opus}, {@code flac}, {@code ac-3}, {@code ec-3}, {@code mp3}
+     * @param codecString the RFC 6381 codec string, e.g. {@code mp4a.40.2}
+     */
+    public record Audio(String codec, int sampleRate, int channels, String codecString) {
+        public static final Audio NONE = new Audio("", 0, 0, "");
     }
 
     public JsonObject toJson() {
@@ -37,9 +49,11 @@ public record StreamInfo(
                 .put("startedAt", startedAt)
                 .put("video", new JsonObject()
                         .put("codec", video.codec()).put("profile", video.profile())
-                        .put("width", video.width()).put("height", video.height()).put("fps", video.fps()))
+                        .put("width", video.width()).put("height", video.height()).put("fps", video.fps())
+                        .put("codecString", video.codecString()))
                 .put("audio", new JsonObject()
-                        .put("codec", audio.codec()).put("sampleRate", audio.sampleRate()).put("channels", audio.channels()))
+                        .put("codec", audio.codec()).put("sampleRate", audio.sampleRate()).put("channels", audio.channels())
+                        .put("codecString", audio.codecString()))
                 .put("bitrateBps", bitrateBps)
                 .put("private", privateStream)
                 .put("publisherAddress", publisherAddress);
@@ -54,8 +68,8 @@ public record StreamInfo(
                 json.getLong("epoch", 0L),
                 json.getLong("startedAt", 0L),
                 new Video(v.getString("codec", ""), v.getString("profile", ""),
-                        v.getInteger("width", 0), v.getInteger("height", 0), v.getDouble("fps", 0.0)),
-                new Audio(a.getString("codec", ""), a.getInteger("sampleRate", 0), a.getInteger("channels", 0)),
+                        v.getInteger("width", 0), v.getInteger("height", 0), v.getDouble("fps", 0.0), v.getString("codecString", "")),
+                new Audio(a.getString("codec", ""), a.getInteger("sampleRate", 0), a.getInteger("channels", 0), a.getString("codecString", "")),
                 json.getLong("bitrateBps", 0L),
                 json.getBoolean("private", false),
                 json.getString("publisherAddress", ""));
