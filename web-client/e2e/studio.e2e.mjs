@@ -62,6 +62,7 @@ const panel = (page) => page.evaluate(() => ({
   state: document.querySelector('#health-status')?.dataset.state ?? null,
   status: document.querySelector('#health-status')?.textContent ?? null,
   keyframe: document.querySelector('#health-keyframe')?.textContent ?? null,
+  media: document.querySelector('#health-media')?.hidden ? null : document.querySelector('#health-media')?.textContent ?? null,
   warning: document.querySelector('#health-keyframe-warning')?.hidden ? null : document.querySelector('#health-keyframe-warning')?.textContent ?? null,
   points: Object.fromEntries([...document.querySelectorAll('.health-chart')].map((c) => [c.id, Number(c.dataset.points)])),
 }));
@@ -87,7 +88,8 @@ async function main() {
   await ask('publish 2');
   await waitFor(page, () => document.querySelector('#health-status')?.dataset.state === 'receiving'
     && Number(document.querySelector('#chart-bitrate')?.dataset.points) >= 5
-    && /\b2\.0\b/.test(document.querySelector('#health-keyframe')?.textContent ?? ''), null, 60_000, 'receiving, 5 bitrate points, a 2 s interval');
+    && /\b2\.0\b/.test(document.querySelector('#health-keyframe')?.textContent ?? '')
+    && !document.querySelector('#health-media')?.hidden, null, 60_000, 'receiving, 5 bitrate points, a 2 s interval, the codecs');
   result({ step: 'receiving', ...(await panel(page)) });
 
   // 2. a 6 s keyframe interval: warned; meanwhile the streamer says a few things in the room (distinct texts, under its rate)

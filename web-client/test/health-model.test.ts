@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import en from '../src/i18n/en';
-import { healthState, keyframeWarnings, latest, type StreamHealth, toSeries } from '../src/ui/health-model';
+import { healthState, keyframeWarnings, latest, mediaSummary, type StreamHealth, toSeries } from '../src/ui/health-model';
 
 const base: StreamHealth = {
   stream: 's', live: true, stopped: false, lastMediaAt: 5000, keyframeInterval: 2,
@@ -43,5 +43,18 @@ describe('health model', () => {
   it('has a catalog entry for every state and chart', () => {
     for (const key of ['waiting', 'receiving', 'stopped']) expect(`health.state.${key}` in en).toBe(true);
     for (const key of ['bitrate', 'fps', 'viewers', 'messages']) expect(`health.chart.${key}` in en).toBe(true);
+  });
+});
+
+describe('mediaSummary', () => {
+  it('names the codecs as people know them, with the profile and picture size', () => {
+    expect(mediaSummary({ video: { codec: 'hevc', profile: 'Main', width: 1920, height: 1080 }, audio: { codec: 'aac' } }))
+      .toEqual({ video: 'HEVC (H.265) Main', size: { width: 1920, height: 1080 }, audio: 'AAC' });
+    expect(mediaSummary({ video: { codec: 'av1', profile: '', width: 0, height: 0 }, audio: null }))
+      .toEqual({ video: 'AV1', size: null, audio: null });
+  });
+
+  it('knows nothing of a stream that is not listed', () => {
+    expect(mediaSummary(undefined)).toEqual({ video: null, size: null, audio: null });
   });
 });

@@ -1,6 +1,6 @@
 /** What `/api/streams` says of a stream's media: the codec's short name and its RFC 6381 codec string. */
 export interface StreamMedia {
-  video?: { codec?: string; codecString?: string } | null;
+  video?: { codec?: string; codecString?: string; profile?: string | null; width?: number; height?: number } | null;
   audio?: { codec?: string; codecString?: string } | null;
 }
 
@@ -8,6 +8,18 @@ export type TypeCheck = (mimeType: string) => boolean;
 
 /** Names people know the video codecs by (the API's short names are lower case). */
 const VIDEO_NAMES: Record<string, string> = { h264: 'H.264', hevc: 'HEVC (H.265)', av1: 'AV1', vp9: 'VP9', vp8: 'VP8', vvc: 'VVC (H.266)' };
+
+/** The video codec's name as people know it: `H.264` for `h264`; an unknown one as the API names it. */
+export function videoCodecName(codec: string): string {
+  return VIDEO_NAMES[codec] ?? codec;
+}
+
+/** Names of the audio codecs (the API's short names are lower case). */
+const AUDIO_NAMES: Record<string, string> = { aac: 'AAC', opus: 'Opus', mp3: 'MP3', flac: 'FLAC', ac3: 'AC-3', eac3: 'E-AC-3' };
+
+export function audioCodecName(codec: string): string {
+  return AUDIO_NAMES[codec] ?? codec;
+}
 
 /**
  * The browser's check of what Media Source Extensions can take: `ManagedMediaSource` (Safari on

@@ -1,3 +1,5 @@
+import { audioCodecName, type StreamMedia, videoCodecName } from '../player/codec-support';
+
 /**
  * The studio's view of `GET /api/streams/<stream>/health`: the answer's shape, the chart series
  * built from its samples, and the state the panel shows. Pure, so vitest checks it without a page.
@@ -69,4 +71,25 @@ export function latest(values: readonly (number | null)[]): number | null {
     if (v !== null && v !== undefined) return v;
   }
   return null;
+}
+
+/**
+ * What the encoder sends, as the studio shows it beside the charts: the video codec with its profile
+ * and picture size, the audio codec; null parts where `/api/streams` does not know them (yet).
+ */
+export interface MediaSummary {
+  video: string | null;
+  size: { width: number; height: number } | null;
+  audio: string | null;
+}
+
+export function mediaSummary(media: StreamMedia | undefined): MediaSummary {
+  const video = media?.video?.codec ? videoCodecName(media.video.codec) + (media.video.profile ? ` ${media.video.profile}` : '') : null;
+  const width = media?.video?.width ?? 0;
+  const height = media?.video?.height ?? 0;
+  return {
+    video,
+    size: width > 0 && height > 0 ? { width, height } : null,
+    audio: media?.audio?.codec ? audioCodecName(media.audio.codec) : null,
+  };
 }

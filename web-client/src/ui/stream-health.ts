@@ -2,9 +2,12 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatCount, locale, t } from '../i18n';
 import { h } from './dom';
-import { CHARTS, type ChartName, healthState, keyframeWarnings, latest, type StreamHealth, toSeries } from './health-model';
+import { CHARTS, type ChartName, healthState, keyframeWarnings, latest, mediaSummary, type StreamHealth, toSeries } from './health-model';
+import type { StreamMedia } from '../player/codec-support';
 
 const POLL_MS = 1500;
+/** `/api/streams` (what the encoder sends) is asked every this many polls: it changes only when the encoder does. */
+const MEDIA_EVERY = 4;
 const CHART_HEIGHT = 140;
 const COLOURS: Record<ChartName, string> = { bitrate: '#5cc8ff', fps: '#6cff8a', viewers: '#ffc46b', messages: '#ff4f6d' };
 
@@ -34,6 +37,8 @@ export class StreamHealthPanel {
   private readonly status = h('p', { id: 'health-status', class: 'health-status', role: 'status', 'data-state': 'waiting' });
   private readonly keyframe = h('p', { id: 'health-keyframe', class: 'health-keyframe' });
   private readonly warning = h('p', { id: 'health-keyframe-warning', class: 'health-warning', role: 'alert', hidden: true });
+  private readonly media = h('p', { id: 'health-media', class: 'health-media', hidden: true });
+  private polls = 0;
   private readonly charts = new Map<ChartName, Chart>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
@@ -41,7 +46,7 @@ export class StreamHealthPanel {
   constructor(private readonly stream: string) {
     const grid = h('div', { class: 'health-charts' });
     this.root = h('section', { id: 'stream-health', class: 'card stream-health', 'aria-labelledby': 'health-title' },
-      h('h2', { id: 'health-title', text: t('health.title') }), this.status, this.keyframe, this.warning, grid);
+      h('h2', { id: 'health-title', text: t('health.title') }), this.status, this.media, this.keyframe, this.warning, grid);
     for (const name of CHARTS) {
       const value = h('span', { class: 'health-value', text: '–' });
       const target = h('div', { class: 'health-plot' });
@@ -97,10 +102,28 @@ export class StreamHealthPanel {
     try {
       const response = await fetch(`/api/streams/${encodeURIComponent(this.stream)}/health`, { cache: 'no-store' });
       this.render(response.ok ? ((await response.json()) as StreamHealth) : null);
+      if (this.polls++ % MEDIA_EVERY === 0) await this.describeMedia();
     } catch {
       this.render(null);
     }
     if (!this.stopped) this.timer = setTimeout(() => void this.poll(), POLL_MS);
+  }
+
+  /** The codecs and picture size the encoder sends, from `/api/streams`; hidden while the stream is not listed. */
+  private async describeMedia(): Promise<void> {
+    const response = await fetch('/api/streams', { cache: 'no-store' });
+    if (!response.ok) return;
+    const body = (await response.json()) as { streams?: (StreamMedia & { name: string })[] };
+    const summary = mediaSummary(body.streams?.find((s) => s.name === this.stream));
+    const parts: string[] = [];
+    if (summary.video) {
+      parts.push(summary.size
+        ? t('health.videoSized', { codec: summary.video, width: summary.size.width, height: summary.size.height })
+        : t('health.video', { codec: summary.video }));
+    }
+    if (summary.audio) parts.push(t('health.audio', { codec: summary.audio }));
+    this.media.hidden = parts.length === 0;
+    this.media.textContent = parts.join(t('health.separator'));
   }
 
   private render(health: StreamHealth | null): void {

@@ -116,6 +116,7 @@ class WatchPageBrowserTest {
                 assertThat(receiving.getJsonObject("points").getInteger("chart-bitrate")).as("bitrate points").isGreaterThanOrEqualTo(5);
                 assertThat(receiving.getString("keyframe")).isEqualTo("Keyframe interval: 2.0 s");
                 assertThat(receiving.getValue("warning")).as("no warning at 2 s").isNull();
+                assertThat(receiving.getString("media")).as("what the encoder sends").startsWith("Video: H.264").contains("×").contains("Audio: AAC");
                 JsonObject warning = results.get("warning");
                 assertThat(warning.getString("keyframe")).isEqualTo("Keyframe interval: 6.0 s");
                 assertThat(warning.getString("warning")).startsWith("Over 4 s");

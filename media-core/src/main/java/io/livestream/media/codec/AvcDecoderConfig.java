@@ -104,6 +104,10 @@ public record AvcDecoderConfig(
         return nal;
     }
 
+    /**
+     * The picture size and chroma format from the SPS: spec-shaped (ITU-T H.264 7.3.2.1.1, field by
+     * field in the spec's order), so one method, as the spec's table is one.
+     */
     private static AvcDecoderConfig fromSps(int profile, int compat, int level, int nalLengthSize, List<byte[]> sps, List<byte[]> pps) {
         byte[] rbsp = unescape(sps.get(0));
         if (rbsp.length < 4 || (rbsp[0] & 0x1f) != 7) {
