@@ -7,6 +7,7 @@ import io.livestream.launcher.harness.LlHls;
 import io.livestream.launcher.harness.LocalCluster;
 import io.livestream.launcher.harness.RoleProcess;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,12 +18,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * public URLs and a gateway, each its own JVM; ffmpeg publishes a public and a private stream. The
  * gateway passes each LL-HLS request to the relay that carries the stream's FLV (one relay segments it),
  * a blocking reload held there is held at the gateway and returns with its part, the relay's headers come
- * through, and a private stream's playlist and media need its play token.
+ * through, and a private stream's playlist and media need its play token. The ingest node records each
+ * stream once (the gateway serves the recordings from the same directory).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class HlsClusterIT {
@@ -41,6 +46,7 @@ class HlsClusterIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private static LocalCluster cluster;
+    private static Path recordings;
     private static RoleProcess gateway;
     private static final List<RoleProcess> relays = new ArrayList<>();
     private static final List<Ffmpeg> publishers = new ArrayList<>();
@@ -48,10 +54,13 @@ class HlsClusterIT {
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = new LocalCluster("hls", "LIVE_DRAIN", "1s");
-        RoleProcess ingest = cluster.startIngest(RTMP_PORT);
+        recordings = Files.createTempDirectory("cluster-recordings-");
+        // the ingest node records; the gateway serves the recordings from the same directory (a shared volume in production)
+        RoleProcess ingest = cluster.start("ingest", cluster.env("LIVE_RTMP_PORT", String.valueOf(RTMP_PORT),
+                "LIVE_RECORD_DIR", recordings.toString()));
         relays.add(cluster.start("relay"));
         relays.add(cluster.start("relay"));
-        gateway = cluster.start("gateway");
+        gateway = cluster.start("gateway", cluster.env("LIVE_RECORD_DIR", recordings.toString()));
         for (RoleProcess p : List.of(ingest, relays.get(0), relays.get(1), gateway)) {
             p.awaitHealthy(Duration.ofSeconds(90));
         }
@@ -136,6 +145,40 @@ class HlsClusterIT {
         assertThat(getBytes("/live/" + map.group(1) + "?token=" + map.group(2)).statusCode()).isEqualTo(200);
         assertThat(LlHls.frames(LlHls.probe(gateway.httpUrl("/live/" + PRIVATE + ".m3u8?token=" + token), 2), "video"))
                 .isGreaterThanOrEqualTo(30);
+    }
+
+    /**
+     * Both relays play the stream (a viewer on each), yet it is recorded once, by the ingest node that owns it;
+     * when ffmpeg stops, the recording ends and its VOD plays through the gateway, every frame published.
+     */
+    @Test
+    void aStreamIsRecordedOnceHoweverManyRelaysPlayItAndItsVodPlaysThroughTheGateway() throws Exception {
+        String stream = "hlsclusterrec";
+        try (Ffmpeg publisher = Ffmpeg.publishFor(cluster.publishUrl(RTMP_PORT, stream, ""), 320, 180, 30, 6)) {
+            Await.until(stream + " listed", Duration.ofSeconds(30), () -> LocalCluster.listed(gateway, stream) != null);
+            try (FlvViewer first = FlvViewer.watch(cluster.vertx(), relays.get(0).httpPort(), stream);
+                 FlvViewer second = FlvViewer.watch(cluster.vertx(), relays.get(1).httpPort(), stream)) {
+                first.awaitFirstKeyframe(Duration.ofSeconds(20));
+                second.awaitFirstKeyframe(Duration.ofSeconds(20));
+            }
+            assertThat(publisher.awaitExit(60)).as("ffmpeg's exit; %s", publisher.output()).isZero();
+        }
+        JsonObject recording = Await.value("the recording ended and listed at the gateway", Duration.ofSeconds(30), () -> {
+            HttpResponse<String> listing = gateway.get("/api/recordings").orElse(null);
+            if (listing == null || listing.statusCode() != 200) {
+                return null;
+            }
+            List<JsonObject> mine = new JsonObject(listing.body()).getJsonArray("recordings").stream().map(o -> (JsonObject) o)
+                    .filter(r -> stream.equals(r.getString("stream"))).toList();
+            assertThat(mine).as("recordings of %s", stream).hasSizeLessThanOrEqualTo(1);
+            return mine.size() == 1 && !mine.get(0).getBoolean("live") ? mine.get(0) : null;
+        });
+        try (Stream<Path> folders = Files.list(recordings)) {
+            assertThat(folders.filter(f -> f.getFileName().toString().startsWith(stream + "-")).count())
+                    .as("recordings of the stream on disk").isEqualTo(1);
+        }
+        JsonArray vod = LlHls.probe(gateway.httpUrl(recording.getString("url")), 0);
+        assertThat(LlHls.frames(vod, "video")).as("frames of the 180 published").isBetween(170, 180);
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
