@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,13 +38,24 @@ class RecordingTest {
     private static final int SECONDS = 6;
     private static final int FPS = 30;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final long DAY_AGO = System.currentTimeMillis() - 86_400_000L;
+    private static final String OLDEST = RecordingStore.name("old", DAY_AGO);
+    private static final String OLDER = RecordingStore.name("old", DAY_AGO + 60_000);
     private static Path dir;
     private static Platform platform;
 
     @BeforeAll
     static void recordTwoStreams() throws Exception {
         dir = Files.createTempDirectory("recordings-");
-        platform = Platform.start(s -> s.withRecordings(new RecordingStore(dir, RecordingStore.Bounds.NONE)));
+        // two earlier recordings of 10 GB each (as their recording.json says) against a bound of 15 GB: the oldest must go
+        RecordingStore seeded = new RecordingStore(dir, RecordingStore.Bounds.NONE);
+        for (String name : List.of(OLDEST, OLDER)) {
+            seeded.write(name, "seg-0.m4s", new byte[16]);
+            seeded.replace(name, RecordingStore.META, new JsonObject().put("name", name).put("stream", "old")
+                    .put("start", name.equals(OLDEST) ? DAY_AGO : DAY_AGO + 60_000).put("duration", 60.0)
+                    .put("bytes", 10_000_000_000L).put("ended", true).put("private", false).encode());
+        }
+        platform = Platform.start(s -> s.withRecordings(new RecordingStore(dir, new RecordingStore.Bounds(15_000_000_000L, Duration.ZERO))));
         try (Ffmpeg open = Ffmpeg.publishFor(platform.publishUrl(PUBLIC), 320, 180, FPS, SECONDS);
              Ffmpeg secret = Ffmpeg.publishFor(platform.publishUrl(PRIVATE) + "&private=1", 320, 180, FPS, SECONDS)) {
             assertThat(open.awaitExit(60)).as("ffmpeg's exit; %s", open.output()).isZero();
@@ -52,7 +64,7 @@ class RecordingTest {
         Await.until("both recordings ended", Duration.ofSeconds(30), () -> {
             try {
                 RecordingStore store = new RecordingStore(dir, RecordingStore.Bounds.NONE);
-                return store.list().stream().filter(m -> m.getBoolean("ended")).count() == 2;
+                return store.list().stream().filter(m -> !"old".equals(m.getString("stream")) && m.getBoolean("ended")).count() == 2;
             } catch (java.io.IOException e) {
                 throw new AssertionError(e);
             }
@@ -70,9 +82,10 @@ class RecordingTest {
     void aRecordedStreamIsListedAndItsVodPlaysEndToEnd() throws Exception {
         HttpResponse<String> listing = platform.get("/api/recordings");
         assertThat(listing.statusCode()).isEqualTo(200);
-        JsonArray recordings = new JsonObject(listing.body()).getJsonArray("recordings");
+        List<JsonObject> recordings = new JsonObject(listing.body()).getJsonArray("recordings").stream().map(o -> (JsonObject) o)
+                .filter(r -> !"old".equals(r.getString("stream"))).toList();
         assertThat(recordings).as("the private stream's recording is not listed").hasSize(1);
-        JsonObject recording = recordings.getJsonObject(0);
+        JsonObject recording = recordings.get(0);
         assertThat(recording.getString("stream")).isEqualTo(PUBLIC);
         assertThat(recording.getString("name")).startsWith(PUBLIC + "-");
         assertThat(recording.getBoolean("live")).isFalse();
@@ -115,6 +128,16 @@ class RecordingTest {
         assertThat(LlHls.frames(LlHls.probe(platform.httpUrl("/vod/" + name + ".m3u8?token=" + token), 0), "video"))
                 .isGreaterThanOrEqualTo(SECONDS * FPS - 10);
         assertThat(platform.get("/vod/nosuch-20270101-000000-000.m3u8").statusCode()).isEqualTo(404);
+    }
+
+    /** The bound is enforced as each recording ends (and every 10 s): the oldest ended recording went, the next oldest fits. */
+    @Test
+    void pastTheSizeBoundTheOldestRecordingIsDeleted() {
+        Await.until("the oldest recording deleted", Duration.ofSeconds(15), () -> !Files.exists(dir.resolve(OLDEST)));
+        assertThat(dir.resolve(OLDER)).as("the next oldest: 10 GB and the new ones fit in 15").exists();
+        List<String> listed = new JsonObject(platform.get("/api/recordings").body()).getJsonArray("recordings").stream()
+                .map(o -> ((JsonObject) o).getString("name")).toList();
+        assertThat(listed).contains(OLDER).doesNotContain(OLDEST);
     }
 
     private static String token(String stream) {
