@@ -131,8 +131,13 @@ final class HlsProxy {
                 .setIdleTimeout(limits.idleTimeout().toMillis());
         Future<HttpClientRequest> sent = client.request(options);
         sent.compose(upstream -> {
-            // the player hung up while the relay held its request: the relay stops holding it
-            response.closeHandler(v -> upstream.reset());
+            // the player hung up while the relay held its request (or mid-body): the relay stops holding it.
+            // Once the answer has ended, the connection to the relay is back in the pool, serving others: left alone.
+            response.closeHandler(v -> {
+                if (!response.ended()) {
+                    upstream.reset();
+                }
+            });
             return upstream.send();
         }).onSuccess(answer -> relay(answer, response)).onFailure(e -> {
             if (response.closed() || response.ended()) {
