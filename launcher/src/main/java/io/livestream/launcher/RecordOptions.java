@@ -15,7 +15,7 @@ import java.time.Duration;
  */
 public final class RecordOptions {
     @Option(names = "--record", defaultValue = "${env:LIVE_RECORD_DIR:-}",
-            description = "Record every stream into this directory, and serve the recordings at /api/recordings and /vod/<name>.m3u8 (env LIVE_RECORD_DIR; off by default)")
+            description = "Recordings directory: standalone and ingest record every stream there; standalone and the gateway (on a shared volume) serve it at /api/recordings and /vod/<name>.m3u8 (env LIVE_RECORD_DIR; off by default)")
     String dir;
 
     @Option(names = "--record-max-gb", defaultValue = "${env:LIVE_RECORD_MAX_GB:-0}",
