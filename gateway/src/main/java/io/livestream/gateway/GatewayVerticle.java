@@ -7,6 +7,8 @@ import io.livestream.common.auth.Tokens;
 import io.livestream.common.net.TrustedProxies;
 import io.livestream.common.ops.LimitRefusals;
 import io.livestream.common.ops.OpsRoutes;
+import io.livestream.common.record.RecordingStore;
+import io.livestream.common.record.VodRoutes;
 import io.livestream.common.registry.RelayRegistry;
 import io.livestream.common.registry.StreamRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -40,6 +42,7 @@ public final class GatewayVerticle extends VerticleBase {
     private final PlayBackend playBackend;
     private final HealthChecks checks;
     private final JwtKeys jwtKeys;
+    private RecordingStore recordings;
     private RelayDirectory directory;
     private PlayBackend.Player player;
     private RoomSockets rooms;
@@ -52,6 +55,12 @@ public final class GatewayVerticle extends VerticleBase {
         this.prometheus = prometheus;
         this.playBackend = playBackend;
         this.checks = checks;
+    }
+
+    /** Serves the recordings in {@code store} ({@code /api/recordings}, {@code /vod/...}); before deployment. */
+    public GatewayVerticle serveRecordings(RecordingStore store) {
+        this.recordings = store;
+        return this;
     }
 
     @Override
@@ -82,11 +91,15 @@ public final class GatewayVerticle extends VerticleBase {
                                 .setMaxInitialLineLength(limits.maxRequestLineBytes());
                         PlayGate play = new PlayGate(admission, new AddressSlots("viewer", limits.viewers(), prometheus,
                                 LimitRefusals.VIEWER_CONNECTIONS_PER_ADDRESS, LimitRefusals.VIEWER_CONNECTION_RATE), proxies, player);
+                        Router router = router(api, streams, play,
+                                new SessionApi(tokens, proxies, limits.sessionsPerSecond(), limits.sessionBurst(), prometheus),
+                                new StudioApi(tokens, config.studio(), proxies));
+                        if (recordings != null) {
+                            VodRoutes.mount(router, vertx, recordings, tokens);
+                        }
                         server = vertx.createHttpServer(config.tls() == null ? options : config.tls().applyTo(options))
                                 .invalidRequestHandler(this::invalidRequest)
-                                .requestHandler(router(api, streams, play,
-                                        new SessionApi(tokens, proxies, limits.sessionsPerSecond(), limits.sessionBurst(), prometheus),
-                                        new StudioApi(tokens, config.studio(), proxies)));
+                                .requestHandler(router);
                         return server.listen(config.httpPort(), config.host());
                     });
                 })

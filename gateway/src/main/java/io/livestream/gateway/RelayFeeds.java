@@ -43,7 +43,8 @@ import java.util.UUID;
  * reach the viewers; a relay that dies closes them {@code relay-lost}, and is left out of choices
  * for a while so that they come back on another. An HTTP-FLV viewer whose relay has a public URL
  * is redirected there instead (ffplay, VLC, mpv and mpegts.js follow a 302; WebSocket clients do
- * not, so the watch page asks {@code /api/play} where to connect). Confined to the gateway's event loop.
+ * not, so the watch page asks {@code /api/play} where to connect). LL-HLS goes to the same relay
+ * through {@link HlsProxy}. Confined to the gateway's event loop.
  */
 public final class RelayFeeds implements PlayBackend.Player {
     private static final System.Logger LOG = System.getLogger(RelayFeeds.class.getName());
@@ -62,6 +63,7 @@ public final class RelayFeeds implements PlayBackend.Player {
     private final String gatewayId = "gateway-" + UUID.randomUUID();
     private final WebSocketClient webSockets;
     private final Map<String, Feed> feeds = new HashMap<>();
+    private final HlsProxy hls;
     private final long housekeeping;
 
     public RelayFeeds(Vertx vertx, RelayDirectory directory, FanoutConfig config, FanoutMetrics metrics, Tokens tokens) {
@@ -73,6 +75,7 @@ public final class RelayFeeds implements PlayBackend.Player {
         this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxFrameSize(MAX_MESSAGE).setMaxMessageSize(MAX_MESSAGE)
                 .setMaxConnections(100_000).setTcpNoDelay(true));
+        this.hls = new HlsProxy(vertx, directory, HlsProxy.Limits.DEFAULT);
         this.housekeeping = vertx.setPeriodic(HOUSEKEEPING_MS, id -> housekeeping());
     }
 
@@ -94,9 +97,16 @@ public final class RelayFeeds implements PlayBackend.Player {
         }
     }
 
+    /** LL-HLS from the relay whose feed carries the stream here, if any: one relay segments each stream ({@link HlsProxy}). */
+    @Override
+    public void playHls(String stream, String path, HttpServerRequest request) {
+        hls.play(stream, path, request, name -> Optional.ofNullable(feeds.get(name)).map(feed -> feed.relay));
+    }
+
     @Override
     public void close() {
         vertx.cancelTimer(housekeeping);
+        hls.close();
         List.copyOf(feeds.values()).forEach(feed -> feed.fanOut.close(CloseReason.SHUTDOWN));
     }
 
@@ -140,6 +150,7 @@ public final class RelayFeeds implements PlayBackend.Player {
             feed.fanOut.closeStalledViewers(now);
             feed.count();
         }
+        hls.housekeeping(now);
     }
 
     /** One stream pulled from one relay for every viewer of it here. */

@@ -4,6 +4,7 @@ import io.livestream.common.LogField;
 import io.livestream.common.auth.JwtKeys;
 import io.livestream.common.auth.Tokens;
 import io.livestream.common.bus.MediaCodecs;
+import io.livestream.common.record.RecordingStore;
 import io.livestream.common.ops.ConnectionLimiter;
 import io.livestream.common.ops.LimitRefusals;
 import io.livestream.common.registry.RelayRegistry;
@@ -39,6 +40,8 @@ public final class IngestVerticle extends VerticleBase {
     private final List<LoopedClip> clips;
     private final LongSupplier clock;
     private LiveStreams streams;
+    private RecordingStore recordings;
+    private Recorder recorder;
     private NetServer server;
     private NetServer rtmps;
 
@@ -60,6 +63,12 @@ public final class IngestVerticle extends VerticleBase {
         this.clips = List.copyOf(clips);
     }
 
+    /** Records every stream published here into {@code store} ({@code --record}); before deployment. */
+    public IngestVerticle recordTo(RecordingStore store) {
+        this.recordings = store;
+        return this;
+    }
+
     @Override
     public Future<?> start() {
         MediaCodecs.register(vertx.eventBus());
@@ -67,6 +76,10 @@ public final class IngestVerticle extends VerticleBase {
         return Future.join(StreamRegistry.open(vertx), StreamClaims.open(vertx, nodeId, config.lease()), RelayRegistry.open(vertx)).compose(opened -> {
             StreamHealths health = new StreamHealths(vertx, opened.resultAt(2), KEEP_HEALTH_AFTER_END_MS);
             streams = new LiveStreams(vertx, opened.resultAt(0), opened.resultAt(1), config, nodeId, meters, health);
+            if (recordings != null) {
+                recorder = new Recorder(vertx, recordings);
+                streams.recordWith(recorder);
+            }
             clips.forEach(clip -> new ClipPublisher(vertx, streams, clip.stream(), clip.packets()).start());
             IngestBuffers buffers = new IngestBuffers(config.bufferBudget(), config.limits().maxPartialBytes(), meters);
             ConnectionLimiter perAddress = new ConnectionLimiter("rtmp", new ConnectionLimiter.Limits(
@@ -140,6 +153,9 @@ public final class IngestVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        if (recorder != null) {
+            recorder.close();
+        }
         return streams == null ? Future.succeededFuture() : streams.close().compose(v -> server.close())
                 .compose(v -> rtmps == null ? Future.succeededFuture() : rtmps.close());
     }

@@ -43,6 +43,8 @@ public final class LiveStreams {
     private final long renewTimer;
     private final long claimTimer;
     private long lastRenewNanos = System.nanoTime();
+    /** Records each session's stream; null: nothing is recorded. */
+    private Recorder recorder;
 
     public LiveStreams(Vertx vertx, StreamRegistry registry, StreamClaims claims, IngestConfig config, String nodeId, MeterRegistry meters) {
         this(vertx, registry, claims, config, nodeId, meters, null);
@@ -63,6 +65,11 @@ public final class LiveStreams {
                 .description("Streams being published to this ingest node").register(meters);
         this.renewTimer = vertx.setPeriodic(config.lease().toMillis() / 3, id -> renewLeases());
         this.claimTimer = vertx.setPeriodic(claimRenewMillis(), id -> sessions().forEach(this::renewClaim));
+    }
+
+    /** Records every publishing session from now on ({@code --record}). */
+    public void recordWith(Recorder recorder) {
+        this.recorder = recorder;
     }
 
     /** How often a claim says whether its publisher is silent: a few times within {@code staleAfter}. */
@@ -252,6 +259,9 @@ public final class LiveStreams {
                 changed -> registry.renew(changed.info(nodeId), config.lease()), this::renewClaim,
                 health == null ? new StreamHealth(name, System::currentTimeMillis) : health.started(name));
         sessions.put(name, session);
+        if (recorder != null) {
+            session.tap(recorder.start(name, System.currentTimeMillis(), privateStream));
+        }
         Counter.builder("live.ingest.sessions").tag("stream", name)
                 .description("Publishing sessions started").register(meters).increment();
         LOG.log(System.Logger.Level.INFO, "stream {0} online{1} from {2}", LogField.stream(name), privateStream ? " (private)" : "",

@@ -53,6 +53,7 @@ public final class PublishSession {
     private boolean held;
     private boolean wakeAsked;
     private long droppedWhileHeld;
+    private SessionTap tap = SessionTap.NONE;
 
     PublishSession(String name, long epoch, boolean privateStream, Publisher publisher, EventBus bus, int gopMaxPackets, long gopMaxBytes,
                    Counter bytesCounter, Counter videoFramesCounter, Consumer<PublishSession> onInfoChanged, Consumer<PublishSession> onWake,
@@ -87,6 +88,11 @@ public final class PublishSession {
 
     public boolean ended() {
         return ended;
+    }
+
+    /** What sees this session's packets besides the event bus (its recording), from the next packet on. */
+    void tap(SessionTap tap) {
+        this.tap = tap;
     }
 
     /**
@@ -126,11 +132,13 @@ public final class PublishSession {
         }
         gop.add(packet);
         bus.publish(mediaAddress, new MediaEvent.Packet(epoch, ++seq, packet));
+        tap.packet(packet);
         if (packet.isKeyframe()) {
             // when this keyframe reached the platform, so that players and benchmarks can measure delay
             MediaPacket clock = ScriptTags.clock(packet.timestamp(), System.currentTimeMillis());
             gop.add(clock);
             bus.publish(mediaAddress, new MediaEvent.Packet(epoch, ++seq, clock));
+            tap.packet(clock);
         }
     }
 
@@ -193,6 +201,7 @@ public final class PublishSession {
         gop.clear();
         snapshotConsumer.unregister();
         bus.publish(mediaAddress, new MediaEvent.Ended(epoch, reason));
+        tap.ended();
     }
 
     private StreamInfo.Video describeVideo(MediaPacket packet) {

@@ -58,6 +58,9 @@ public final class Standalone {
                 ? List.of(new IngestVerticle.LoopedClip("demo", loadClip(DEMO_CLIP)))
                 : List.of();
         IngestVerticle ingest = new IngestVerticle(settings.ingest(), keys, nodeId, prometheus, clips);
+        if (settings.recordings() != null) {
+            ingest.recordTo(settings.recordings());
+        }
         HealthChecks checks = HealthChecks.create(vertx)
                 .register("rtmp", p -> p.complete(ingest.isListening() ? Status.OK() : Status.KO()));
         return vertx.deployVerticle(ingest)
@@ -70,6 +73,9 @@ public final class Standalone {
                             prometheus, (v, relays, tokens) -> Relay.create(v, settings.relay(), nodeId, null, null, null, prometheus)
                                     .map(relay -> PlayBackend.Player.of(relay::play, relay::play, relay::playHls)),
                             checks, keys);
+                    if (settings.recordings() != null) {
+                        gateway.serveRecordings(settings.recordings());
+                    }
                     return vertx.deployVerticle(gateway).map(gatewayId -> gateway);
                 })
                 .map(gateway -> new Running(vertx, gateway.actualPort(), ingest.actualPort(), ingest.actualRtmpsPort(),

@@ -41,6 +41,9 @@ final class StandaloneCommand implements Callable<Integer> {
     @Mixin
     StudioOptions studio;
 
+    @Mixin
+    RecordOptions record;
+
     @Option(names = "--rtmp-port", defaultValue = "${env:LIVE_RTMP_PORT:-1935}", description = "RTMP ingest port (env LIVE_RTMP_PORT; default ${DEFAULT-VALUE})")
     int rtmpPort;
 
@@ -64,7 +67,7 @@ final class StandaloneCommand implements Callable<Integer> {
                         .withStudio(studio.studio(true, rtmpPort, 0)).withTls(tlsFiles)
                         .withLimits(gatewayLimits.limits()).withTrustedProxies(proxies.proxies()),
                 rooms.rules(),
-                jwt.keys(null), publicHost, demo);
+                jwt.keys(null), publicHost, demo, record.store());
         Standalone.Running running = Standalone.start(settings).await();
         printWelcome(running, settings.jwt().secret() == null);
         ProcessRuntime.runUntilShutdown(running::close);

@@ -2,6 +2,7 @@ package io.livestream.launcher;
 
 import io.livestream.launcher.harness.Await;
 import io.livestream.launcher.harness.Ffmpeg;
+import io.livestream.launcher.harness.LlHls;
 import io.livestream.launcher.harness.Platform;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LlHlsTest {
     private static final String STREAM = "hls180";
-    private static final Pattern PART = Pattern.compile("#EXT-X-PART:DURATION=([0-9.]+),URI=\"([^\"]+)\"(,INDEPENDENT=YES)?");
     private static final Pattern AFTER_DISCONTINUITY = Pattern.compile(
             "\\.m4s\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"[^\"]+\"\n#EXT-X-PROGRAM-DATE-TIME:[^\n]+\n#EXT-X-PART:[^\n]+,INDEPENDENT=YES\n");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -53,23 +53,14 @@ class LlHlsTest {
 
     @Test
     void ffprobePlaysThePlaylist() throws Exception {
-        Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-count_frames", "-read_intervals", "%+3",
-                "-show_entries", "stream=codec_type,codec_name,width,height,nb_read_frames", "-of", "json",
-                platform.httpUrl("/live/" + STREAM + ".m3u8")).start();
-        String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String errors = new String(probe.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(probe.exitValue()).as("ffprobe exit; stderr: %s", errors).isZero();
-        assertThat(errors).as("decoding errors").isBlank();
-        JsonArray streams = new JsonObject(out).getJsonArray("streams");
-        JsonObject video = find(streams, "video");
+        JsonArray streams = LlHls.probe(platform.httpUrl("/live/" + STREAM + ".m3u8"), 3);
+        JsonObject video = LlHls.stream(streams, "video");
         assertThat(video.getString("codec_name")).isEqualTo("h264");
         assertThat(video.getInteger("width")).isEqualTo(320);
         assertThat(video.getInteger("height")).isEqualTo(180);
-        assertThat(Integer.parseInt(video.getString("nb_read_frames"))).as("3 s at 30 fps, give or take a segment").isGreaterThanOrEqualTo(60);
-        JsonObject audio = find(streams, "audio");
-        assertThat(audio.getString("codec_name")).isEqualTo("aac");
-        assertThat(Integer.parseInt(audio.getString("nb_read_frames"))).isPositive();
+        assertThat(LlHls.frames(streams, "video")).as("3 s at 30 fps, give or take a segment").isGreaterThanOrEqualTo(60);
+        assertThat(LlHls.stream(streams, "audio").getString("codec_name")).isEqualTo("aac");
+        assertThat(LlHls.frames(streams, "audio")).isPositive();
     }
 
     @Test
@@ -90,7 +81,7 @@ class LlHlsTest {
         assertThat(init.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
         assertThat(init.headers().firstValue("Content-Length")).hasValue(String.valueOf(init.body().length));
         assertThat(new String(init.body(), 4, 4, StandardCharsets.US_ASCII)).isEqualTo("ftyp");
-        Matcher part = PART.matcher(text);
+        Matcher part = LlHls.PART.matcher(text);
         assertThat(part.find()).isTrue();
         HttpResponse<byte[]> first = getBytes("/live/" + part.group(2));
         assertThat(first.statusCode()).isEqualTo(200);
@@ -110,19 +101,17 @@ class LlHlsTest {
      */
     @Test
     void aBlockingReloadReturnsWithTheNextPartNotBeforeAndNotAPartLater() throws Exception {
-        Playlist now = Playlist.parse(get("/live/" + STREAM + ".m3u8").body());
+        LlHls.LastPart now = LlHls.LastPart.of(get("/live/" + STREAM + ".m3u8").body());
         for (int round = 0; round <= 5; round++) {
-            long msn = now.lastPartEndsSegment ? now.lastPartMsn + 1 : now.lastPartMsn;
-            int part = now.lastPartEndsSegment ? 0 : now.lastPartIndex + 1;
+            LlHls.LastPart asked = now.next();
             long started = System.nanoTime();
-            HttpResponse<String> reload = get("/live/" + STREAM + ".m3u8?_HLS_msn=" + msn + "&_HLS_part=" + part);
+            HttpResponse<String> reload = get("/live/" + STREAM + ".m3u8?" + now.nextPartQuery());
             long waitedMs = (System.nanoTime() - started) / 1_000_000;
             assertThat(reload.statusCode()).isEqualTo(200);
             assertThat(reload.headers().firstValue("Cache-Control").orElseThrow()).startsWith("public, max-age=");
-            now = Playlist.parse(reload.body());
+            now = LlHls.LastPart.of(reload.body());
             if (round > 0) {
-                assertThat(now.lastPartMsn * 100 + now.lastPartIndex).as("round %d: waited %d ms for %d.%d", round, waitedMs, msn, part)
-                        .isEqualTo(msn * 100 + part);
+                assertThat(now.ordinal()).as("round %d: waited %d ms for %s", round, waitedMs, asked).isEqualTo(asked.ordinal());
                 assertThat(waitedMs).as("the next part is at most 0.5 s away").isBetween(100L, 1500L);
             }
         }
@@ -167,33 +156,6 @@ class LlHlsTest {
         }
     }
 
-    /** The last part of a playlist: its segment's number and its index there, and whether an EXTINF closed that segment after it. */
-    private record Playlist(long lastPartMsn, int lastPartIndex, boolean lastPartEndsSegment) {
-        static Playlist parse(String text) {
-            long msn = -1;
-            int index = -1;
-            long lastMsn = -1;
-            int lastIndex = -1;
-            boolean ended = false;
-            for (String line : text.split("\n")) {
-                if (line.startsWith("#EXT-X-MEDIA-SEQUENCE:")) {
-                    msn = Long.parseLong(line.substring(line.indexOf(':') + 1));
-                } else if (PART.matcher(line).matches()) {
-                    index++;
-                    lastMsn = msn;
-                    lastIndex = index;
-                    ended = false;
-                } else if (!line.startsWith("#") && line.endsWith(".m4s")) { // a segment's URI
-                    ended = lastMsn == msn;
-                    msn++;
-                    index = -1;
-                }
-            }
-            assertThat(lastMsn).as("a part in %s", text).isNotNegative();
-            return new Playlist(lastMsn, lastIndex, ended);
-        }
-    }
-
     private static HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(platform.httpUrl(path))).timeout(Duration.ofSeconds(15)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -202,14 +164,5 @@ class LlHlsTest {
     private static HttpResponse<byte[]> getBytes(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(platform.httpUrl(path))).timeout(Duration.ofSeconds(15)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private static JsonObject find(JsonArray streams, String type) {
-        for (int i = 0; i < streams.size(); i++) {
-            if (type.equals(streams.getJsonObject(i).getString("codec_type"))) {
-                return streams.getJsonObject(i);
-            }
-        }
-        throw new AssertionError("no " + type + " stream in " + streams);
     }
 }

@@ -10,6 +10,7 @@ import io.livestream.launcher.BadSettingException;
 import io.livestream.launcher.GatewayLimitOptions;
 import io.livestream.launcher.TrustedProxyOptions;
 import io.livestream.launcher.JwtOptions;
+import io.livestream.launcher.RecordOptions;
 import io.livestream.launcher.ServerOptions;
 import io.livestream.launcher.StudioOptions;
 import io.livestream.launcher.TlsOptions;
@@ -44,6 +45,10 @@ public final class GatewayRoleCommand implements Callable<Integer> {
     @Mixin
     StudioOptions studio;
 
+    /** Recordings are made by ingest nodes; a gateway given the same directory (a shared volume) serves them. */
+    @Mixin
+    RecordOptions record;
+
     /** The gateway fans each stream it carries out to its viewers as a relay does: the same settings. */
     @Mixin
     RelayOptions fanOut;
@@ -71,7 +76,7 @@ public final class GatewayRoleCommand implements Callable<Integer> {
         GatewayConfig config = GatewayConfig.defaults().withHost(server.host).withHttpPort(server.httpPort).withRelayLimits(relayMaxViewers, relayMaxEgressMbps)
                 .withStudio(studio.studio(false, 1935, 0))
                 .withTls(tlsFiles).withLimits(limits.limits()).withTrustedProxies(proxies.proxies());
-        return RoleRunner.run("gateway", cluster, node -> List.of(new GatewayVerticle(config, node.prometheus(),
-                PlayBackend.relays(fanOut.config(), node.prometheus()), node.checks(), keys)));
+        return RoleRunner.run("gateway", cluster, node -> List.of(record.serveFrom(new GatewayVerticle(config, node.prometheus(),
+                PlayBackend.relays(fanOut.config(), node.prometheus()), node.checks(), keys))));
     }
 }

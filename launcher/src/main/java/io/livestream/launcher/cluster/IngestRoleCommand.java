@@ -5,6 +5,7 @@ import io.livestream.common.ops.OpsVerticle;
 import io.livestream.ingest.IngestConfig;
 import io.livestream.ingest.IngestVerticle;
 import io.livestream.launcher.IngestLimitOptions;
+import io.livestream.launcher.RecordOptions;
 import io.livestream.launcher.JwtOptions;
 import io.livestream.launcher.ServerOptions;
 import io.livestream.launcher.TlsOptions;
@@ -33,6 +34,9 @@ public final class IngestRoleCommand implements Callable<Integer> {
     @Mixin
     IngestLimitOptions limits;
 
+    @Mixin
+    RecordOptions record;
+
     @Option(names = "--rtmp-port", defaultValue = "${env:LIVE_RTMP_PORT:-1935}", description = "RTMP port (env LIVE_RTMP_PORT; default ${DEFAULT-VALUE})")
     int rtmpPort;
 
@@ -45,8 +49,7 @@ public final class IngestRoleCommand implements Callable<Integer> {
                 .withRtmps(rtmpsPort, tls.load());
         JwtKeys keys = jwt.clusterKeys(null);
         return RoleRunner.run("ingest", cluster, node -> List.of(
-                new IngestVerticle(config, keys,
-                        node.nodeId(), node.prometheus(), List.of()),
+                record.recordTo(new IngestVerticle(config, keys, node.nodeId(), node.prometheus(), List.of())),
                 new OpsVerticle(server.host, server.httpPort, node.checks(), node.prometheus())));
     }
 }

@@ -2,6 +2,7 @@ package io.livestream.launcher.cluster;
 
 import io.livestream.launcher.harness.Await;
 import io.livestream.launcher.harness.Ffmpeg;
+import io.livestream.launcher.harness.LlHls;
 import io.livestream.launcher.harness.LocalCluster;
 import io.livestream.launcher.harness.RoleProcess;
 import io.vertx.core.Vertx;
@@ -97,6 +98,18 @@ class DirectPlayIT {
         assertThat(answer.location()).hasValue("http://127.0.0.1:" + relayPort + "/live/" + PRIVATE + ".flv?token=" + token);
         assertThat(head("http://127.0.0.1:" + relayPort + "/live/" + PRIVATE + ".flv").statusCode()).as("no token, at the relay").isEqualTo(401);
         assertThat(videoFrames(gateway.httpUrl("/live/" + PRIVATE + ".flv?token=" + token))).isGreaterThanOrEqualTo(60);
+    }
+
+    /** LL-HLS at the gateway URL is redirected as HTTP-FLV is, query and all; the playlist's relative URIs then resolve at the relay. */
+    @Test
+    void llHlsAtTheGatewayRedirectsToTheRelaysPublicUrl() throws Exception {
+        String token = token("viewer", PRIVATE);
+        Answer answer = head(gateway.httpUrl("/live/" + PRIVATE + ".m3u8?token=" + token));
+        assertThat(answer.statusCode()).isEqualTo(302);
+        assertThat(answer.location()).hasValue("http://127.0.0.1:" + relayPort + "/live/" + PRIVATE + ".m3u8?token=" + token);
+        assertThat(head(gateway.httpUrl("/live/" + PRIVATE + ".m3u8")).statusCode()).as("no token, at the gateway").isEqualTo(401);
+        assertThat(LlHls.frames(LlHls.probe(gateway.httpUrl("/live/" + PUBLIC + ".m3u8"), 2), "video"))
+                .as("video frames ffprobe decoded after the redirect").isGreaterThanOrEqualTo(30);
     }
 
     @Test

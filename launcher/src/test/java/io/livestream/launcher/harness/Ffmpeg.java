@@ -25,14 +25,26 @@ public final class Ffmpeg implements AutoCloseable {
 
     /** As {@link #publish(String, int, int, int)}, with a keyframe every {@code keyframeSeconds} (no extra ones at scene cuts). */
     public static Ffmpeg publish(String rtmpUrl, int width, int height, int fps, int keyframeSeconds) {
+        return publish(rtmpUrl, width, height, fps, keyframeSeconds, 0);
+    }
+
+    /** As {@link #publish(String, int, int, int)} for {@code seconds} only ({@code seconds * fps} video frames), then ffmpeg exits. */
+    public static Ffmpeg publishFor(String rtmpUrl, int width, int height, int fps, int seconds) {
+        return publish(rtmpUrl, width, height, fps, 1, seconds);
+    }
+
+    private static Ffmpeg publish(String rtmpUrl, int width, int height, int fps, int keyframeSeconds, int seconds) {
         String gop = String.valueOf(fps * keyframeSeconds);
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning",
                 "-re", "-f", "lavfi", "-i", "testsrc2=size=" + width + "x" + height + ":rate=" + fps,
                 "-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
                 "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
                 "-g", gop, "-keyint_min", gop, "-sc_threshold", "0", "-b:v", "1500k",
-                "-c:a", "aac", "-b:a", "64k",
-                "-f", "flv", rtmpUrl));
+                "-c:a", "aac", "-b:a", "64k"));
+        if (seconds > 0) {
+            cmd.addAll(List.of("-t", String.valueOf(seconds)));
+        }
+        cmd.addAll(List.of("-f", "flv", rtmpUrl));
         return start(cmd);
     }
 
