@@ -85,6 +85,11 @@ public final class Room {
         return viewers;
     }
 
+    /** The recent history, oldest first. */
+    public List<JsonObject> history() {
+        return List.copyOf(history);
+    }
+
     /**
      * Null when {@code user} may join from {@code address}; else the refusal, which closes it
      * {@code banned}: a guest from the address of a guest banned here, while that ban lasts.
