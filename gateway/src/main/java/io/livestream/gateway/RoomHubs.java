@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
  * The room fan-out of a gateway: per room, its members on this gateway and the subscription to
  * {@code room.<id>.out} that feeds them, held only while the room has members here. Each batch is
  * encoded once and handed to every member; a banned user's sockets are closed {@code banned}.
+ * A batch of an ownership epoch older than the newest seen for the room (a stale owner's) is dropped.
  * Confined to the gateway's event loop.
  */
 final class RoomHubs {
@@ -68,6 +69,7 @@ final class RoomHubs {
     private final class Hub {
         final Set<Recipient> members = new LinkedHashSet<>();
         final MessageConsumer<RoomMessage.Batch> consumer;
+        long epoch;
 
         Hub(String room) {
             this.consumer = bus.consumer(Addresses.roomOut(room), this::onBatch);
@@ -75,6 +77,10 @@ final class RoomHubs {
 
         void onBatch(Message<RoomMessage.Batch> message) {
             RoomMessage.Batch batch = message.body();
+            if (batch.epoch() < epoch) {
+                return;
+            }
+            epoch = batch.epoch();
             String text = batch.toJson().encode(); // once for every member
             Set<String> banned = batch.notices().stream()
                     .filter(RoomNotice.Banned.class::isInstance)
