@@ -33,8 +33,12 @@ import java.util.function.LongSupplier;
  */
 final class RoomMember implements RoomHubs.Recipient {
     private static final System.Logger LOG = System.getLogger(RoomMember.class.getName());
-    /** The room's answer comes after its save: well within this, unless the owner is gone. */
-    private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(5_000);
+    /**
+     * The room's answer comes after its save, milliseconds; a message to an owner that died
+     * unannounced is lost without a failure, and this is how long its member waits for the
+     * {@code unavailable} that tells it to send again (the room's claim runs out meanwhile).
+     */
+    private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(3_000);
 
     private final ServerWebSocket ws;
     private final String room;
