@@ -48,7 +48,6 @@ import java.util.function.LongSupplier;
  */
 public final class InteractionVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(InteractionVerticle.class.getName());
-    private static final long BATCH_WINDOW_MS = 100;
     private static final long TICK_MS = 500;
     /** How often rooms drop the per-user state of users gone quiet (rate buckets, recent texts, violations). */
     private static final long FORGET_MS = 10_000;
@@ -65,8 +64,6 @@ public final class InteractionVerticle extends VerticleBase {
     private final Map<String, Future<OwnedRoom>> rooms = new HashMap<>();
     /** Rooms being given up (eviction): a request for one waits for that, then takes it again. */
     private final Map<String, Future<Void>> leaving = new HashMap<>();
-    private final Map<String, List<JsonObject>> pending = new HashMap<>();
-    private final Map<String, Long> lastFlushNanos = new HashMap<>();
     /** Messages each room in memory has accepted: what the studio's message rate is read from ({@code room.stats}). */
     private final Map<String, Long> accepted = new HashMap<>();
     /** Read by the metrics scrape, which may run on another thread. */
@@ -78,6 +75,7 @@ public final class InteractionVerticle extends VerticleBase {
     private final LongSupplier nanos;
     private final LongSupplier millis;
     private RoomOwnership ownership;
+    private RoomBatches batches;
     private MessageConsumer<RoomMessage.Request> entry;
 
     public InteractionVerticle(RoomRules rules, MeterRegistry meters) {
@@ -125,6 +123,10 @@ public final class InteractionVerticle extends VerticleBase {
         RoomCodec.register(vertx.eventBus());
         return openState.apply(vertx).compose(map -> RoomClaims.open(vertx, node, OWNER_LEASE).map(claims -> {
             ownership = new RoomOwnership(vertx, claims, map, rules, nanos, millis);
+            batches = new RoomBatches(vertx, meters, nanos, id -> {
+                Future<OwnedRoom> room = rooms.get(id);
+                return room == null || room.result() == null ? -1 : room.result().epoch();
+            });
             return claims;
         })).compose(claims -> {
             vertx.setPeriodic(TICK_MS, id -> tick());
@@ -192,7 +194,7 @@ public final class InteractionVerticle extends VerticleBase {
         Room room = owner.room();
         RoomMessage.Request body = request.body();
         if (body instanceof RoomMessage.Join join) {
-            request.reply(join(room, join));
+            request.reply(join(owner, join));
         } else if (body instanceof RoomMessage.Leave leave) {
             room.left(leave.user());
             request.reply(RoomMessage.Answer.OK);
@@ -217,29 +219,57 @@ public final class InteractionVerticle extends VerticleBase {
         }
     }
 
-    /** {@code {rooms: [id...]}}: each room's accepted messages, for those in memory; asking creates no room. */
+    /**
+     * {@code {rooms: [id...]}}: each room's accepted messages, from this replica for its own rooms
+     * and from the owner (on {@code room.in.<id>}) for the others; rooms nobody has in memory are
+     * left out, and asking creates no room.
+     */
     private void onStats(Message<JsonObject> request) {
         JsonArray ids = request.body() == null ? null : request.body().getJsonArray("rooms");
-        JsonObject out = new JsonObject();
-        if (ids != null) {
-            ids.forEach(id -> {
-                if (id instanceof String room && rooms.containsKey(room)) {
-                    out.put(room, new JsonObject().put("messages", accepted.getOrDefault(room, 0L)));
+        List<String> names = ids == null ? List.of() : ids.stream().filter(String.class::isInstance).map(String.class::cast).distinct().toList();
+        List<Future<JsonObject>> answers = names.stream().map(this::statsOf).toList();
+        Future.join(answers).onComplete(all -> {
+            JsonObject out = new JsonObject();
+            for (int i = 0; i < names.size(); i++) {
+                JsonObject one = answers.get(i).succeeded() ? answers.get(i).result() : null;
+                if (one != null) {
+                    out.put(names.get(i), one);
                 }
-            });
+            }
+            request.reply(new JsonObject().put("rooms", out));
+        });
+    }
+
+    private Future<JsonObject> statsOf(String room) {
+        if (rooms.containsKey(room)) {
+            return Future.succeededFuture(new JsonObject().put("messages", accepted.getOrDefault(room, 0L)));
         }
-        request.reply(new JsonObject().put("rooms", out));
+        return vertx.eventBus().<JsonObject>request(Addresses.roomIn(room), new JsonObject().put("stats", true),
+                new DeliveryOptions().setSendTimeout(1000)).map(Message::body);
+    }
+
+    /** What comes to a room this replica owns: its members' requests, or a question for its stats. */
+    @SuppressWarnings("unchecked")
+    private void onOwned(Message<Object> message) {
+        if (message.body() instanceof JsonObject) {
+            String room = message.address().substring(Addresses.roomIn("").length());
+            message.reply(new JsonObject().put("messages", accepted.getOrDefault(room, 0L)));
+        } else {
+            onRequest((Message<RoomMessage.Request>) (Message<?>) message);
+        }
     }
 
     /** The member's hello, or the room's refusal (which closes it: it never joined, so it does not leave either). */
-    private RoomMessage.Reply join(Room room, RoomMessage.Join join) {
+    private RoomMessage.Reply join(OwnedRoom owner, RoomMessage.Join join) {
+        Room room = owner.room();
         Room.Outcome refused = room.refusesJoin(join.user(), join.address());
         if (refused != null) {
             return answer(refused);
         }
         room.joined(join.user(), join.address());
         members.incrementAndGet();
-        return new RoomMessage.Hello(room.hello(join.lastSeq()));
+        // as saved: an event not yet saved could still be lost with this replica, and its number given again
+        return new RoomMessage.Hello(room.hello(join.lastSeq(), owner.savedSeq()));
     }
 
     private RoomMessage.Answer answer(Room.Outcome outcome) {
@@ -260,18 +290,16 @@ public final class InteractionVerticle extends VerticleBase {
             return known;
         }
         Future<Void> gone = leaving.getOrDefault(id, Future.succeededFuture());
-        Future<OwnedRoom> taking = gone.transform(v -> ownership.take(id, this::onRequest, this::queue)).map(taken -> {
+        Future<OwnedRoom> taking = gone.transform(v -> ownership.take(id, this::onOwned, batches::queue)).map(taken -> {
             owned.incrementAndGet();
             if (taken.moved()) {
                 meters.counter("live.room.moves").increment();
             }
-            if (taken.restored()) {
-                // what the last owner saved may not all have gone out: members get again only what they lack
-                taken.room().room().history().forEach(e -> queue(id, e));
-            }
             return taken.room();
         });
         rooms.put(id, taking);
+        // what the last owner saved may not all have gone out: members get again only what they lack
+        taking.onSuccess(owner -> owner.room().history().forEach(e -> batches.queue(id, e)));
         taking.onFailure(e -> {
             if (!(e instanceof RoomOwnership.Busy)) {
                 LOG.log(System.Logger.Level.WARNING, "room {0}: not loaded, will try again on the next request: {1}", id, e.getMessage());
@@ -296,8 +324,7 @@ public final class InteractionVerticle extends VerticleBase {
         if (rooms.remove(id) != null) {
             owned.decrementAndGet();
         }
-        pending.remove(id);
-        lastFlushNanos.remove(id);
+        batches.forget(id);
         accepted.remove(id);
     }
 
@@ -307,36 +334,6 @@ public final class InteractionVerticle extends VerticleBase {
                 lost(r.room().id(), r);
             }
         }));
-    }
-
-    /** Quiet room: out at once. Busy room: collected, and out when its 100 ms window closes. */
-    private void queue(String roomId, JsonObject event) {
-        List<JsonObject> batch = pending.get(roomId);
-        if (batch != null) {
-            batch.add(event);
-            return;
-        }
-        long now = nanos.getAsLong();
-        long since = (now - lastFlushNanos.getOrDefault(roomId, 0L)) / 1_000_000;
-        List<JsonObject> fresh = new ArrayList<>();
-        fresh.add(event);
-        pending.put(roomId, fresh);
-        if (since >= BATCH_WINDOW_MS) {
-            flush(roomId);
-        } else {
-            vertx.setTimer(BATCH_WINDOW_MS - since, id -> flush(roomId));
-        }
-    }
-
-    private void flush(String roomId) {
-        List<JsonObject> events = pending.remove(roomId);
-        Future<OwnedRoom> room = rooms.get(roomId);
-        if (events == null || events.isEmpty() || room == null || room.result() == null) {
-            return;
-        }
-        lastFlushNanos.put(roomId, nanos.getAsLong());
-        meters.counter("live.room.messages.out").increment(events.size());
-        vertx.eventBus().publish(Addresses.roomOut(roomId), new RoomMessage.Batch(room.result().epoch(), events));
     }
 
     private void tick() {
@@ -350,7 +347,7 @@ public final class InteractionVerticle extends VerticleBase {
             in += owner.room().viewers();
             JsonObject stats = owner.room().tick();
             if (stats != null) {
-                queue(owner.room().id(), stats);
+                batches.queue(owner.room().id(), stats);
             }
             if (idle(owner)) {
                 idle.add(owner);
@@ -364,7 +361,7 @@ public final class InteractionVerticle extends VerticleBase {
 
     /** Nobody in it for the eviction time, none of its events waiting to go out, nothing waiting for a save. */
     private boolean idle(OwnedRoom owner) {
-        return owner.room().emptyFor(evictIdleRoomsAfter) && !pending.containsKey(owner.room().id()) && !owner.unsaved();
+        return owner.room().emptyFor(evictIdleRoomsAfter) && !batches.pending(owner.room().id()) && !owner.unsaved();
     }
 
     /**

@@ -39,6 +39,8 @@ final class OwnedRoom {
     private final Consumer<JsonObject> publish;
     /** The state as this owner last read or wrote it (null: none in the map): the expected value of the next swap. */
     private JsonObject last;
+    /** The room's sequence as of its last save: what a hello may show (what came after may yet be lost with this owner). */
+    private long savedSeq;
     private boolean saving;
     private boolean lost;
     private List<Promise<Void>> acks = new ArrayList<>();
@@ -53,6 +55,11 @@ final class OwnedRoom {
         this.ttl = ttl;
         this.last = last;
         this.publish = publish;
+        this.savedSeq = room.seq();
+    }
+
+    long savedSeq() {
+        return savedSeq;
     }
 
     Room room() {
@@ -114,10 +121,12 @@ final class OwnedRoom {
         acks = new ArrayList<>();
         events = new ArrayList<>();
         JsonObject next = room.toJson().put("epoch", epoch).put("owner", node);
+        long seq = room.seq();
         swap(next).onComplete(ar -> {
             saving = false;
             if (ar.succeeded() && ar.result()) {
                 last = next;
+                savedSeq = seq;
                 out.forEach(publish);
                 waiting.forEach(Promise::complete);
                 if (!acks.isEmpty() || !events.isEmpty()) {

@@ -1,7 +1,6 @@
 package io.livestream.interaction;
 
 import io.livestream.common.bus.Addresses;
-import io.livestream.common.room.RoomMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -19,7 +18,8 @@ import java.util.function.LongSupplier;
  * The rooms this replica owns. Taking a room: read its saved state, claim it ({@link RoomClaims})
  * with an epoch above the state's, read the state again (the last owner may have saved once more
  * before it let go), and write the state back under the new epoch and this node's name, a
- * compare-and-set that fences the last owner off; then serve {@code room.in.<room>}. Giving a
+ * compare-and-set that fences the last owner off; then serve {@code room.in.<room>} (its members'
+ * requests, and questions for its stats). Giving a
  * room up (drain, eviction) saves it first, then releases the claim so another replica can
  * take it at once; a room found lost (claim gone to another, or its state written by another)
  * is dropped without a save. Confined to the interaction event loop.
@@ -38,7 +38,7 @@ final class RoomOwnership {
     }
 
     /** What a take-over tells the owner's user: the room, and whether it came from another replica. */
-    record Taken(OwnedRoom room, boolean moved, boolean restored) {
+    record Taken(OwnedRoom room, boolean moved) {
     }
 
     private final Vertx vertx;
@@ -47,7 +47,7 @@ final class RoomOwnership {
     private final RoomRules rules;
     private final LongSupplier nanos;
     private final LongSupplier millis;
-    private final Map<String, MessageConsumer<RoomMessage.Request>> consumers = new HashMap<>();
+    private final Map<String, MessageConsumer<Object>> consumers = new HashMap<>();
 
     RoomOwnership(Vertx vertx, RoomClaims claims, AsyncMap<String, JsonObject> saved, RoomRules rules, LongSupplier nanos, LongSupplier millis) {
         this.vertx = vertx;
@@ -66,7 +66,7 @@ final class RoomOwnership {
      * Takes {@code id}, serving its requests with {@code handler} on {@code room.in.<id>} once taken;
      * fails {@link Busy} when another replica holds it. {@code publish}: the room's committed events.
      */
-    Future<Taken> take(String id, Handler<Message<RoomMessage.Request>> handler, BiConsumer<String, JsonObject> publish) {
+    Future<Taken> take(String id, Handler<Message<Object>> handler, BiConsumer<String, JsonObject> publish) {
         return saved.get(id).compose(before -> claims.claim(id, epochOf(before))).compose(claim -> {
             if (!claim.granted()) {
                 return Future.failedFuture(new Busy(id, claim.holder()));
@@ -88,13 +88,13 @@ final class RoomOwnership {
                         room.restore(state);
                     }
                     OwnedRoom owned = new OwnedRoom(room, claim.epoch(), node(), saved, rules.stateTtl(), fenced, e -> publish.accept(id, e));
-                    MessageConsumer<RoomMessage.Request> consumer = vertx.eventBus().consumer(Addresses.roomIn(id), handler);
+                    MessageConsumer<Object> consumer = vertx.eventBus().consumer(Addresses.roomIn(id), handler);
                     consumers.put(id, consumer);
                     String from = state == null ? null : state.getString("owner");
                     boolean moved = from != null && !from.equals(node());
                     LOG.log(System.Logger.Level.INFO, "room {0}: owned here at epoch {1}, seq {2}{3}", id, claim.epoch(), room.seq(),
                             moved ? " (from " + from + ")" : "");
-                    return consumer.completion().map(new Taken(owned, moved, state != null));
+                    return consumer.completion().map(new Taken(owned, moved));
                 });
             });
         });
@@ -120,7 +120,7 @@ final class RoomOwnership {
     }
 
     private Future<Void> stopServing(String id) {
-        MessageConsumer<RoomMessage.Request> consumer = consumers.remove(id);
+        MessageConsumer<Object> consumer = consumers.remove(id);
         return consumer == null ? Future.succeededFuture() : consumer.unregister();
     }
 

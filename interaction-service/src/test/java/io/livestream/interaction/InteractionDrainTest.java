@@ -65,6 +65,22 @@ class InteractionDrainTest {
         assertThat(batches.get(batches.size() - 1).epoch()).isEqualTo(2);
     }
 
+    @Test
+    void aRoomsStatsAreAnsweredWhicheverReplicaIsAsked(Vertx vertx) {
+        RoomCodec.register(vertx.eventBus());
+        vertx.deployVerticle(replica("replica-a")).await();
+        vertx.deployVerticle(replica("replica-b")).await();
+        for (int i = 0; i < 3; i++) {
+            assertThat(send(vertx, "counted", said("m" + i))).isEqualTo(RoomMessage.Answer.OK);
+        }
+        for (int ask = 0; ask < 4; ask++) { // round-robin over both replicas' room.stats
+            JsonObject stats = vertx.eventBus().<JsonObject>request(Addresses.ROOM_STATS,
+                    new JsonObject().put("rooms", new io.vertx.core.json.JsonArray().add("counted").add("nobody"))).await().body();
+            assertThat(stats.getJsonObject("rooms")).as("answer " + ask)
+                    .isEqualTo(new JsonObject().put("counted", new JsonObject().put("messages", 3L)));
+        }
+    }
+
     private static InteractionVerticle replica(String node) {
         return new InteractionVerticle(RoomRules.defaults(), new SimpleMeterRegistry(), InteractionVerticle.EVICT_IDLE_ROOMS_AFTER,
                 v -> v.sharedData().getAsyncMap(Addresses.ROOM_STATE), System::nanoTime, System::currentTimeMillis, node);

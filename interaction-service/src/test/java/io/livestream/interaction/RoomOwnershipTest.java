@@ -144,6 +144,19 @@ class RoomOwnershipTest {
     }
 
     @Test
+    void aHelloShowsTheRoomAsSavedNotWhatASuccessorCouldNumberAgain() {
+        OwnedRoom owner = take(a, "hello");
+        say(owner, "saved");
+        Room.Outcome unsaved = owner.room().receive(ANN, new JsonObject().put("type", "danmaku").put("text", "not yet"));
+        assertThat(owner.room().seq()).isEqualTo(2);
+        JsonObject hello = owner.room().hello(0, owner.savedSeq());
+        assertThat(hello.getLong("seq")).isEqualTo(1);
+        assertThat(hello.getJsonArray("history").stream().map(e -> ((JsonObject) e).getString("text"))).containsExactly("saved");
+        on(() -> owner.commit(unsaved.broadcast()));
+        assertThat(owner.savedSeq()).isEqualTo(2);
+    }
+
+    @Test
     void aRenewingOwnerKeepsItsRoom() {
         take(a, "kept");
         assertThat(on(() -> a.renew("kept"))).isTrue();
