@@ -46,6 +46,7 @@ final class RoomMember implements RoomHubs.Recipient {
     private final RoomHubs hubs;
     private final LongSupplier clock;
     private RoomUser user;
+    private String address;
     /** The highest sequence number this member has been given (its hello's, then its batches'). */
     private long seen = -1;
     /** Batches that came before the hello; null once it has been sent. */
@@ -76,6 +77,7 @@ final class RoomMember implements RoomHubs.Recipient {
             return;
         }
         user = identity;
+        this.address = address;
         hubs.add(room, this);
         ask(new RoomMessage.Join(room, user, lastSeq, address)).onComplete(this::joined);
     }
@@ -136,6 +138,19 @@ final class RoomMember implements RoomHubs.Recipient {
         } else if (!fresh.isEmpty()) {
             write(new RoomMessage.Batch(fresh).toJson());
         }
+    }
+
+    /** Joins the room's new owner as well, which knows nothing of members that joined its predecessor; its hello is not passed on. */
+    @Override
+    public void moved() {
+        if (user == null || early != null || closed || closing) {
+            return;
+        }
+        ask(new RoomMessage.Join(room, user, Math.max(0, seen), address)).onSuccess(reply -> {
+            if (reply.body() instanceof RoomMessage.Answer refused && refused.close() != null) {
+                close(refused.close());
+            }
+        });
     }
 
     @Override

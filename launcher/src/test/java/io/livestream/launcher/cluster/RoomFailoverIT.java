@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Rooms on two interaction processes behind one gateway, each its own JVM: the owner of a room
  * is killed (SIGKILL) mid-conversation, later another is stopped (SIGTERM, a drain). Members keep
  * their sockets and their sequence, get no event twice, lose nothing that was acknowledged (a
- * sender's own danmaku coming back to it), and a new member's history is complete.
+ * sender's own danmaku coming back to it), and a new member's history is complete and the
+ * room's new owner counts the members that joined its predecessor.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -126,6 +127,7 @@ class RoomFailoverIT {
                 Set<String> history = hello.getJsonArray("history").stream().map(o -> ((JsonObject) o).getString("text"))
                         .collect(Collectors.toSet());
                 assertThat(history).as(room + ": a new member's history").containsAll(mine);
+                assertThat(hello.getInteger("viewers")).as(room + ": the members, counted by the owner wherever they joined").isEqualTo(3);
             }
         }
         talkers.values().forEach(RoomClient::close);
