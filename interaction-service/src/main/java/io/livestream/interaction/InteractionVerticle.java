@@ -57,6 +57,8 @@ public final class InteractionVerticle extends VerticleBase {
     private static final long RENEW_MS = 1000;
     /** Set on a request passed on to the room's owner, which must not pass it on again. */
     private static final String FORWARDED = "forwarded";
+    /** As long as a gateway waits for a room's answer: past that nobody listens for it. */
+    private static final long FORWARD_TIMEOUT_MS = 3_000;
 
     private final RoomRules rules;
     private final MeterRegistry meters;
@@ -185,7 +187,8 @@ public final class InteractionVerticle extends VerticleBase {
 
     /** Passes a request for another replica's room on to it, and its answer back. */
     private void forward(Message<RoomMessage.Request> request) {
-        vertx.eventBus().<RoomMessage>request(Addresses.roomIn(request.body().room()), request.body(), new DeliveryOptions().addHeader(FORWARDED, node))
+        vertx.eventBus().<RoomMessage>request(Addresses.roomIn(request.body().room()), request.body(),
+                        new DeliveryOptions().addHeader(FORWARDED, node).setSendTimeout(FORWARD_TIMEOUT_MS))
                 .onSuccess(reply -> request.reply(reply.body()))
                 .onFailure(e -> request.fail(503, "room " + request.body().room() + ": its owner did not answer: " + e.getMessage()));
     }
