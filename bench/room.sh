@@ -28,10 +28,8 @@ if [ "${1:-}" = cluster ]; then
   done
   echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); logs in $logs"
   echo "---- $rooms rooms x $members members, $rate danmaku/s, one interaction replica stopped (SIG${STOP:-KILL}) halfway"
-  secs=${duration%s}
-  (sleep $((secs / 2 + rooms * members / 400)); kill -"${STOP:-KILL}" "${pids[0]}"; echo "stopped interaction pid ${pids[0]}") &
   java -Xmx1g -jar "$JAR" bench room-cluster --url "ws://127.0.0.1:${ports[2]}" --rooms "$rooms" --members "$members" \
-    --rate "$rate" --duration "$duration"
+    --rate "$rate" --duration "$duration" --stop-pid "${pids[0]}" --stop-signal "${STOP:-KILL}"
   exit 0
 fi
 runs=("$@")

@@ -11,6 +11,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -29,14 +32,11 @@ import java.util.function.LongSupplier;
  * The interaction service: the authority for every room. Gateways send it what their members
  * say on {@code room.in}; it answers each sender, and publishes what the room sees on
  * {@code room.<id>.out} in batches: at once when the room is quiet, at most every 100 ms when
- * it is busy. Likes and viewers go out as one stats event per tick (500 ms). Room state is
- * saved to a cluster map on each tick that changed it, so a restarted service picks it up.
- * A room nobody has been in for {@link #EVICT_IDLE_ROOMS_AFTER} leaves memory (saved first
- * unless it holds nothing), and comes back from the map when someone joins: any name under
- * {@code /ws/room/} makes a room, and memory must not grow with every name a client tries.
- * Saved state expires {@link RoomRules#stateTtl()} after its last save, so the map does not
- * grow with them either. A room whose load from the map failed is loaded again on the next
- * request, not kept failing.
+ * it is busy ({@link RoomBatches}). Likes and viewers go out as one stats event per tick (500 ms).
+ * A room nobody has been in for {@link #EVICT_IDLE_ROOMS_AFTER} leaves memory (saved first unless
+ * it holds nothing; its state then expires {@link RoomRules#stateTtl()} later), and comes back from
+ * the map when someone joins: any name under {@code /ws/room/} makes a room, and memory must not
+ * grow with every name a client tries. A room whose load failed is loaded again on the next request.
  * <p>
  * Several replicas share the rooms, each room owned by one at a time ({@link RoomOwnership}): a
  * request for a room nobody owns, on {@code room.in}, makes the replica that got it the owner; a
@@ -59,6 +59,8 @@ public final class InteractionVerticle extends VerticleBase {
     private static final String FORWARDED = "forwarded";
     /** As long as a gateway waits for a room's answer: past that nobody listens for it. */
     private static final long FORWARD_TIMEOUT_MS = 3_000;
+    private static final int FORWARD_ATTEMPTS = 10;
+    private static final long FORWARD_RETRY_MS = 100;
 
     private final RoomRules rules;
     private final MeterRegistry meters;
@@ -99,7 +101,6 @@ public final class InteractionVerticle extends VerticleBase {
                         Function<Vertx, Future<AsyncMap<String, JsonObject>>> openState) {
         this(rules, meters, evictIdleRoomsAfter, openState, System::nanoTime, System::currentTimeMillis);
     }
-
     /** With the clocks rooms read: tests drive them by hand, so that time passes without waiting. */
     InteractionVerticle(RoomRules rules, MeterRegistry meters, Duration evictIdleRoomsAfter,
                         Function<Vertx, Future<AsyncMap<String, JsonObject>>> openState, LongSupplier nanos, LongSupplier millis) {
@@ -162,7 +163,7 @@ public final class InteractionVerticle extends VerticleBase {
         });
     }
 
-    private void each(java.util.function.Consumer<OwnedRoom> action) {
+    private void each(Consumer<OwnedRoom> action) {
         List.copyOf(rooms.values()).forEach(f -> {
             if (f.result() != null) {
                 action.accept(f.result());
@@ -178,19 +179,29 @@ public final class InteractionVerticle extends VerticleBase {
         }
         room(body.room()).onSuccess(r -> handle(r, request)).onFailure(e -> {
             if (e instanceof RoomOwnership.Busy && request.headers().get(FORWARDED) == null) {
-                forward(request);
+                forward(request, 1);
             } else {
                 request.fail(503, e.getMessage());
             }
         });
     }
 
-    /** Passes a request for another replica's room on to it, and its answer back. */
-    private void forward(Message<RoomMessage.Request> request) {
+    /**
+     * Passes a request for another replica's room on to it, and its answer back. An owner that has
+     * just taken the room may not be known on this node's bus yet (its address takes a moment to
+     * reach every node): asked again a little later, a few times.
+     */
+    private void forward(Message<RoomMessage.Request> request, int attempt) {
         vertx.eventBus().<RoomMessage>request(Addresses.roomIn(request.body().room()), request.body(),
                         new DeliveryOptions().addHeader(FORWARDED, node).setSendTimeout(FORWARD_TIMEOUT_MS))
                 .onSuccess(reply -> request.reply(reply.body()))
-                .onFailure(e -> request.fail(503, "room " + request.body().room() + ": its owner did not answer: " + e.getMessage()));
+                .onFailure(e -> {
+                    if (e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS && attempt < FORWARD_ATTEMPTS) {
+                        vertx.setTimer(FORWARD_RETRY_MS, t -> forward(request, attempt + 1));
+                    } else {
+                        request.fail(503, "room " + request.body().room() + ": its owner did not answer: " + e.getMessage());
+                    }
+                });
     }
 
     private void handle(OwnedRoom owner, Message<RoomMessage.Request> request) {

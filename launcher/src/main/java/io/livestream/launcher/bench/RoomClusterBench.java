@@ -50,6 +50,12 @@ final class RoomClusterBench implements Callable<Integer> {
             description = "How long danmaku are sent (default ${DEFAULT-VALUE})")
     Duration duration;
 
+    @Option(names = "--stop-pid", defaultValue = "0", description = "An interaction replica to stop halfway through the danmaku (0: none)")
+    long stopPid;
+
+    @Option(names = "--stop-signal", defaultValue = "KILL", description = "KILL (it vanishes) or TERM (it drains); default ${DEFAULT-VALUE}")
+    String stopSignal;
+
     @Option(names = "--jwt-secret", defaultValue = "${env:LIVE_JWT_SECRET}", description = "The server's secret (env LIVE_JWT_SECRET)")
     String jwtSecret;
 
@@ -80,6 +86,8 @@ final class RoomClusterBench implements Callable<Integer> {
     private final Map<String, Long> sent = new ConcurrentHashMap<>();
     private final AtomicLong unavailable = new AtomicLong();
     private final AtomicLong otherErrors = new AtomicLong();
+    private final AtomicLong closed = new AtomicLong();
+    private final AtomicLong hellos = new AtomicLong();
 
     @Override
     public Integer call() throws Exception {
@@ -104,6 +112,12 @@ final class RoomClusterBench implements Callable<Integer> {
                 }
                 sockets.add(room);
             }
+            long joining = System.nanoTime();
+            while (hellos.get() + closed.get() < (long) rooms * members && System.nanoTime() - joining < 120_000_000_000L) {
+                Thread.sleep(100); // polling the members' hellos, counted on the client's event loop
+            }
+            System.out.printf(Locale.ROOT, "joined:         %d members had their hello within %.1f s (%d closed)%n",
+                    hellos.get(), (System.nanoTime() - joining) / 1e9, closed.get());
             long periodMicros = 1_000_000L / Math.max(1, rate);
             long[] n = {0};
             long timer = vertx.setPeriodic(Math.max(1, periodMicros / 1000), id -> {
@@ -116,7 +130,14 @@ final class RoomClusterBench implements Callable<Integer> {
                 ws.writeTextMessage(new JsonObject().put("type", "danmaku").put("text", text).encode());
             });
             long start = System.nanoTime();
-            Thread.sleep(duration.toMillis());
+            Thread.sleep(duration.toMillis() / 2);
+            if (stopPid > 0) {
+                ProcessHandle replica = ProcessHandle.of(stopPid).orElseThrow(() -> new IllegalArgumentException("no process " + stopPid));
+                boolean sent = "TERM".equals(stopSignal) ? replica.destroy() : replica.destroyForcibly();
+                System.out.printf(Locale.ROOT, "stopped:        interaction pid %d (SIG%s, %s) %.1f s into the danmaku%n",
+                        stopPid, stopSignal, sent ? "sent" : "not sent", (System.nanoTime() - start) / 1e9);
+            }
+            Thread.sleep(duration.toMillis() - duration.toMillis() / 2);
             vertx.cancelTimer(timer);
             Thread.sleep(5000); // what is still on its way
             System.out.print(report(views, (System.nanoTime() - start) / 1e9));
@@ -133,7 +154,9 @@ final class RoomClusterBench implements Callable<Integer> {
         ws.textMessageHandler(text -> {
             JsonObject m = new JsonObject(text);
             String type = m.getString("type");
-            if ("error".equals(type)) {
+            if ("hello".equals(type)) {
+                hellos.incrementAndGet();
+            } else if ("error".equals(type)) {
                 (("unavailable".equals(m.getString("code"))) ? unavailable : otherErrors).incrementAndGet();
             } else if ("batch".equals(type)) {
                 long now = System.nanoTime();
@@ -146,6 +169,7 @@ final class RoomClusterBench implements Callable<Integer> {
                 });
             }
         });
+        ws.closeHandler(v -> closed.incrementAndGet());
         ws.connect(url.getPort(), url.getHost(), "/ws/room/cluster-bench-" + room + "?token=" + token).await();
         return ws;
     }
@@ -168,7 +192,8 @@ final class RoomClusterBench implements Callable<Integer> {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "rooms:          %d x %d members; %d danmaku sent in %.0f s, %d accepted%n",
                 rooms, members, sent.size(), seconds, acceptedTotal));
-        out.append(String.format(Locale.ROOT, "refused:        %d unavailable, %d other errors%n", unavailable.get(), otherErrors.get()));
+        out.append(String.format(Locale.ROOT, "refused:        %d unavailable, %d other errors; %d members closed%n",
+                unavailable.get(), otherErrors.get(), closed.get()));
         out.append(String.format(Locale.ROOT, "lost:           %d deliveries of accepted danmaku (%d members short)%n", lost, membersLosing));
         out.append(String.format(Locale.ROOT, "duplicates:     %d%n", duplicates));
         out.append(String.format(Locale.ROOT, "longest gap:    %.2f s (the longest time any member waited between two danmaku)%n", longestGap / 1e9));
