@@ -3,21 +3,26 @@ package io.livestream.interaction;
 import io.livestream.common.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.core.spi.cluster.ClusterManager;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
- * Who owns each room: a claim {@code {node, epoch}} in the cluster map {@code live.roomowners}
+ * Who owns each room: a claim {@code {node, epoch, member}} in the cluster map {@code live.roomowners}
  * (a local map when not clustered), held as a lease its node renews. The pattern of ingest's
  * stream claims: every change is a compare-and-set on the value last written, and since Vert.x's
  * Hazelcast map takes no time-to-live on {@code replaceIfPresent} (the entry it leaves never
  * expires), each renewal is a swap followed by a put that restarts the lease; a node that dies
  * stops renewing and its claims expire {@code lease} after the last renewal. Unlike a stream
- * claim, a room claim is never taken from a live holder: only a free name is claimed.
+ * claim, a room claim is never taken from a live holder: only a free name is claimed, or one whose
+ * holder's cluster member has left the cluster (then without waiting for the lease: a killed
+ * replica's rooms move as soon as the cluster has noticed it is gone).
  * <p>
  * The epoch is the fencing token: the claimant asks for one above every epoch it knows of (the
  * room's saved state carries its last owner's), so each new owner's is higher than the last.
@@ -27,6 +32,9 @@ final class RoomClaims {
     private final AsyncMap<String, JsonObject> map;
     private final String node;
     private final Duration lease;
+    /** This replica's cluster member id (null when not clustered), and which members have left the cluster. */
+    private final String member;
+    private final Predicate<String> gone;
     /** What this node last wrote for each room it holds: the expected value of its next swap. */
     private final Map<String, JsonObject> written = new HashMap<>();
 
@@ -34,14 +42,22 @@ final class RoomClaims {
     record Claim(boolean granted, String holder, long epoch) {
     }
 
-    RoomClaims(AsyncMap<String, JsonObject> map, String node, Duration lease) {
+    RoomClaims(AsyncMap<String, JsonObject> map, String node, String member, Predicate<String> gone, Duration lease) {
         this.map = map;
         this.node = node;
+        this.member = member;
+        this.gone = gone;
         this.lease = lease;
     }
 
     static Future<RoomClaims> open(Vertx vertx, String node, Duration lease) {
-        return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.ROOM_OWNERS).map(map -> new RoomClaims(map, node, lease));
+        ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
+        return open(vertx, node, cluster == null ? null : cluster.getNodeId(), id -> cluster != null && !cluster.getNodes().contains(id), lease);
+    }
+
+    /** {@code member}: this replica's cluster member id; {@code gone}: whether a member has left the cluster. */
+    static Future<RoomClaims> open(Vertx vertx, String node, String member, Predicate<String> gone, Duration lease) {
+        return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.ROOM_OWNERS).map(map -> new RoomClaims(map, node, member, gone, lease));
     }
 
     String node() {
@@ -50,7 +66,7 @@ final class RoomClaims {
 
     /** Claims {@code room} with an epoch above {@code after}: granted when the room is free or already this node's. */
     Future<Claim> claim(String room, long after) {
-        JsonObject mine = new JsonObject().put("node", node).put("epoch", after + 1);
+        JsonObject mine = value(after + 1);
         return map.putIfAbsent(room, mine, lease.toMillis()).compose(previous -> {
             if (previous == null) {
                 written.put(room, mine);
@@ -64,12 +80,16 @@ final class RoomClaims {
             if (previous.equals(written.get(room))) {
                 return Future.succeededFuture(new Claim(true, node, epoch));
             }
+            String holder = previous.getString("member");
+            if (holder != null && gone.test(holder)) { // its replica left the cluster: no need to wait for the lease
+                return claimOver(room, previous, Math.max(after, epoch));
+            }
             return Future.succeededFuture(new Claim(false, previous.getString("node"), epoch));
         });
     }
 
     private Future<Claim> claimOver(String room, JsonObject previous, long after) {
-        JsonObject mine = new JsonObject().put("node", node).put("epoch", after + 1);
+        JsonObject mine = value(after + 1);
         return swap(room, previous, mine).map(swapped -> swapped ? new Claim(true, node, after + 1) : new Claim(false, null, after));
     }
 
@@ -99,6 +119,11 @@ final class RoomClaims {
     /** Forgets a claim without touching the map (it was lost, or is left to expire). */
     void forget(String room) {
         written.remove(room);
+    }
+
+    private JsonObject value(long epoch) {
+        JsonObject value = new JsonObject().put("node", node).put("epoch", epoch);
+        return member == null ? value : value.put("member", member);
     }
 
     private Future<Boolean> swap(String room, JsonObject expected, JsonObject next) {

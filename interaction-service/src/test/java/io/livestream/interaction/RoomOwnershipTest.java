@@ -40,6 +40,8 @@ class RoomOwnershipTest {
     private RoomOwnership a;
     private RoomOwnership b;
     private final List<String> published = new ArrayList<>();
+    /** Cluster members that have left, as the cluster manager would say. */
+    private final java.util.Set<String> left = new java.util.HashSet<>();
 
     @BeforeEach
     void replicas(Vertx vertx) {
@@ -50,7 +52,7 @@ class RoomOwnershipTest {
     }
 
     private RoomOwnership replica(String node) {
-        return on(() -> RoomClaims.open(vertx, node, LEASE).compose(claims -> state().map(map ->
+        return on(() -> RoomClaims.open(vertx, node, "member-" + node, left::contains, LEASE).compose(claims -> state().map(map ->
                 new RoomOwnership(vertx, claims, map, RoomRules.defaults(), nanos::get, millis::get))));
     }
 
@@ -84,7 +86,7 @@ class RoomOwnershipTest {
     void aRoomHasOneOwnerAndTheOtherReplicaIsToldWhich() {
         OwnedRoom owner = take(a, "one");
         assertThat(owner.epoch()).isEqualTo(1);
-        assertThat(claimOf("one")).isEqualTo(new JsonObject().put("node", "replica-a").put("epoch", 1));
+        assertThat(claimOf("one")).isEqualTo(new JsonObject().put("node", "replica-a").put("epoch", 1).put("member", "member-replica-a"));
         assertThatThrownBy(() -> take(b, "one")).isInstanceOf(RoomOwnership.Busy.class).hasMessageContaining("replica-a");
         assertThat(take(b, "two").epoch()).as("another room, another owner").isEqualTo(1);
         assertThat(claimOf("two").getString("node")).isEqualTo("replica-b");
@@ -125,6 +127,19 @@ class RoomOwnershipTest {
         JsonObject saved = on(() -> state().compose(m -> m.get("split")));
         assertThat(saved.getLong("epoch")).isEqualTo(2);
         assertThat(saved.getString("owner")).isEqualTo("replica-b");
+    }
+
+    @Test
+    void theRoomsOfAReplicaThatLeftTheClusterMoveWithoutWaitingForTheLease() {
+        OwnedRoom dead = take(a, "crashed");
+        say(dead, "last words");
+        assertThatThrownBy(() -> take(b, "crashed")).as("its replica is still a member").isInstanceOf(RoomOwnership.Busy.class);
+        left.add("member-replica-a"); // the cluster dropped it: killed, or cut off
+        OwnedRoom next = take(b, "crashed");
+        assertThat(next.epoch()).isEqualTo(2);
+        assertThat(next.room().history().stream().map(e -> e.getString("text"))).containsExactly("last words");
+        Room.Outcome late = dead.room().receive(ANN, new JsonObject().put("type", "danmaku").put("text", "from beyond"));
+        assertThatThrownBy(() -> on(() -> dead.commit(late.broadcast()))).as("if it was only cut off").isInstanceOf(OwnedRoom.Lost.class);
     }
 
     @Test

@@ -54,7 +54,7 @@ public final class Addresses {
         return "room.in." + room;
     }
 
-    /** Cluster-wide map of room ownership: room -> {@code {node, epoch}}, held as a lease by the owning interaction replica. */
+    /** Cluster-wide map of room ownership: room -> {@code {node, epoch, member}}, held as a lease by the owning interaction replica. */
     public static final String ROOM_OWNERS = "live.roomowners";
 
     /** Published by the interaction service: {@code {type: "batch", events: [...]}} for every member of a room. */
