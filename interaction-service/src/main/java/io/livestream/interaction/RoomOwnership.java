@@ -73,7 +73,7 @@ final class RoomOwnership {
             }
             return saved.get(id).compose(state -> {
                 if (epochOf(state) >= claim.epoch()) { // another took it between our two reads
-                    claims.forget(id);
+                    claims.release(id);
                     return Future.failedFuture(new Busy(id, state.getString("owner")));
                 }
                 JsonObject fenced = state == null ? null : state.copy().put("epoch", claim.epoch()).put("owner", node());
