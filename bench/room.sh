@@ -7,6 +7,8 @@
 # gateway, RATE danmaku a second in total; halfway through, one interaction process is killed
 # (SIGKILL; STOP=TERM drains it instead): lost and duplicated deliveries, and the longest gap.
 #   bench/room.sh cluster [ROOMS MEMBERS RATE]   (default: 20 200 100; DURATION=30s)
+# STOP=none stops nothing and reports accepted danmaku per CPU-second of the interaction role;
+# REPLICAS=1 runs one interaction process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=launcher/target/livestream.jar
@@ -20,16 +22,26 @@ if [ "${1:-}" = cluster ]; then
   logs=$(mktemp -d -t bench-room-cluster.XXXX)
   pids=()
   trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
-  for role in interaction interaction gateway; do
+  roles=(interaction interaction gateway)
+  [ "${REPLICAS:-2}" = 1 ] && roles=(interaction gateway)
+  for role in "${roles[@]}"; do
     port=$(free_port)
     LIVE_HTTP_PORT=$port java -Xmx512m -jar "$JAR" "$role" >"$logs/$role-$port.log" 2>&1 &
     pids+=($!); ports+=("$port")
     until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.5; done
   done
   echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); logs in $logs"
-  echo "---- $rooms rooms x $members members, $rate danmaku/s, one interaction replica stopped (SIG${STOP:-KILL}) halfway"
-  java -Xmx1g -jar "$JAR" bench room-cluster --url "ws://127.0.0.1:${ports[2]}" --rooms "$rooms" --members "$members" \
-    --rate "$rate" --duration "$duration" --stop-pid "${pids[0]}" --stop-signal "${STOP:-KILL}"
+  gateway_port=${ports[${#ports[@]} - 1]}
+  interaction=(); for ((i = 0; i < ${#pids[@]} - 1; i++)); do interaction+=(--interaction-pid "${pids[$i]}"); done
+  if [ "${STOP:-KILL}" = none ]; then
+    echo "---- $rooms rooms x $members members, $rate danmaku/s, $(( ${#interaction[@]} / 2 )) interaction replica(s), none stopped"
+    stop=()
+  else
+    echo "---- $rooms rooms x $members members, $rate danmaku/s, one interaction replica stopped (SIG${STOP:-KILL}) halfway"
+    stop=(--stop-pid "${pids[0]}" --stop-signal "${STOP:-KILL}")
+  fi
+  java -Xmx1g -jar "$JAR" bench room-cluster --url "ws://127.0.0.1:$gateway_port" --rooms "$rooms" --members "$members" \
+    --rate "$rate" --duration "$duration" "${interaction[@]}" "${stop[@]}"
   exit 0
 fi
 runs=("$@")

@@ -56,6 +56,10 @@ final class RoomClusterBench implements Callable<Integer> {
     @Option(names = "--stop-signal", defaultValue = "KILL", description = "KILL (it vanishes) or TERM (it drains); default ${DEFAULT-VALUE}")
     String stopSignal;
 
+    @Option(names = "--interaction-pid", description = "An interaction replica whose CPU time to count (repeatable); with no stop, "
+            + "the report gives accepted danmaku per CPU-second of the interaction role")
+    List<Long> interactionPids = new ArrayList<>();
+
     @Option(names = "--jwt-secret", defaultValue = "${env:LIVE_JWT_SECRET}", description = "The server's secret (env LIVE_JWT_SECRET)")
     String jwtSecret;
 
@@ -130,6 +134,7 @@ final class RoomClusterBench implements Callable<Integer> {
                 ws.writeTextMessage(new JsonObject().put("type", "danmaku").put("text", text).encode());
             });
             long start = System.nanoTime();
+            long cpuBefore = interactionTicks();
             Thread.sleep(duration.toMillis() / 2);
             if (stopPid > 0) {
                 ProcessHandle replica = ProcessHandle.of(stopPid).orElseThrow(() -> new IllegalArgumentException("no process " + stopPid));
@@ -139,12 +144,23 @@ final class RoomClusterBench implements Callable<Integer> {
             }
             Thread.sleep(duration.toMillis() - duration.toMillis() / 2);
             vertx.cancelTimer(timer);
+            long acceptedInWindow = accepted.stream().mapToLong(Set::size).sum();
+            double cpuSeconds = stopPid > 0 || interactionPids.isEmpty() ? -1 : (interactionTicks() - cpuBefore) / ProcStats.TICKS_PER_SECOND;
             Thread.sleep(5000); // what is still on its way
             System.out.print(report(views, (System.nanoTime() - start) / 1e9));
+            if (cpuSeconds > 0) {
+                System.out.printf(Locale.ROOT, "interaction:    %d replica(s), %.1f CPU-seconds for %d accepted danmaku: %.0f accepted per CPU-second%n",
+                        interactionPids.size(), cpuSeconds, acceptedInWindow, acceptedInWindow / cpuSeconds);
+            }
             return 0;
         } finally {
             vertx.close().await();
         }
+    }
+
+    /** CPU time of the interaction replicas named, in /proc ticks. */
+    private long interactionTicks() {
+        return interactionPids.stream().mapToLong(pid -> ProcStats.read(pid).cpuTicks()).sum();
     }
 
     private ClientWebSocket join(WebSocketClient client, Tokens tokens, int room, int member, View view) {
