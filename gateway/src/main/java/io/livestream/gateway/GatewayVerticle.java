@@ -93,7 +93,7 @@ public final class GatewayVerticle extends VerticleBase {
                                 LimitRefusals.VIEWER_CONNECTIONS_PER_ADDRESS, LimitRefusals.VIEWER_CONNECTION_RATE), proxies, player);
                         Router router = router(api, streams, play,
                                 new SessionApi(tokens, proxies, limits.sessionsPerSecond(), limits.sessionBurst(), prometheus),
-                                new StudioApi(tokens, config.studio(), proxies));
+                                new StudioApi(tokens, config.studio(), proxies), new RoomsApi(vertx, tokens));
                         if (recordings != null) {
                             VodRoutes.mount(router, vertx, recordings, tokens);
                         }
@@ -136,13 +136,14 @@ public final class GatewayVerticle extends VerticleBase {
     }
 
     private Router router(StreamsApi api, StreamRegistry streams, PlayGate play, SessionApi sessions,
-                          StudioApi studio) {
+                          StudioApi studio, RoomsApi roomsApi) {
         Router router = Router.router(vertx);
         OpsRoutes.mount(router, checks, prometheus);
         router.post("/api/session").handler(BodyHandler.create().setBodyLimit(4096)).handler(sessions::handle);
         router.post("/api/studio/publish").handler(BodyHandler.create().setBodyLimit(4096)).handler(studio::handle);
         router.routeWithRegex(HttpMethod.GET, ROOM_PATH).handler(rooms::handle);
         router.get("/api/streams").handler(api::handle);
+        router.get("/api/rooms").handler(roomsApi::handle);
         router.get(HealthApi.PATH).handler(new HealthApi(vertx.eventBus())::handle);
         router.routeWithRegex(HttpMethod.GET, PLAY_API).handler(ctx -> playInfo(ctx, streams, ctx.pathParam("param0")));
         router.routeWithRegex(HttpMethod.GET, StreamNames.PLAY_PATH).handler(play);

@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  * The room fan-out of a gateway: per room, its members on this gateway and the subscription to
  * {@code room.<id>.out} that feeds them, held only while the room has members here. Each batch is
  * encoded once and handed to every member; a banned user's sockets are closed {@code banned}.
+ * A batch of an ownership epoch older than the newest seen for the room (a stale owner's) is dropped;
+ * one of a newer epoch (the room moved) has each member join the new owner again.
  * Confined to the gateway's event loop.
  */
 final class RoomHubs {
@@ -32,6 +34,10 @@ final class RoomHubs {
         void deliver(RoomMessage.Batch batch, String text);
 
         void close(CloseReason reason);
+
+        /** The room has a new owner (a batch of a newer epoch came): the member joins it again, quietly. */
+        default void moved() {
+        }
     }
 
     private final EventBus bus;
@@ -68,6 +74,7 @@ final class RoomHubs {
     private final class Hub {
         final Set<Recipient> members = new LinkedHashSet<>();
         final MessageConsumer<RoomMessage.Batch> consumer;
+        long epoch;
 
         Hub(String room) {
             this.consumer = bus.consumer(Addresses.roomOut(room), this::onBatch);
@@ -75,12 +82,20 @@ final class RoomHubs {
 
         void onBatch(Message<RoomMessage.Batch> message) {
             RoomMessage.Batch batch = message.body();
+            if (batch.epoch() < epoch) {
+                return;
+            }
+            boolean moved = epoch > 0 && batch.epoch() > epoch;
+            epoch = batch.epoch();
             String text = batch.toJson().encode(); // once for every member
             Set<String> banned = batch.notices().stream()
                     .filter(RoomNotice.Banned.class::isInstance)
                     .map(n -> ((RoomNotice.Banned) n).userId())
                     .collect(Collectors.toSet());
             for (Recipient m : List.copyOf(members)) {
+                if (moved) { // the new owner counts the members already here
+                    m.moved();
+                }
                 m.deliver(batch, text);
                 if (banned.contains(m.userId())) {
                     m.close(CloseReason.BANNED);

@@ -7,8 +7,12 @@ import io.livestream.common.room.RoomMessage;
 import io.livestream.common.room.RoomProtocol;
 import io.livestream.common.room.RoomUser;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -18,13 +22,23 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * One member's room socket, bridged to the interaction service: what it says goes to
- * {@code room.in} at the pace of {@link RoomInflow} (a flood past its bound is closed
- * {@code abuse}), the answer back to it alone; the room's batches come from its {@link RoomHubs}.
- * Confined to the gateway's event loop.
+ * One member's room socket, bridged to the interaction service: what it says goes to the room's
+ * owner at the pace of {@link RoomInflow} (a flood past its bound is closed {@code abuse}), the
+ * answer back to it alone; the room's batches come from its {@link RoomHubs}. A request goes to
+ * {@code room.in.<room>}, served by the replica that owns the room, and when nobody serves that
+ * (no owner yet, or it was lost) to {@code room.in}, where any replica takes the room or forwards
+ * to its owner. The member is passed each event once: after a move the new owner sends the
+ * room's history again, and only what the member has not had (sequence above the last it got)
+ * reaches it. Confined to the gateway's event loop.
  */
 final class RoomMember implements RoomHubs.Recipient {
     private static final System.Logger LOG = System.getLogger(RoomMember.class.getName());
+    /**
+     * The room's answer comes after its save, milliseconds; a message to an owner that died
+     * unannounced is lost without a failure, and this is how long its member waits for the
+     * {@code unavailable} that tells it to send again (the room's claim runs out meanwhile).
+     */
+    private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(3_000);
 
     private final ServerWebSocket ws;
     private final String room;
@@ -32,7 +46,9 @@ final class RoomMember implements RoomHubs.Recipient {
     private final RoomHubs hubs;
     private final LongSupplier clock;
     private RoomUser user;
-    private long helloSeq = -1;
+    private String address;
+    /** The highest sequence number this member has been given (its hello's, then its batches'). */
+    private long seen = -1;
     /** Batches that came before the hello; null once it has been sent. */
     private List<RoomMessage.Batch> early = new ArrayList<>();
     private final RoomInflow inflow;
@@ -61,8 +77,9 @@ final class RoomMember implements RoomHubs.Recipient {
             return;
         }
         user = identity;
+        this.address = address;
         hubs.add(room, this);
-        bus.<RoomMessage.Reply>request(Addresses.ROOM_IN, new RoomMessage.Join(room, user, lastSeq, address)).onComplete(this::joined);
+        ask(new RoomMessage.Join(room, user, lastSeq, address)).onComplete(this::joined);
     }
 
     private void joined(AsyncResult<Message<RoomMessage.Reply>> ar) {
@@ -82,18 +99,58 @@ final class RoomMember implements RoomHubs.Recipient {
             return;
         }
         JsonObject hello = ((RoomMessage.Hello) ar.result().body()).hello();
-        helloSeq = hello.getLong("seq", 0L);
+        seen = hello.getLong("seq", 0L);
         write(hello.put("you", user.toJson()));
         // batches that overtook the hello: only what the hello did not already contain
-        for (RoomMessage.Batch batch : early) {
-            List<JsonObject> newer = batch.events().stream()
-                    .filter(e -> e.getLong("seq", 0L) > helloSeq || RoomProtocol.EventType.STATS.label.equals(e.getString("type")))
-                    .toList();
-            if (!newer.isEmpty()) {
-                write(new RoomMessage.Batch(newer).toJson());
+        List<RoomMessage.Batch> overtaking = early;
+        early = null;
+        overtaking.forEach(batch -> deliver(batch, null));
+    }
+
+    /** A request to the room's owner, or to any replica when the owner's address has nobody (see the class comment). */
+    private Future<Message<RoomMessage.Reply>> ask(RoomMessage.Request request) {
+        return bus.<RoomMessage.Reply>request(Addresses.roomIn(room), request, REQUEST).recover(e -> {
+            // a send that timed out may have been taken: not sent twice
+            boolean retry = e instanceof ReplyException r && (r.failureType() != ReplyFailure.TIMEOUT || !(request instanceof RoomMessage.Send));
+            return retry ? bus.request(Addresses.ROOM_IN, request, REQUEST) : Future.failedFuture(e);
+        });
+    }
+
+    /**
+     * Whole when every event in it is new to this member (the common case: the text encoded once
+     * for every member is written); else only the new ones, encoded for this member alone.
+     */
+    private void pass(RoomMessage.Batch batch, String text) {
+        boolean whole = text != null;
+        List<JsonObject> fresh = new ArrayList<>();
+        for (JsonObject e : batch.events()) {
+            boolean stats = RoomProtocol.EventType.STATS.label.equals(e.getString("type"));
+            long seq = e.getLong("seq", 0L);
+            if (stats || seq > seen) {
+                fresh.add(e);
+                seen = stats ? seen : seq;
+            } else {
+                whole = false;
             }
         }
-        early = null;
+        if (whole) {
+            ws.writeTextMessage(text);
+        } else if (!fresh.isEmpty()) {
+            write(new RoomMessage.Batch(fresh).toJson());
+        }
+    }
+
+    /** Joins the room's new owner as well, which knows nothing of members that joined its predecessor; its hello is not passed on. */
+    @Override
+    public void moved() {
+        if (user == null || early != null || closed || closing) {
+            return;
+        }
+        ask(new RoomMessage.Join(room, user, Math.max(0, seen), address)).onSuccess(reply -> {
+            if (reply.body() instanceof RoomMessage.Answer refused && refused.close() != null) {
+                close(refused.close());
+            }
+        });
     }
 
     @Override
@@ -111,7 +168,7 @@ final class RoomMember implements RoomHubs.Recipient {
             close(CloseReason.SLOW_CONSUMER);
             return;
         }
-        ws.writeTextMessage(text);
+        pass(batch, text);
     }
 
     void onText(String text) {
@@ -150,7 +207,7 @@ final class RoomMember implements RoomHubs.Recipient {
     }
 
     private void send(JsonObject message) {
-        bus.<RoomMessage.Reply>request(Addresses.ROOM_IN, new RoomMessage.Send(room, user, message)).onComplete(this::answered);
+        ask(new RoomMessage.Send(room, user, message)).onComplete(this::answered);
     }
 
     private void answered(AsyncResult<Message<RoomMessage.Reply>> ar) {
@@ -208,7 +265,7 @@ final class RoomMember implements RoomHubs.Recipient {
         inflow.closed();
         hubs.remove(room, this);
         if (user != null) {
-            bus.request(Addresses.ROOM_IN, new RoomMessage.Leave(room, user));
+            ask(new RoomMessage.Leave(room, user));
         }
     }
 }

@@ -32,6 +32,7 @@ class RoomHubsTest {
         final String userId;
         final List<String> texts = new ArrayList<>();
         final List<CloseReason> closes = new ArrayList<>();
+        int moves;
         Checkpoint delivered;
 
         FakeMember(String userId, Checkpoint delivered) {
@@ -54,6 +55,11 @@ class RoomHubsTest {
         public void close(CloseReason reason) {
             closes.add(reason);
         }
+
+        @Override
+        public void moved() {
+            moves++;
+        }
     }
 
     private RoomHubs hubs;
@@ -66,6 +72,24 @@ class RoomHubsTest {
 
     private static void publish(Vertx vertx, String room, JsonObject... events) {
         vertx.eventBus().publish(Addresses.roomOut(room), new RoomMessage.Batch(List.of(events)));
+    }
+
+    @Test
+    void aStaleOwnersBatchIsDroppedAndANewOwnersHasEveryMemberJoinItOnce(Vertx vertx, VertxTestContext test) throws InterruptedException {
+        Checkpoint three = test.checkpoint(3);
+        FakeMember ann = new FakeMember("ann", three);
+        vertx.runOnContext(v -> {
+            hubs.add("moving", ann);
+            String out = Addresses.roomOut("moving");
+            vertx.eventBus().publish(out, new RoomMessage.Batch(1, List.of(DANMAKU.copy().put("text", "first owner"))));
+            vertx.eventBus().publish(out, new RoomMessage.Batch(2, List.of(DANMAKU.copy().put("text", "second owner"))));
+            vertx.eventBus().publish(out, new RoomMessage.Batch(1, List.of(DANMAKU.copy().put("text", "stale"))));
+            vertx.eventBus().publish(out, new RoomMessage.Batch(2, List.of(DANMAKU.copy().put("text", "second again"))));
+        });
+        assertThat(test.awaitCompletion(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(ann.texts).hasSize(3).noneMatch(t -> t.contains("stale"));
+        assertThat(ann.texts.get(2)).contains("second again");
+        assertThat(ann.moves).as("joined the new owner once").isEqualTo(1);
     }
 
     @Test

@@ -101,6 +101,30 @@ class RoomMemberTest {
     }
 
     @Test
+    void afterAMoveTheMemberGetsOnlyWhatItLacksOfTheRepeatedHistoryAndNothingOfAStaleOwner(Vertx vertx, VertxTestContext test)
+            throws InterruptedException {
+        // the owner's own address: a gateway asks it first
+        vertx.eventBus().<RoomMessage.Request>consumer(Addresses.roomIn("show"), m -> {
+            if (m.body() instanceof RoomMessage.Join) {
+                m.reply(new RoomMessage.Hello(new JsonObject().put("type", "hello").put("seq", 2)));
+                String out = Addresses.roomOut("show");
+                vertx.eventBus().publish(out, new RoomMessage.Batch(1, List.of(danmaku(3))));
+                // a new owner (epoch 2) sends the history again; then the old one, stale, says something
+                vertx.eventBus().publish(out, new RoomMessage.Batch(2, List.of(danmaku(1), danmaku(2), danmaku(3), danmaku(4))));
+                vertx.eventBus().publish(out, new RoomMessage.Batch(1, List.of(danmaku(5).put("text", "stale"))));
+                vertx.eventBus().publish(out, new RoomMessage.Batch(2, List.of(danmaku(5))));
+            }
+        }).completion().await();
+        Checkpoint four = test.checkpoint(4);
+        member(vertx, message -> four.flag()).onComplete(test.succeeding(ignored -> {
+        }));
+        assertThat(test.awaitCompletion(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(received.stream().skip(1).map(b -> b.getJsonArray("events").stream()
+                .map(e -> ((JsonObject) e).getString("text")).toList()))
+                .containsExactly(List.of("d3"), List.of("d4"), List.of("d5"));
+    }
+
+    @Test
     void aBurstReachesTheRoomInOrderAcrossPausesAndResumesOfTheSocket(Vertx vertx, VertxTestContext test) throws InterruptedException {
         int sent = 32;
         List<Message<RoomMessage.Request>> held = new ArrayList<>();

@@ -85,6 +85,11 @@ public final class Room {
         return viewers;
     }
 
+    /** The recent history, oldest first. */
+    public List<JsonObject> history() {
+        return List.copyOf(history);
+    }
+
     /**
      * Null when {@code user} may join from {@code address}; else the refusal, which closes it
      * {@code banned}: a guest from the address of a guest banned here, while that ban lasts.
@@ -145,14 +150,20 @@ public final class Room {
 
     /** The first message a member gets: room state and history (only what it missed, when it says what it had). */
     public JsonObject hello(long lastSeq) {
+        return hello(lastSeq, seq);
+    }
+
+    /** As {@link #hello(long)}, as of sequence {@code upTo}: what came after is left for the batches that follow. */
+    public JsonObject hello(long lastSeq, long upTo) {
         JsonArray events = new JsonArray();
-        boolean resumed = lastSeq > 0 && (history.isEmpty() ? lastSeq <= seq : history.peekFirst().getLong("seq") <= lastSeq + 1);
+        boolean resumed = lastSeq > 0 && (history.isEmpty() ? lastSeq <= upTo : history.peekFirst().getLong("seq") <= lastSeq + 1);
         for (JsonObject e : history) {
-            if (!resumed || e.getLong("seq") > lastSeq) {
+            long at = e.getLong("seq");
+            if (at <= upTo && (!resumed || at > lastSeq)) {
                 events.add(e);
             }
         }
-        return new JsonObject().put("type", RoomProtocol.ServerType.HELLO.label).put("room", id).put("seq", seq)
+        return new JsonObject().put("type", RoomProtocol.ServerType.HELLO.label).put("room", id).put("seq", upTo)
                 .put("viewers", viewers).put("likes", likes).put("leaderboard", giftBoard.leaderboard())
                 .put("gifts", catalog()).put("resumed", resumed).put("history", events);
     }

@@ -25,7 +25,7 @@ public final class InteractionRoleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return RoleRunner.run("interaction", cluster, node -> List.of(
-                new InteractionVerticle(rooms.rules(), node.prometheus()),
+                new InteractionVerticle(rooms.rules(), node.prometheus(), node.nodeId()),
                 new OpsVerticle(server.host, server.httpPort, node.checks(), node.prometheus())));
     }
 }

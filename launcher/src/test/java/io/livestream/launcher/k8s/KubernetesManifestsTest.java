@@ -124,6 +124,18 @@ class KubernetesManifestsTest {
         assertThat(prod.ofKind("PodDisruptionBudget")).hasSize(4);
     }
 
+    @Test
+    void prodRunsTwoInteractionReplicasAndAVoluntaryDisruptionTakesOneAtATime() throws Exception {
+        Manifests prod = Manifests.render("overlays/prod");
+        Map<String, Object> interaction = prod.named("Deployment", "livestream-interaction");
+        assertThat((Integer) at(interaction, "spec", "replicas")).as("a room moves to another replica when one goes").isGreaterThanOrEqualTo(2);
+        Map<String, Object> budget = prod.named("PodDisruptionBudget", "livestream-interaction");
+        assertThat(at(budget, "spec", "maxUnavailable")).isEqualTo(1);
+        assertThat(at(budget, "spec", "selector", "matchLabels", "app.kubernetes.io/name")).isEqualTo("livestream-interaction");
+        assertThat((Integer) at(interaction, "spec", "template", "spec", "terminationGracePeriodSeconds"))
+                .as("time to save its rooms and hand them on").isGreaterThanOrEqualTo(10);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"overlays/dev", "overlays/prod", "overlays/direct"})
     void gatewayTrustsTheIngressControllersForwardedAddressesOnly(String overlay) throws Exception {

@@ -44,6 +44,19 @@ public final class Addresses {
      */
     public static final String ROOM_IN = "room.in";
 
+    /**
+     * The same requests as {@link #ROOM_IN} for one room, served only by the interaction replica
+     * that owns the room (it registers the address while it holds the room's claim in
+     * {@link #ROOM_OWNERS}). Gateways send here first and fall back to {@link #ROOM_IN}, whose
+     * consumer, any replica, takes the room or forwards to its owner.
+     */
+    public static String roomIn(String room) {
+        return "room.in." + room;
+    }
+
+    /** Cluster-wide map of room ownership: room -> {@code {node, epoch, member}}, held as a lease by the owning interaction replica. */
+    public static final String ROOM_OWNERS = "live.roomowners";
+
     /** Published by the interaction service: {@code {type: "batch", events: [...]}} for every member of a room. */
     public static String roomOut(String room) {
         return "room." + room + ".out";

@@ -15,7 +15,7 @@ import java.util.List;
  * The one codec of {@link RoomMessage}s: JSON between nodes ({@link #toJson}, {@link #fromJson});
  * within one JVM the same object, without a copy (nobody changes a message once sent).
  * The JSON: requests {@code {op: join|leave|send, room, user, lastSeq?, address?, message?}};
- * replies {@code {hello}} or {@code {error?, close?}}; batches {@code {type: "batch", events}}.
+ * replies {@code {hello}} or {@code {error?, close?}}; batches {@code {type: "batch", events, epoch?}}.
  */
 public final class RoomCodec implements MessageCodec<RoomMessage, RoomMessage> {
     private static final String JOIN = "join";
@@ -73,7 +73,8 @@ public final class RoomCodec implements MessageCodec<RoomMessage, RoomMessage> {
             }
             return json;
         }
-        return ((RoomMessage.Batch) message).toJson();
+        RoomMessage.Batch batch = (RoomMessage.Batch) message;
+        return batch.epoch() == 0 ? batch.toJson() : batch.toJson().put("epoch", batch.epoch());
     }
 
     private static JsonObject request(String op, RoomMessage.Request request) {
@@ -96,7 +97,7 @@ public final class RoomCodec implements MessageCodec<RoomMessage, RoomMessage> {
         if (RoomProtocol.ServerType.BATCH.label.equals(json.getString("type"))) {
             List<JsonObject> events = new ArrayList<>();
             json.getJsonArray("events", new JsonArray()).forEach(e -> events.add((JsonObject) e));
-            return new RoomMessage.Batch(events);
+            return new RoomMessage.Batch(json.getLong("epoch", 0L), events);
         }
         if (json.containsKey("hello")) {
             return new RoomMessage.Hello(json.getJsonObject("hello"));

@@ -55,10 +55,16 @@ public sealed interface RoomMessage {
     /**
      * What every member of a room sees, in the room's order: {@code {type: "batch", events}} is
      * sent to members as it is, encoded once. The events are JSON objects, as members get them.
+     * {@code epoch}: the ownership epoch of the replica that published it (0: none); a gateway
+     * drops batches of an epoch older than one it has seen for the room (a stale owner's).
      */
-    record Batch(List<JsonObject> events) implements RoomMessage {
+    record Batch(long epoch, List<JsonObject> events) implements RoomMessage {
         public Batch {
             events = List.copyOf(events);
+        }
+
+        public Batch(List<JsonObject> events) {
+            this(0, events);
         }
 
         /** The notices among the events, typed. */

@@ -40,7 +40,8 @@ class RoomCodecTest {
                 RoomMessage.Answer.OK,
                 new RoomMessage.Answer(RoomError.of(RoomError.Code.RATE_LIMITED, "slow down"), null),
                 new RoomMessage.Answer(RoomError.of(RoomError.Code.BANNED, "you are banned"), CloseReason.BANNED),
-                new RoomMessage.Batch(List.of(new RoomNotice.Banned("guest-ann", RoomNotice.UNTIL_LIFTED).toJson().put("seq", 9))));
+                new RoomMessage.Batch(List.of(new RoomNotice.Banned("guest-ann", RoomNotice.UNTIL_LIFTED).toJson().put("seq", 9))),
+                new RoomMessage.Batch(7, List.of(new JsonObject().put("type", "danmaku").put("seq", 10))));
         for (RoomMessage message : messages) {
             assertThat(overTheWire(message)).as(message.toString()).isEqualTo(message);
         }
@@ -55,6 +56,8 @@ class RoomCodecTest {
                 .isEqualTo("{\"error\":{\"type\":\"error\",\"code\":\"banned\",\"message\":\"no\"},\"close\":\"banned\"}");
         assertThat(new RoomMessage.Batch(List.of(new RoomNotice.Muted("u", 5).toJson())).toJson().encode())
                 .isEqualTo("{\"type\":\"batch\",\"events\":[{\"type\":\"notice\",\"kind\":\"muted\",\"userId\":\"u\",\"until\":5}]}");
+        assertThat(new RoomMessage.Batch(3, List.of()).toJson().encode()).as("members never see the epoch")
+                .isEqualTo("{\"type\":\"batch\",\"events\":[]}");
     }
 
     @Test
