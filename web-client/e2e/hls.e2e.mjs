@@ -9,8 +9,7 @@ import { base, result, say, stream } from './cli.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const HLS_JS = join(import.meta.dirname, '..', 'node_modules', 'hls.js', 'dist', 'hls.light.min.js');
+import { CHROMIUM_OPTIONS, playWithHlsJs } from './hls-page.mjs';
 const userDataDir = mkdtempSync(join(tmpdir(), 'livestream-hls-e2e-'));
 let context = null;
 const errors = [];
@@ -29,12 +28,7 @@ async function waitFor(page, fn, arg, timeoutMs, what) {
 
 const hardStop = setTimeout(() => { say('FAIL hard timeout after 150 s'); process.exit(1); }, 150_000);
 try {
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-  });
+  context = await chromium.launchPersistentContext(userDataDir, CHROMIUM_OPTIONS);
   const watchUrl = `${base}/watch/${encodeURIComponent(stream)}`;
 
   // 1. ?player=hls plays through hls.js, with the delay from the playlist's program date-time
@@ -74,18 +68,7 @@ try {
   // 3. plain hls.js in a bare page of the same origin plays the playlist
   const bare = await context.newPage();
   watchConsole(bare, 'bare');
-  await bare.goto(`${base}/`, { waitUntil: 'domcontentloaded' }); // a page of the same origin to run it in
-  await bare.addScriptTag({ path: HLS_JS });
-  await bare.evaluate((url) => {
-    const video = document.createElement('video');
-    video.muted = true;
-    document.body.append(video);
-    const player = new window.Hls({ lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.5 });
-    player.loadSource(url);
-    player.attachMedia(video);
-    void video.play().catch(() => undefined);
-    window.__bare = { video, player };
-  }, `/live/${encodeURIComponent(stream)}.m3u8`);
+  await playWithHlsJs(bare, base, stream);
   const bareResult = await waitFor(bare, () => {
     const { video, player } = window.__bare;
     const frames = video.getVideoPlaybackQuality().totalVideoFrames;
