@@ -1,20 +1,30 @@
 #!/usr/bin/env node
 // The watch page over LL-HLS in headless Chromium: `?player=hls` plays through hls.js (standing in
 // for Safari's native HLS, which this machine cannot run) with a measured delay, a danmaku sent from
-// a WebSocket-FLV page flies over it, and both pages agree on the stream time; then plain hls.js
-// plays the playlist in a bare page. Prints `RESULT {json}` per step, then `DONE`, or `FAIL <reason>`.
+// a WebSocket-FLV page flies over it, both pages agree on the stream time, and the page comes back by
+// itself after the publisher is killed and restarted (`AWAIT kill-publisher`, `AWAIT restart-publisher`:
+// the Java side acts, then answers a line); plain hls.js plays the playlist in a bare page; a browser
+// that refuses sound without a gesture gets the page muted with an unmute button.
+// Prints `RESULT {json}` per step, then `DONE`, or `FAIL <reason>`.
 // Usage: node e2e/hls.e2e.mjs --base http://127.0.0.1:PORT --stream NAME
 import { chromium } from 'playwright-core';
 import { base, result, say, stream } from './cli.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { CHROMIUM_OPTIONS, playWithHlsJs } from './hls-page.mjs';
 const userDataDir = mkdtempSync(join(tmpdir(), 'livestream-hls-e2e-'));
 let context = null;
+// console errors; while the stream is offline the playlist's and its media's 404s are expected
 const errors = [];
+const expected = [];
 function watchConsole(page, label) {
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`${label}: ${msg.text()} (${msg.location()?.url ?? ''})`); });
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const url = msg.location()?.url ?? '';
+    (/status of 404/.test(msg.text()) && /\/live\//.test(url) ? expected : errors).push(`${label}: ${msg.text()} (${url})`);
+  });
   page.on('pageerror', (error) => errors.push(`${label}: pageerror ${error.message}`));
 }
 async function waitFor(page, fn, arg, timeoutMs, what) {
@@ -26,7 +36,17 @@ async function waitFor(page, fn, arg, timeoutMs, what) {
   }
 }
 
-const hardStop = setTimeout(() => { say('FAIL hard timeout after 150 s'); process.exit(1); }, 150_000);
+// one line of stdin per `AWAIT <what>`: the Java side kills or restarts the publisher, then answers
+const input = createInterface({ input: process.stdin });
+const lines = [];
+let lineWaiter = null;
+input.on('line', (line) => { if (lineWaiter) { const w = lineWaiter; lineWaiter = null; w(line); } else lines.push(line); });
+function awaitLine(what) {
+  say(`AWAIT ${what}`);
+  return lines.length ? Promise.resolve(lines.shift()) : new Promise((resolveLine) => { lineWaiter = resolveLine; });
+}
+
+const hardStop = setTimeout(() => { say('FAIL hard timeout after 240 s'); process.exit(1); }, 240_000);
 try {
   context = await chromium.launchPersistentContext(userDataDir, CHROMIUM_OPTIONS);
   const watchUrl = `${base}/watch/${encodeURIComponent(stream)}`;
@@ -41,7 +61,8 @@ try {
     if (!v || !w || w.state !== 'playing') return false;
     const frames = v.getVideoPlaybackQuality().totalVideoFrames;
     // hls.js starts at the hold-back plus its start-up and catches up by playing faster
-    return frames >= 60 && typeof w.delayMs === 'number' && w.delayMs >= 0 && w.delayMs < 3000 ? { frames, delayMs: w.delayMs, player: w.player, playUrl: w.playUrl } : false;
+    return frames >= 60 && typeof w.delayMs === 'number' && w.delayMs >= 0 && w.delayMs < 3000 ? { frames, delayMs: w.delayMs, player: w.player, playUrl: w.playUrl,
+      inline: ['playsinline', 'webkit-playsinline', 'x5-playsinline'].every((name) => v.hasAttribute(name)) && v.getAttribute('x5-video-player-type') === 'h5' } : false;
   }, undefined, 60_000, 'the HLS page playing with a delay under 3 s');
   result({ step: 'play', ...played });
 
@@ -63,9 +84,18 @@ try {
     `danmaku "${text}" on the HLS page`);
   result({ step: 'danmaku', text, hlsStreamTs: hlsTs, flvStreamTs: flvTs, flvPlayer: await flv.evaluate(() => window.__watch.player) });
   await flv.close();
+
+  // 3. the publisher goes away: offline; it comes back: the HLS page plays again by itself
+  await awaitLine('kill-publisher');
+  await waitFor(hls, () => window.__watch?.state === 'offline', undefined, 40_000, 'offline after the publisher was killed');
+  await awaitLine('restart-publisher');
+  const resumedAt = await waitFor(hls, () => window.__watch?.state === 'playing' && document.querySelector('video#player').currentTime,
+    undefined, 60_000, 'playing again');
+  await waitFor(hls, (t0) => document.querySelector('video#player').currentTime >= t0 + 2, resumedAt, 30_000, 'playback advancing 2 s after recovery');
+  result({ step: 'recovered', reconnects: await hls.evaluate(() => window.__watch.reconnects) });
   await hls.close();
 
-  // 3. plain hls.js in a bare page of the same origin plays the playlist
+  // 4. plain hls.js in a bare page of the same origin plays the playlist
   const bare = await context.newPage();
   watchConsole(bare, 'bare');
   await playWithHlsJs(bare, base, stream);
@@ -76,7 +106,26 @@ try {
   }, undefined, 60_000, 'plain hls.js playing');
   result({ step: 'plain', ...bareResult });
 
-  result({ step: 'console', errors });
+  await bare.close();
+
+  // 5. a browser that refuses sound without a gesture: the page plays muted and offers to unmute
+  const strict = await chromium.launch({ ...CHROMIUM_OPTIONS,
+    args: CHROMIUM_OPTIONS.args.map((arg) => (arg.startsWith('--autoplay-policy=') ? '--autoplay-policy=document-user-activation-required' : arg)) });
+  try {
+    const page = await strict.newPage();
+    watchConsole(page, 'strict');
+    await page.goto(`${watchUrl}?player=hls`, { waitUntil: 'domcontentloaded' });
+    await waitFor(page, () => window.__watch?.state === 'playing' && document.querySelector('video#player').muted
+      && !document.querySelector('#unmute-button').hidden, undefined, 60_000, 'playing muted with the unmute button shown');
+    const label = await page.textContent('#unmute-button');
+    await page.click('#unmute-button');
+    const after = await page.evaluate(() => ({ muted: document.querySelector('video#player').muted, hidden: document.querySelector('#unmute-button').hidden }));
+    result({ step: 'unmute', label: label.trim(), ...after });
+  } finally {
+    await strict.close();
+  }
+
+  result({ step: 'console', errors, expected });
   say('DONE');
 } catch (error) {
   say(`FAIL ${String(error?.message ?? error).split('\n')[0]}`);

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -74,8 +73,8 @@ final class HlsBench implements Callable<Integer> {
         HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(2 * players + 10));
         Map<Long, Long> firstAnswers = new ConcurrentHashMap<>();
-        Queue<Long> afterPartEnd = new ConcurrentLinkedQueue<>();
-        Queue<Long> afterFirstAnswer = new ConcurrentLinkedQueue<>();
+        HlsBenchPlayer.Samples samples = new HlsBenchPlayer.Samples(
+                new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
         try {
             double idleCpu = Double.NaN;
             if (serverPid > 0 && !baseline.isZero()) {
@@ -91,7 +90,7 @@ final class HlsBench implements Callable<Integer> {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
-                HlsBenchPlayer p = new HlsBenchPlayer(vertx, http, url, firstAnswers, afterPartEnd, afterFirstAnswer);
+                HlsBenchPlayer p = new HlsBenchPlayer(vertx, http, url, firstAnswers, samples);
                 all.add(p);
                 vertx.runOnContext(x -> p.start());
             }
@@ -108,15 +107,16 @@ final class HlsBench implements Callable<Integer> {
             all.forEach(p -> p.stopped = true);
             long bytes = all.stream().mapToLong(p -> p.bytes).sum() - bytesBefore;
             long errors = all.stream().mapToLong(p -> p.errors).sum() - errorsBefore;
-            report(all, seconds, bytes, errors, afterPartEnd, afterFirstAnswer, idleCpu, before, after);
+            report(all, seconds, bytes, errors, samples, idleCpu, before, after);
             return errors == 0 ? 0 : 1;
         } finally {
             vertx.close().await();
         }
     }
 
-    private void report(List<HlsBenchPlayer> all, double seconds, long bytes, long errors, Collection<Long> afterPartEnd,
-                        Collection<Long> afterFirstAnswer, double idleCpu, ProcStats before, ProcStats after) {
+    private void report(List<HlsBenchPlayer> all, double seconds, long bytes, long errors, HlsBenchPlayer.Samples samples,
+                        double idleCpu, ProcStats before, ProcStats after) {
+        Collection<Long> afterPartEnd = samples.afterPartEnd();
         long answering = all.stream().filter(p -> p.answers > 0).count();
         StringBuilder out = new StringBuilder();
         line(out, "url", url.toString());
@@ -125,7 +125,9 @@ final class HlsBench implements Callable<Integer> {
         line(out, "window", "%.1f s", seconds);
         line(out, "reloads", "%d answered (%.1f per player per second)", afterPartEnd.size(), afterPartEnd.size() / seconds / Math.max(1, answering));
         line(out, "part end->answer", "%s (the part's media end on the ingest clock to the answer)", percentiles(sorted(afterPartEnd)));
-        line(out, "first->answer", "%s (the first answer for the same part to this one)", percentiles(sorted(afterFirstAnswer)));
+        line(out, "  waited", "%s (%d reloads sent before the part's end, which waited for it)",
+                percentiles(sorted(samples.waitedAfterPartEnd())), samples.waitedAfterPartEnd().size());
+        line(out, "first->answer", "%s (the first answer for the same part to this one)", percentiles(sorted(samples.afterFirstAnswer())));
         line(out, "parts fetched", "%.1f Mbps total; %.3f Mbps per player", bytes * 8 / seconds / 1e6, bytes * 8 / seconds / 1e6 / Math.max(1, answering));
         if (after != null) {
             double cpu = cpuPercent(before, after, seconds);

@@ -29,17 +29,21 @@ final class HlsBenchPlayer {
     volatile long bytes;
     volatile long errors;
     volatile String lastError;
-    /** Answer time − the part's end on the ingest clock, ms; and answer time − the first answer for the same part, ms. */
-    final Queue<Long> afterPartEnd;
-    final Queue<Long> afterFirstAnswer;
+    private final Samples samples;
 
-    HlsBenchPlayer(Vertx vertx, HttpClient http, URI playlist, Map<Long, Long> firstAnswers, Queue<Long> afterPartEnd, Queue<Long> afterFirstAnswer) {
+    /**
+     * Answer times, ms, shared by all players: after the part's end on the ingest clock (every answer, and
+     * those of requests sent before that end, which waited for the part), and after the first answer for the same part.
+     */
+    record Samples(Queue<Long> afterPartEnd, Queue<Long> waitedAfterPartEnd, Queue<Long> afterFirstAnswer) {
+    }
+
+    HlsBenchPlayer(Vertx vertx, HttpClient http, URI playlist, Map<Long, Long> firstAnswers, Samples samples) {
         this.vertx = vertx;
         this.http = http;
         this.playlist = playlist;
         this.firstAnswers = firstAnswers;
-        this.afterPartEnd = afterPartEnd;
-        this.afterFirstAnswer = afterFirstAnswer;
+        this.samples = samples;
     }
 
     /** A plain load of the playlist, then blocking reloads for as long as the player runs. */
@@ -58,29 +62,36 @@ final class HlsBenchPlayer {
         }
         long msn = next[0];
         int part = (int) next[1];
+        long sent = System.currentTimeMillis();
         get(playlist.getRawPath() + "?_HLS_msn=" + msn + "&_HLS_part=" + part).onSuccess(body -> {
             long at = System.currentTimeMillis();
             HlsPlaylistParts answered = HlsPlaylistParts.parse(body.toString());
             HlsPlaylistParts.Part asked = answered.find(msn, part);
             if (asked != null) {
-                answered(asked, at);
-                get(playlist.resolve(asked.uri()).getRawPath()).onSuccess(b -> bytes += b.length());
+                answered(asked, sent, at);
+                get(playlist.resolve(asked.uri()).getRawPath()).onSuccess(b -> bytes += b.length()).onFailure(this::failedPart);
             }
             follow(answered);
         }).onFailure(this::failed);
     }
 
-    private void answered(HlsPlaylistParts.Part part, long at) {
+    private void answered(HlsPlaylistParts.Part part, long sent, long at) {
         long key = part.msn() * 1000 + part.index();
         long first = firstAnswers.merge(key, at, Math::min);
         if (measuring) {
             answers++;
-            afterPartEnd.add(at - part.endMillis());
-            afterFirstAnswer.add(at - first);
+            samples.afterPartEnd().add(at - part.endMillis());
+            if (sent < part.endMillis()) {
+                samples.waitedAfterPartEnd().add(at - part.endMillis());
+            }
+            samples.afterFirstAnswer().add(at - first);
         }
     }
 
     private void failed(Throwable e) {
+        if (stopped) {
+            return; // the run is over: requests cut short by the client closing are no errors
+        }
         errors++;
         lastError = e.getMessage();
         if (!stopped) {
@@ -88,7 +99,18 @@ final class HlsBenchPlayer {
         }
     }
 
+    /** A part that could not be fetched: counted; the player goes on with the next reload. */
+    private void failedPart(Throwable e) {
+        if (!stopped) {
+            errors++;
+            lastError = e.getMessage();
+        }
+    }
+
     private Future<Buffer> get(String pathAndQuery) {
+        if (stopped) {
+            return Future.failedFuture("stopped");
+        }
         return http.request(HttpMethod.GET, playlist.getPort(), playlist.getHost(), pathAndQuery)
                 .compose(req -> req.send())
                 .compose(resp -> resp.statusCode() == 200 ? resp.body()
