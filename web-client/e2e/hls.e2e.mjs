@@ -136,6 +136,7 @@ try {
   process.exitCode = 1;
 } finally {
   clearTimeout(hardStop);
+  input.close(); // stdin no longer holds the process open
   try { if (context) await context.close(); } catch { /* already gone */ }
   rmSync(userDataDir, { recursive: true, force: true });
 }
