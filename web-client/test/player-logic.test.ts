@@ -132,6 +132,20 @@ describe('LivePlayer', () => {
     player.stop();
   });
 
+  it('takes the clock of a player that knows it (HLS) at every tick', () => {
+    const { player, players, video } = setup();
+    player.start();
+    let clock: { position: number; streamTs: number; serverTime: number } | null = null;
+    Object.assign(players[0], { clock: (t: number) => clock && { ...clock, position: t } });
+    player.tick();
+    expect(player.cue).toBeNull();
+    clock = { position: 0, streamTs: 5000, serverTime: 1_700_000_005_000 };
+    video.currentTime = 1.5;
+    player.tick();
+    expect(player.cue).toEqual({ position: 1.5, streamTs: 5000, serverTime: 1_700_000_005_000 });
+    player.stop();
+  });
+
   it('retries at once when the stream is said to be back', () => {
     const { player, players } = setup();
     player.start();

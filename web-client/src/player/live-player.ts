@@ -12,6 +12,8 @@ export interface FlvPlayerLike {
   unload(): void;
   detachMediaElement(): void;
   destroy(): void;
+  /** Players that know the clock of the picture on screen themselves (HLS: the program date-time) say it here. */
+  clock?(currentTime: number): ClockCue | null;
 }
 
 /** The event names LivePlayer listens to (mpegts.Events values). */
@@ -99,6 +101,8 @@ export class LivePlayer {
     const video = this.options.video;
     const now = this.now();
     const time = video.currentTime;
+    const cue = this.player?.clock?.(time);
+    if (cue) this.cue = cue;
     if (this.player && time > this.lastTime + 0.01) {
       this.lastProgressAt = now;
       this.playedThisConnection = true;

@@ -3,13 +3,14 @@ import { ClockOffset } from '../player/clock-offset';
 import { formatDelay, liveDelayMs, streamTsAt } from '../player/live-clock';
 import { LivePlayer, type WatchState } from '../player/live-player';
 import { askGateway, PlaySource } from '../player/play-source';
-import { createFlvPlayer, flvEvents, flvSupported } from '../player/mpegts-factory';
+import { choosePlayer, isHls, type PlayerKind, videoHls } from '../player/choice';
+import { playerParts, playerRuns } from '../player/player-setup';
 import { RoomClient, type SocketLike } from '../room/client';
 import { LikeBatcher } from '../room/likes';
 import type { Hello, RoomEvent } from '../room/protocol';
 import { createSession, dropToken, loadToken, saveToken } from '../room/session';
 import { formatTime, t } from '../i18n';
-import { flvUrl, roomUrl } from '../util/urls';
+import { flvUrl, hlsUrl, roomUrl } from '../util/urls';
 import { ChatPanel, giftText } from './chat-panel';
 import { h } from './dom';
 import { icon } from './icons';
@@ -24,6 +25,10 @@ export interface WatchHook {
   playUrl: string | null;
   /** Why the player was not started (this browser cannot decode the stream's codec), else null. */
   cannotPlay: string | null;
+  /** The player chosen for this browser (see choosePlayer). */
+  player: PlayerKind;
+  /** The stream timestamp (ms) on screen, the danmaku overlay's clock; null while unknown. */
+  streamTs: number | null;
 }
 
 declare global {
@@ -41,6 +46,8 @@ export interface WatchViewOptions {
   moderation?: boolean;
   /** A token for the media socket too: a private stream plays only with one (play, streamer, moderator or admin token). */
   playToken?: string;
+  /** The player to use; otherwise chosen for this browser and `?player=`. */
+  player?: PlayerKind;
 }
 
 const MEMBER_ROLES = new Set(['viewer', 'streamer', 'moderator', 'admin']);
@@ -61,6 +68,8 @@ export class WatchView {
   private readonly delayText: HTMLElement;
   private readonly playButton: HTMLButtonElement;
   private readonly muteButton: HTMLButtonElement;
+  private readonly unmuteButton: HTMLButtonElement;
+  private readonly kind: PlayerKind;
   private readonly volume: HTMLInputElement;
   private readonly giftStage: HTMLElement;
   private readonly player: LivePlayer;
@@ -81,12 +90,17 @@ export class WatchView {
   constructor(private readonly options: WatchViewOptions) {
     this.token = options.token ?? loadToken();
 
-    this.video = h('video', { id: 'player', playsinline: true, 'webkit-playsinline': true, autoplay: true, 'aria-label': t('player.videoLabel', { stream: options.stream }) });
+    // inline, not the phone's own full-screen player: iOS (playsinline), old iOS, WeChat/QQ's X5 engine
+    this.video = h('video', { id: 'player', playsinline: true, 'webkit-playsinline': true, 'x5-playsinline': true, 'x5-video-player-type': 'h5',
+      autoplay: true, 'aria-label': t('player.videoLabel', { stream: options.stream }) });
     this.video.muted = options.muted ?? false;
+    this.kind = options.player ?? choosePlayer(globalThis as unknown as Record<string, unknown>, location.search, videoHls(this.video));
+    if (this.kind === 'flv-managed') this.video.disableRemotePlayback = true; // mpegts.js takes ManagedMediaSource only then
     const layer = h('div', { id: 'danmaku-layer', class: 'danmaku-layer', 'aria-hidden': 'true' });
     this.giftStage = h('div', { id: 'gift-stage', class: 'gift-stage', 'aria-live': 'polite' });
     this.overlayText = h('div', { id: 'player-status', class: 'player-status', role: 'status', text: t('player.connecting') });
-    const box = h('div', { id: 'video-box', class: 'video-box' }, this.video, layer, this.giftStage, this.overlayText);
+    this.unmuteButton = h('button', { id: 'unmute-button', type: 'button', class: 'unmute', hidden: true }, icon('muted'), ` ${t('player.autoMuted')}`);
+    const box = h('div', { id: 'video-box', class: 'video-box' }, this.video, layer, this.giftStage, this.overlayText, this.unmuteButton);
 
     this.playButton = h('button', { id: 'play-button', type: 'button', class: 'ctl', 'aria-label': t('player.pause') }, icon('pause'));
     this.muteButton = h('button', { id: 'mute-button', type: 'button', class: 'ctl', 'aria-label': t('player.mute') }, icon('volume'));
@@ -106,9 +120,8 @@ export class WatchView {
     this.overlay = new DanmakuOverlay(layer, () => this.playbackTs());
     this.playSource = new PlaySource({ gatewayUrl: flvUrl(options.stream), ask: askGateway(options.stream), token: options.playToken });
     this.player = new LivePlayer({
-      url: this.playSource,
-      video: this.video, createPlayer: createFlvPlayer, events: flvEvents,
-      onChange: () => this.render(),
+      ...playerParts(this.kind, this.playSource, hlsUrl(options.stream), options.playToken),
+      video: this.video, onChange: () => this.render(),
     });
 
     this.chat = new ChatPanel({
@@ -140,7 +153,7 @@ export class WatchView {
     this.cannotPlay = cannotPlay ?? null;
     if (this.cannotPlay) {
       this.overlayText.textContent = this.cannotPlay;
-    } else if (!flvSupported()) {
+    } else if (!playerRuns(this.kind)) {
       this.overlayText.textContent = t('player.noMse');
     } else {
       this.player.start();
@@ -165,14 +178,15 @@ export class WatchView {
   private render(): void {
     const state = this.player.state;
     window.__watch = { state, delayMs: this.delayMs, reconnects: this.player.reconnects, roomReady: this.roomReady,
-      playUrl: this.playSource.last?.url ?? null, cannotPlay: this.cannotPlay };
+      playUrl: isHls(this.kind) ? hlsUrl(this.options.stream) : this.playSource.last?.url ?? null, cannotPlay: this.cannotPlay, player: this.kind,
+      streamTs: this.playbackTs() };
     this.delayText.textContent = state === 'offline' ? t('player.offlineShort') : formatDelay(this.delayMs);
-    this.overlayText.hidden = state === 'playing' && !this.player.autoMuted;
+    this.overlayText.hidden = state === 'playing';
     if (this.cannotPlay) this.overlayText.hidden = false;
     else if (state === 'offline') this.overlayText.textContent = t('player.offline');
     else if (state === 'connecting') this.overlayText.textContent = t('player.connecting');
-    else if (this.player.autoMuted && this.video.muted) this.overlayText.textContent = t('player.autoMuted');
-    else this.overlayText.hidden = true;
+    // the browser refused sound: playing muted, with a button that asks for it
+    this.unmuteButton.hidden = !(this.player.autoMuted && this.video.muted);
     const buttons = `${this.video.paused}/${this.video.muted}`;
     if (buttons !== this.buttonsShown) { // icons only when they change, not on every tick
       this.buttonsShown = buttons;
@@ -328,12 +342,14 @@ export class WatchView {
       }
       this.render();
     });
-    this.muteButton.addEventListener('click', () => {
+    const toggleMute = () => {
       video.muted = !video.muted;
       if (!video.muted && video.volume === 0) video.volume = this.volume.valueAsNumber = 0.5;
       this.player.autoMuted = false;
       this.render();
-    });
+    };
+    this.muteButton.addEventListener('click', toggleMute);
+    this.unmuteButton.addEventListener('click', (ev) => { ev.stopPropagation(); toggleMute(); });
     this.volume.addEventListener('input', () => {
       video.volume = this.volume.valueAsNumber;
       video.muted = video.volume === 0;

@@ -29,3 +29,8 @@ export function streamFromPath(pathname: string): string | null {
   }
   return STREAM_NAME.test(name) ? name : null;
 }
+
+/** The stream's LL-HLS playlist on this page's origin. */
+export function hlsUrl(stream: string, loc: { protocol: string; host: string } = location): string {
+  return `${loc.protocol}//${loc.host}/live/${encodeURIComponent(stream)}.m3u8`;
+}

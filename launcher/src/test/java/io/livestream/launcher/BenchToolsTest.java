@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -45,20 +46,10 @@ class BenchToolsTest {
         StringWriter published = new StringWriter();
         StringWriter publishErrors = new StringWriter();
         AtomicInteger publishExit = new AtomicInteger(-1);
-        Thread publisher = new Thread(() -> publishExit.set(Main.commandLine()
-                .setOut(new PrintWriter(published, true)).setErr(new PrintWriter(publishErrors, true))
-                .execute("bench", "publish", "--url", platform.publishUrl(stream), "--loop", "--duration", "90s")), "bench-publish");
-        publisher.start();
-        String report;
-        try {
-            platform.awaitLive(stream, Duration.ofSeconds(20));
-            report = Commands.output("bench", "viewers", "--url", "ws://127.0.0.1:" + platform.httpPort() + "/live/" + stream + ".flv",
-                    "--viewers", "20", "--duration", "10s", "--ramp", "1s", "--settle", "2s", "--baseline", "1s",
-                    "--server-pid", Long.toString(ProcessHandle.current().pid()));
-        } finally {
-            publisher.interrupt(); // ends the publish cleanly: it unpublishes and prints what it sent
-            publisher.join(10_000);
-        }
+        String report = whilePublishing(stream, published, publishErrors, publishExit, () -> Commands.output("bench", "viewers",
+                "--url", "ws://127.0.0.1:" + platform.httpPort() + "/live/" + stream + ".flv",
+                "--viewers", "20", "--duration", "10s", "--ramp", "1s", "--settle", "2s", "--baseline", "1s",
+                "--server-pid", Long.toString(ProcessHandle.current().pid())));
 
         System.out.println(published + report); // the figures, for whoever reads the CI log
         assertThat(publishExit.get()).as("bench publish exit; stderr: %s", publishErrors).isZero();
@@ -76,6 +67,24 @@ class BenchToolsTest {
         assertThat(line(report, "  no viewers")).contains("% per viewer above the no-viewer baseline");
     }
 
+    /** {@code bench hls}: ten LL-HLS players follow the demo clip for 5 s with blocking reloads; every one is answered, none fails. */
+    @Test
+    void tenLlHlsPlayersAreAnsweredForEveryPartWithSaneFigures() throws Exception {
+        String stream = "benchhls";
+        String report = whilePublishing(stream, new StringWriter(), new StringWriter(), new AtomicInteger(), () -> Commands.output("bench", "hls",
+                "--url", "http://127.0.0.1:" + platform.httpPort() + "/live/" + stream + ".m3u8",
+                "--players", "10", "--duration", "5s", "--ramp", "1s", "--settle", "3s", "--baseline", "0s",
+                "--server-pid", Long.toString(ProcessHandle.current().pid())));
+        System.out.println(report);
+        assertThat(report).as(report).contains("10 asked, 10 answered in the window, 0 errors");
+        assertThat(numbers(report, "reloads")[1]).as("reloads per player per second: parts of at most 0.5 s").isGreaterThanOrEqualTo(1.5);
+        Matcher afterEnd = Pattern.compile("p50 (\\S+) ms, p99 (\\S+) ms").matcher(line(report, "part end->answer"));
+        assertThat(afterEnd.find()).isTrue();
+        assertThat(Double.parseDouble(afterEnd.group(1))).as("answered after the part's end, not before it").isGreaterThanOrEqualTo(0);
+        assertThat(numbers(report, "parts fetched")[1]).as("Mbps per player").isPositive();
+        assertThat(Commands.refused("bench", "hls", "--url", "http://192.0.2.1/live/x.m3u8")).contains("loopback");
+    }
+
     @Test
     void aRefusedPublishFailsWithTheServersReason() {
         StringWriter err = new StringWriter();
@@ -89,6 +98,20 @@ class BenchToolsTest {
     void publishAndViewersRefuseTargetsOffThisMachine() {
         assertThat(Commands.refused("bench", "publish", "--url", "rtmp://192.0.2.1/live/x")).contains("loopback only");
         assertThat(Commands.refused("bench", "viewers", "--url", "ws://192.0.2.1/live/x.flv")).contains("loopback");
+    }
+
+    /** Runs {@code load} while {@code bench publish} loops the demo clip into {@code stream}; returns its report. */
+    private static String whilePublishing(String stream, StringWriter out, StringWriter err, AtomicInteger exit, Callable<String> load) throws Exception {
+        Thread publisher = new Thread(() -> exit.set(Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute("bench", "publish", "--url", platform.publishUrl(stream), "--loop", "--duration", "90s")), "bench-publish-" + stream);
+        publisher.start();
+        try {
+            platform.awaitLive(stream, Duration.ofSeconds(20));
+            return load.call();
+        } finally {
+            publisher.interrupt(); // ends the publish cleanly: it unpublishes and prints what it sent
+            publisher.join(10_000);
+        }
     }
 
     /** p50, p99 and max finite, p50 not below zero (one clock: a negative delay would mean misread send times), and samples. */

@@ -188,7 +188,7 @@ final class ViewersBench implements Callable<Integer> {
         spec.commandLine().getOut().flush();
     }
 
-    private static double cpuPercent(ProcStats from, ProcStats to, double seconds) {
+    static double cpuPercent(ProcStats from, ProcStats to, double seconds) {
         return (to.cpuTicks() - from.cpuTicks()) / ProcStats.TICKS_PER_SECOND / seconds * 100;
     }
 
@@ -233,7 +233,7 @@ final class ViewersBench implements Callable<Integer> {
         spec.commandLine().getOut().flush();
     }
 
-    private static String percentiles(double[] sortedMs) {
+    static String percentiles(double[] sortedMs) {
         return String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms, max %.1f ms", pct(sortedMs, 50), pct(sortedMs, 99), pct(sortedMs, 100));
     }
 
@@ -241,7 +241,7 @@ final class ViewersBench implements Callable<Integer> {
         return viewers.stream().flatMap(v -> List.copyOf(samples.apply(v)).stream()).mapToDouble(Double::doubleValue).sorted().toArray();
     }
 
-    private static void line(StringBuilder out, String key, String format, Object... args) {
+    static void line(StringBuilder out, String key, String format, Object... args) {
         out.append(String.format(Locale.ROOT, "%-16s %s%n", key + ":", String.format(Locale.ROOT, format, args)));
     }
 

@@ -132,6 +132,50 @@ class WatchPageBrowserTest {
     }
 
     /**
+     * LL-HLS on the watch page ({@code web-client/e2e/hls.e2e.mjs}): {@code ?player=hls} plays through hls.js in
+     * low-latency mode (this Chromium has MSE and no native HLS; hls.js stands in for Safari's element), its
+     * delay measured from the playlist's program date-time; a danmaku sent from a WebSocket-FLV page flies over
+     * it, both pages on one stream timeline; it comes back by itself after the publisher is killed and
+     * restarted; plain hls.js plays the playlist in a bare page; and where the browser
+     * refuses sound without a gesture, the page plays muted with an unmute button that unmutes.
+     */
+    @Test
+    void forcedHlsPlaysThroughHlsJsWithDelayAndDanmakuAndPlainHlsJsPlays() throws Exception {
+        String stream = "hlsweb";
+        // a short grace, as above: the page must notice the publisher gone and come back by itself
+        try (Platform platform = Platform.start(s -> s.withRelay(FanoutConfig.defaults().withGrace(Duration.ofSeconds(1))))) {
+            Ffmpeg[] publisher = {Ffmpeg.publish(platform.publishUrl(stream), 320, 180, 30)};
+            try {
+                platform.awaitLive(stream, Duration.ofSeconds(30));
+                Map<String, JsonObject> results = runScript(platform, stream, publisher,
+                        List.of("e2e/hls.e2e.mjs", "--base", platform.httpUrl(""), "--stream", stream));
+
+                JsonObject play = results.get("play");
+                assertThat(play.getString("player")).isEqualTo("hls-js");
+                assertThat(play.getString("playUrl")).endsWith("/live/" + stream + ".m3u8");
+                assertThat(play.getInteger("frames")).as("frames decoded").isGreaterThanOrEqualTo(60);
+                assertThat(play.getBoolean("inline")).as("playsinline, webkit-playsinline, x5-playsinline, x5-video-player-type=h5").isTrue();
+                assertThat(play.getDouble("delayMs")).as("delay from the program date-time, ms").isBetween(0.0, 3000.0);
+                JsonObject danmaku = results.get("danmaku");
+                assertThat(danmaku.getString("flvPlayer")).isEqualTo("flv");
+                assertThat(danmaku.getDouble("hlsStreamTs") - danmaku.getDouble("flvStreamTs"))
+                        .as("the HLS page's stream time against the FLV page's, ms").isBetween(-4000.0, 500.0);
+                assertThat(results).containsKey("recovered");
+                JsonObject plain = results.get("plain");
+                assertThat(plain.getInteger("frames")).as("frames plain hls.js decoded").isGreaterThanOrEqualTo(60);
+                assertThat(plain.getString("size")).as("the restarted publisher's picture").isEqualTo("640x360");
+                JsonObject unmute = results.get("unmute");
+                assertThat(unmute.getString("label")).as("the unmute button, where autoplay with sound was refused").isEqualTo("Tap to unmute");
+                assertThat(unmute.getBoolean("muted")).as("muted after the tap").isFalse();
+                assertThat(unmute.getBoolean("hidden")).as("the button gone after the tap").isTrue();
+                assertThat(results.get("console").getJsonArray("errors")).as("console errors on the pages").isEmpty();
+            } finally {
+                publisher[0].close();
+            }
+        }
+    }
+
+    /**
      * Enhanced RTMP in the browser ({@code web-client/e2e/codec.e2e.mjs}): FFmpeg 7.1 publishes AV1 (SVT-AV1)
      * and HEVC (x265) at 320x180 with a key frame a second; the watch page plays the AV1 stream over
      * WebSocket-FLV for {@code -Dav1.watch.seconds} (60 by default) across its key frames without a stop,
