@@ -171,11 +171,11 @@ public final class LiveStreams {
             if (health != null) {
                 health.ended(session.name());
             }
-            registry.remove(session.name(), session.epoch());
             released = claims.release(session.name(), session.epoch());
             if (offline) {
+                registry.remove(session.name(), session.epoch());
                 announce(session.name(), false);
-            }
+            } // else the new publisher's entry replaces this one: removing it could leave the stream unlisted
         }
         if (!session.ended()) {
             LOG.log(System.Logger.Level.INFO, "stream {0} offline ({1}) from {2}",
@@ -256,7 +256,7 @@ public final class LiveStreams {
                 .description("Video frames received from publishers (sequence headers not counted): the publisher's frame rate").register(meters);
         PublishSession session = new PublishSession(name, epoch, privateStream, publisher, bus,
                 config.gopMaxPackets(), config.gopMaxBytes(), bytesIn, videoFrames,
-                changed -> registry.renew(changed.info(nodeId), config.lease()), this::renewClaim,
+                this::register, this::renewClaim,
                 health == null ? new StreamHealth(name, System::currentTimeMillis) : health.started(name));
         sessions.put(name, session);
         if (recorder != null) {
@@ -267,8 +267,22 @@ public final class LiveStreams {
         LOG.log(System.Logger.Level.INFO, "stream {0} online{1} from {2}", LogField.stream(name), privateStream ? " (private)" : "",
                 publisher.describe(), LogField.client(publisher.address()));
         announce(name, true);
-        registry.renew(session.info(nodeId), config.lease());
+        register(session);
         return session;
+    }
+
+    /**
+     * Lists the session in the registry. A session whose claim says it is silent may have been
+     * taken over by a publisher on another node that has listed itself already, so its entry is
+     * renewed only while it is still its own: a blind write would list the old session again
+     * until the new one's next renewal.
+     */
+    private void register(PublishSession session) {
+        if (session.held()) {
+            registry.renewIfStill(session.info(nodeId), config.lease());
+        } else {
+            registry.renew(session.info(nodeId), config.lease());
+        }
     }
 
     private void announce(String stream, boolean online) {
@@ -276,7 +290,7 @@ public final class LiveStreams {
     }
 
     /** Renews every lease, with bitrate and frame rate measured since the last renewal. */
-    private void renewLeases() {
+    void renewLeases() {
         long now = System.nanoTime();
         double seconds = Math.max(0.001, (now - lastRenewNanos) / 1e9);
         lastRenewNanos = now;
@@ -287,7 +301,7 @@ public final class LiveStreams {
             last[0] = s.bytesIn();
             last[1] = s.videoFrames();
             s.measured(bitrate, fps);
-            registry.renew(s.info(nodeId), config.lease());
+            register(s);
         }
     }
 

@@ -161,6 +161,11 @@ public final class PublishSession {
         droppedWhileHeld = 0;
     }
 
+    /** True while the claim marks this publisher silent (another node may have taken the stream over). */
+    boolean held() {
+        return held;
+    }
+
     public long nanosSinceActivity() {
         return System.nanoTime() - lastActivityNanos;
     }

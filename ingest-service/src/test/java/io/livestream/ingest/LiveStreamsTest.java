@@ -3,6 +3,7 @@ package io.livestream.ingest;
 import io.livestream.common.bus.Addresses;
 import io.livestream.common.bus.MediaCodecs;
 import io.livestream.common.bus.MediaEvent;
+import io.livestream.common.registry.StreamInfo;
 import io.livestream.common.registry.StreamRegistry;
 import io.livestream.media.MediaPacket;
 import io.livestream.media.rtmp.RtmpLimits;
@@ -36,6 +37,7 @@ class LiveStreamsTest {
     private final SimpleMeterRegistry metersA = new SimpleMeterRegistry();
     private LiveStreams nodeA;
     private LiveStreams nodeB;
+    private StreamRegistry registry;
 
     /** Records what the streams asked of it. */
     private static final class FakePublisher implements Publisher {
@@ -67,7 +69,8 @@ class LiveStreamsTest {
         MediaCodecs.register(vertx.eventBus());
         vertx.runOnContext(v -> Future.all(StreamRegistry.open(vertx), StreamClaims.open(vertx, "a", CONFIG.lease()),
                 StreamClaims.open(vertx, "b", CONFIG.lease())).onComplete(ctx.succeeding(opened -> {
-            nodeA = new LiveStreams(vertx, opened.resultAt(0), opened.resultAt(1), CONFIG, "a", metersA);
+            registry = opened.resultAt(0);
+            nodeA = new LiveStreams(vertx, registry, opened.resultAt(1), CONFIG, "a", metersA);
             nodeB = new LiveStreams(vertx, opened.resultAt(0), opened.resultAt(2), CONFIG, "b", new SimpleMeterRegistry());
             ctx.completeNow();
         })));
@@ -109,6 +112,37 @@ class LiveStreamsTest {
                         ctx.completeNow();
                     }));
                 }));
+            }));
+        })));
+    }
+
+    /**
+     * The old node's registry renewal may fire between the take-over and the moment its claim
+     * renewal finds the stream lost: the stream must stay listed, as the new publisher's, all
+     * along (a relay closes the viewers of a stream it finds unlisted).
+     */
+    @Test
+    void aTakenOverStreamStaysListedAsTheNewPublishersWhileTheOldNodeLetsGo(Vertx vertx, VertxTestContext ctx) {
+        FakePublisher first = new FakePublisher("first");
+        List<Long> listed = new ArrayList<>(); // the epoch listed at each look, -1 when unlisted
+        vertx.runOnContext(v -> nodeA.start("listed", first).onComplete(ctx.succeeding(old -> {
+            old.push(FRAME); // then silence
+            nodeB.start("listed", new FakePublisher("second")).onComplete(ctx.succeeding(taken -> {
+                nodeA.renewLeases(); // the old node's lease timer fires before it learns it lost the stream
+                long looking = vertx.setPeriodic(5, id -> registry.get("listed")
+                        .onSuccess(info -> listed.add(info.map(StreamInfo::epoch).orElse(-1L))));
+                vertx.setPeriodic(10, id -> {
+                    if (!first.evictions.isEmpty()) {
+                        vertx.cancelTimer(id);
+                        // the old node's clean-up runs after the eviction: keep looking a while
+                        vertx.setTimer(STALE.toMillis(), t -> ctx.verify(() -> {
+                            vertx.cancelTimer(looking);
+                            assertThat(nodeA.session("listed")).isNull();
+                            assertThat(listed).isNotEmpty().allMatch(epoch -> epoch == taken.epoch());
+                            ctx.completeNow();
+                        }));
+                    }
+                });
             }));
         })));
     }

@@ -25,6 +25,16 @@ public final class StreamRegistry {
         return map.renew(info.name(), info.toJson(), lease);
     }
 
+    /**
+     * Renews the entry only while it is still the given publishing session's (same epoch): for a
+     * session that may have lost its stream to another node's publisher, whose entry must stay.
+     */
+    public Future<Void> renewIfStill(StreamInfo info, Duration lease) {
+        return map.get(info.name()).compose(json -> json != null && json.getLong("epoch", -1L) == info.epoch()
+                ? map.renew(info.name(), info.toJson(), lease)
+                : Future.succeededFuture());
+    }
+
     public Future<Optional<StreamInfo>> get(String name) {
         return map.get(name).map(json -> Optional.ofNullable(json).map(StreamInfo::fromJson));
     }
