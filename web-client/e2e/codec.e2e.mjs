@@ -2,24 +2,45 @@
 // The codecs of Enhanced RTMP in headless Chromium: the watch page plays an AV1 stream over
 // WebSocket-FLV for --seconds (default 60) across its key frames; plain mpegts.js (the build's
 // patched bundle, no page code) plays the same WS-FLV URL; the page of an HEVC stream says plainly
-// when this browser cannot decode it. Prints `RESULT {json}` per step (`av1`, `plain`, `hevc`,
-// `console`), then `DONE`, or `FAIL <reason>` (exit 1).
-// Usage: node e2e/codec.e2e.mjs --base http://127.0.0.1:PORT --stream AV1_STREAM --hevc HEVC_STREAM [--seconds 60]
+// when this browser cannot decode it, and so does a page opened before its HEVC stream went live
+// (`AWAIT publish-hevc <stream>`: the Java side starts that publisher, then answers). Prints
+// `RESULT {json}` per step (`av1`, `plain`, `hevc`, `hevc-later`, `console`), then `DONE`, or
+// `FAIL <reason>` (exit 1).
+// Usage: node e2e/codec.e2e.mjs --base http://127.0.0.1:PORT --stream AV1_STREAM --hevc HEVC_STREAM [--hevc-later STREAM] [--seconds 60]
 import { chromium } from 'playwright-core';
 import { args, base, result, say, stream } from './cli.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const seconds = Number(args.seconds ?? 60);
 const hevc = args.hevc ?? 'hevc';
+const hevcLater = args['hevc-later'] ?? 'hevc-later';
 const userDataDir = mkdtempSync(join(tmpdir(), 'livestream-codec-e2e-'));
 let context = null;
 const hardStop = setTimeout(() => { say(`FAIL hard timeout after ${seconds + 150} s`); process.exit(1); }, (seconds + 150) * 1000);
 
+// one line of stdin per `AWAIT <what>`, the Java side's answer
+const input = createInterface({ input: process.stdin });
+const lines = [];
+let lineWaiter = null;
+input.on('line', (line) => { if (lineWaiter) { const w = lineWaiter; lineWaiter = null; w(line); } else lines.push(line); });
+function awaitLine(what) {
+  say(`AWAIT ${what}`);
+  return lines.length ? Promise.resolve(lines.shift()) : new Promise((resolveLine) => { lineWaiter = resolveLine; });
+}
+
+// console errors; a page opened before its stream goes live sees 404s for the stream's URLs, as expected
 const errors = [];
-function watchConsole(page, label) {
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`${label}: ${msg.text()}`); });
+const expected = [];
+function watchConsole(page, label, offlineStream) {
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const url = msg.location()?.url ?? '';
+    const offline = offlineStream && /status of 404/.test(msg.text()) && url.includes(encodeURIComponent(offlineStream));
+    (offline ? expected : errors).push(`${label}: ${msg.text()}${url ? ` (${url})` : ''}`);
+  });
   page.on('pageerror', (error) => errors.push(`${label}: pageerror ${error.message}`));
 }
 
@@ -114,13 +135,33 @@ try {
   result({ step: 'hevc', codecString: listed.video.codecString, supported: hevcSupported, ...shown });
   await hevcPage.close();
 
-  result({ step: 'console', errors });
+  // 4. a page opened while its stream is offline, which then goes live in HEVC: the page asks
+  // again when the room says the stream is online, and says plainly it cannot decode it
+  const laterPage = await context.newPage();
+  watchConsole(laterPage, 'hevc-later', hevcLater);
+  await laterPage.goto(`${base}/watch/${encodeURIComponent(hevcLater)}`, { waitUntil: 'domcontentloaded' });
+  await laterPage.waitForFunction(() => window.__watch?.roomReady === true, undefined, { timeout: 20_000, polling: 100 });
+  const before = await laterPage.evaluate(() => ({ cannotPlay: window.__watch.cannotPlay, state: window.__watch.state }));
+  await awaitLine(`publish-hevc ${hevcLater}`);
+  await laterPage.waitForFunction((supported) => (supported ? window.__watch.state === 'playing' : window.__watch.cannotPlay !== null),
+    hevcSupported, { timeout: 30_000, polling: 200 });
+  const after = await laterPage.evaluate(() => ({
+    cannotPlay: window.__watch.cannotPlay,
+    overlay: document.querySelector('#player-status').hidden ? null : document.querySelector('#player-status').textContent,
+    state: window.__watch.state,
+    framesDecoded: document.querySelector('video#player').getVideoPlaybackQuality().totalVideoFrames,
+  }));
+  result({ step: 'hevc-later', supported: hevcSupported, before, ...after });
+  await laterPage.close();
+
+  result({ step: 'console', errors, expected });
   say('DONE');
 } catch (error) {
   say(`FAIL ${String(error?.message ?? error).split('\n')[0]}`);
   process.exitCode = 1;
 } finally {
   clearTimeout(hardStop);
+  input.close(); // stdin no longer holds the process open
   try { if (context) await context.close(); } catch { /* already gone */ }
   rmSync(userDataDir, { recursive: true, force: true });
 }

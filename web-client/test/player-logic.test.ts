@@ -155,6 +155,16 @@ describe('LivePlayer', () => {
     player.stop();
   });
 
+  it('makes no connection when told the stream is back before it was started or after it was stopped', () => {
+    const { player, players } = setup();
+    player.retryNow(); // a page that decided not to play (a codec this browser cannot decode)
+    expect(players).toHaveLength(0);
+    player.start();
+    player.stop();
+    player.retryNow();
+    expect(players).toHaveLength(1);
+  });
+
   it('ignores events of a player it already replaced', () => {
     const { player, players, advance } = setup();
     player.start();

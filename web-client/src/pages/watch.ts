@@ -24,10 +24,30 @@ async function listed(stream: string): Promise<ListedStream | undefined> {
   }
 }
 
+/** How often, and how far apart, a stream listed without its video codec yet is asked again (the encoder's first packets are on their way). */
+const CODEC_ASKS = 3;
+const CODEC_ASK_EVERY_MS = 1000;
+
+/**
+ * Why this browser cannot decode the stream's video (HEVC in most desktop browsers), else
+ * undefined: also when the stream is not live or names no codec within a few seconds (an
+ * audio-only stream), for the player tries either way.
+ */
+async function cannotDecode(stream: string, info?: ListedStream): Promise<string | undefined> {
+  let current = info ?? await listed(stream);
+  for (let ask = 1; current && !current.video?.codecString && ask < CODEC_ASKS; ask++) {
+    await new Promise((resolve) => setTimeout(resolve, CODEC_ASK_EVERY_MS));
+    current = await listed(stream);
+  }
+  const codec = undecodableVideo(current, browserTypeCheck());
+  return codec ? t('watch.cannotDecode', { codec }) : undefined;
+}
+
 /**
  * Before playing: a private stream never plays without a token, and a codec this browser cannot
- * decode (HEVC in most desktop browsers) never plays at all; both are said plainly instead of an
- * endless "offline". The player starts unless the codec rules it out.
+ * decode never plays at all; both are said plainly instead of an endless "offline". The player
+ * starts unless the codec rules it out, and the codec is asked again whenever the stream comes
+ * online (the page may have been opened before, or the streamer switched codecs).
  */
 async function startWatching(view: WatchView, stream: string, note: HTMLElement, playToken: string | undefined): Promise<void> {
   const info = await listed(stream);
@@ -35,8 +55,7 @@ async function startWatching(view: WatchView, stream: string, note: HTMLElement,
     note.textContent = t('watch.privateNote', { stream });
     note.hidden = false;
   }
-  const codec = undecodableVideo(info, browserTypeCheck());
-  view.start(codec ? t('watch.cannotDecode', { codec }) : undefined);
+  view.start(await cannotDecode(stream, info));
 }
 
 function main(): void {
@@ -52,7 +71,8 @@ function main(): void {
   document.title = t('watch.docTitle', { stream });
   // a private stream's link carries a play token (?token=): it opens the media and the room
   const playToken = new URLSearchParams(location.search).get('token') ?? undefined;
-  const view = new WatchView(playToken ? { stream, playToken, token: playToken } : { stream });
+  const checkCodec = () => cannotDecode(stream);
+  const view = new WatchView(playToken ? { stream, playToken, token: playToken, checkCodec } : { stream, checkCodec });
   const note = h('p', { id: 'private-note', class: 'form-error', role: 'status', hidden: true });
   app.replaceChildren(siteHeader('watch'), h('main', { class: 'page page-watch' }, h('h1', { class: 'stream-title', text: stream }), note, view.root));
   void startWatching(view, stream, note, playToken);

@@ -63,7 +63,8 @@ export class LivePlayer {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private lastTime = 0;
   private lastProgressAt = 0;
-  private stopped = false;
+  /** Until start(), and after stop(): no connection is made, not even by retryNow(). */
+  private halted = true;
   /** Counts connections, so that a URL that arrives after the player moved on is dropped. */
   private generation = 0;
   private playedThisConnection = false;
@@ -76,13 +77,18 @@ export class LivePlayer {
   }
 
   start(): void {
-    this.stopped = false;
+    this.halted = false;
     this.connect();
+  }
+
+  /** True until start(), and after stop(). */
+  get stopped(): boolean {
+    return this.halted;
   }
 
   /** The stream is said to be back (room notice): retry at once instead of waiting out the backoff. */
   retryNow(): void {
-    if (this.stopped || this.state === 'playing') {
+    if (this.halted || this.state === 'playing') {
       return;
     }
     this.attempts = 0;
@@ -91,7 +97,7 @@ export class LivePlayer {
   }
 
   stop(): void {
-    this.stopped = true;
+    this.halted = true;
     this.clearRetry();
     this.teardown();
   }
@@ -131,8 +137,8 @@ export class LivePlayer {
       return;
     }
     source.next().then(
-      (url) => { if (!this.stopped && generation === this.generation) this.open(url); },
-      () => { if (!this.stopped && generation === this.generation) this.disconnected(); },
+      (url) => { if (!this.halted && generation === this.generation) this.open(url); },
+      () => { if (!this.halted && generation === this.generation) this.disconnected(); },
     );
   }
 
@@ -179,7 +185,7 @@ export class LivePlayer {
   }
 
   private disconnected(): void {
-    if (this.stopped) {
+    if (this.halted) {
       return;
     }
     if (typeof this.options.url !== 'string') {

@@ -48,6 +48,12 @@ export interface WatchViewOptions {
   playToken?: string;
   /** The player to use; otherwise chosen for this browser and `?player=`. */
   player?: PlayerKind;
+  /**
+   * Why this browser cannot decode the stream as it is now, else undefined: asked again each time
+   * the stream comes online, since a page may be opened before the stream goes live and a
+   * streamer may switch codecs between sessions (H.264, then HEVC).
+   */
+  checkCodec?: () => Promise<string | undefined>;
 }
 
 const MEMBER_ROLES = new Set(['viewer', 'streamer', 'moderator', 'admin']);
@@ -150,19 +156,38 @@ export class WatchView {
 
   /** Starts the room and the player; with `cannotPlay` (why this browser cannot decode the stream) the room only, the reason shown over the picture. */
   start(cannotPlay?: string): void {
-    this.cannotPlay = cannotPlay ?? null;
-    if (this.cannotPlay) {
-      this.overlayText.textContent = this.cannotPlay;
-    } else if (!playerRuns(this.kind)) {
-      this.overlayText.textContent = t('player.noMse');
-    } else {
-      this.player.start();
-    }
+    this.playOrExplain(cannotPlay);
     this.room.connect();
     this.chat.setIdentity(this.token !== null, false);
     this.timers.push(setInterval(() => this.tick(), 200));
     this.timers.push(setInterval(() => this.ping(), PING_EVERY_MS));
     this.render();
+  }
+
+  /** Plays, or stops and says why not: the player runs only while this browser can decode the stream. */
+  private playOrExplain(cannotPlay: string | undefined): void {
+    this.cannotPlay = cannotPlay ?? null;
+    if (this.cannotPlay) {
+      this.player.stop();
+      this.overlayText.textContent = this.cannotPlay;
+    } else if (!playerRuns(this.kind)) {
+      this.overlayText.textContent = t('player.noMse');
+    } else if (this.player.stopped) {
+      this.player.start();
+    } else {
+      this.player.retryNow();
+    }
+    this.render();
+  }
+
+  /** The stream came online: play it again at once, after asking whether this browser can decode it now. */
+  private async streamOnline(): Promise<void> {
+    if (!this.options.checkCodec) {
+      this.player.retryNow();
+      return;
+    }
+    if (this.player.state !== 'playing') this.player.stop(); // no retry reaches the stream before its codec is known
+    this.playOrExplain(await this.options.checkCodec());
   }
 
   private tick(): void {
@@ -252,7 +277,7 @@ export class WatchView {
           this.chat.remove(event.messageId);
           this.overlay.remove(event.messageId);
         } else if (event.kind === 'stream-online') {
-          if (!fromHistory) this.player.retryNow();
+          if (!fromHistory) void this.streamOnline();
           this.chat.addNotice(t('notice.streamOnline'));
         } else if (event.kind === 'stream-offline') {
           this.chat.addNotice(t('notice.streamOffline'));

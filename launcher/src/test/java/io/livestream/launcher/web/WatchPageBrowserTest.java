@@ -178,20 +178,21 @@ class WatchPageBrowserTest {
     /**
      * Enhanced RTMP in the browser ({@code web-client/e2e/codec.e2e.mjs}): FFmpeg 7.1 publishes AV1 (SVT-AV1)
      * and HEVC (x265) at 320x180 with a key frame a second; the watch page plays the AV1 stream over
-     * WebSocket-FLV for {@code -Dav1.watch.seconds} (60 by default) across its key frames without a stop,
+     * WebSocket-FLV for {@code -Dav1.watch.seconds} (30 by default) across its key frames without a stop,
      * plain mpegts.js plays it too, and the HEVC stream's page says plainly that this Chromium cannot decode
-     * HEVC (or plays it, where it can).
+     * HEVC (or plays it, where it can); so does a page opened before its HEVC stream went live, once it does.
      */
     @Test
     void av1PlaysAcrossKeyframesAndAnUndecodableCodecIsSaidPlainly() throws Exception {
-        int seconds = Integer.getInteger("av1.watch.seconds", 60);
+        int seconds = Integer.getInteger("av1.watch.seconds", 30);
         try (Platform platform = Platform.start();
              Ffmpeg av1 = Ffmpeg7.publish(platform.publishUrl("av1"), "libsvtav1");
              Ffmpeg hevc = Ffmpeg7.publish(platform.publishUrl("hevc"), "libx265")) {
             platform.awaitLive("av1", Duration.ofSeconds(30));
             platform.awaitLive("hevc", Duration.ofSeconds(30));
             Map<String, JsonObject> results = runScript(platform, "av1", new Ffmpeg[] {av1}, List.of("e2e/codec.e2e.mjs",
-                    "--base", platform.httpUrl(""), "--stream", "av1", "--hevc", "hevc", "--seconds", String.valueOf(seconds)));
+                    "--base", platform.httpUrl(""), "--stream", "av1", "--hevc", "hevc", "--hevc-later", "hevc-later",
+                    "--seconds", String.valueOf(seconds)));
 
             JsonObject page = results.get("av1");
             assertThat(page.getBoolean("supported")).as("Chromium decodes AV1").isTrue();
@@ -210,6 +211,16 @@ class WatchPageBrowserTest {
                 assertThat(h.getString("overlay")).isEqualTo(h.getString("cannotPlay"));
                 assertThat(h.getString("state")).isNotEqualTo("playing");
             }
+            JsonObject later = results.get("hevc-later");
+            assertThat(later.getJsonObject("before").getString("cannotPlay")).as("nothing to say while the stream is offline").isNull();
+            if (later.getBoolean("supported")) {
+                assertThat(later.getString("state")).isEqualTo("playing");
+            } else {
+                assertThat(later.getString("cannotPlay")).as("said once the stream went live").contains("HEVC");
+                assertThat(later.getString("overlay")).isEqualTo(later.getString("cannotPlay"));
+                assertThat(later.getString("state")).isNotEqualTo("playing");
+                assertThat(later.getInteger("framesDecoded")).isZero();
+            }
             assertThat(results.get("console").getJsonArray("errors")).as("console errors on the pages").isEmpty();
         }
     }
@@ -222,6 +233,7 @@ class WatchPageBrowserTest {
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Map<String, JsonObject> results = new HashMap<>();
         List<String> transcript = new ArrayList<>();
+        List<Ffmpeg> extra = new ArrayList<>(); // publishers the script asked for by name
         try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
              Writer in = new OutputStreamWriter(node.getOutputStream(), StandardCharsets.UTF_8)) {
             String line;
@@ -245,6 +257,11 @@ class WatchPageBrowserTest {
                     int keyframeSeconds = Integer.parseInt(line.substring("AWAIT publish ".length()).trim());
                     publisher[0] = Ffmpeg.publish(platform.publishUrl(stream), 320, 180, 25, keyframeSeconds);
                     answer(in, "published");
+                } else if (line.startsWith("AWAIT publish-hevc ")) {
+                    String name = line.substring("AWAIT publish-hevc ".length()).trim();
+                    extra.add(Ffmpeg7.publish(platform.publishUrl(name), "libx265"));
+                    platform.awaitLive(name, Duration.ofSeconds(30));
+                    answer(in, "published");
                 } else if (line.startsWith("FAIL")) {
                     break;
                 }
@@ -252,6 +269,9 @@ class WatchPageBrowserTest {
         } finally {
             if (!node.waitFor(30, TimeUnit.SECONDS)) {
                 node.destroyForcibly();
+            }
+            for (Ffmpeg f : extra) {
+                f.close();
             }
         }
         assertThat(transcript).as("the browser script's transcript").contains("DONE").noneMatch(l -> l.startsWith("FAIL"));
