@@ -120,6 +120,60 @@ class KubernetesManifestsSecurityTest {
         assertThat(volumes(m.named("Deployment", "livestream-gateway"))).as("TLS for viewers ends at the Ingress").isEmpty();
     }
 
+    /**
+     * The recording component: ingest records into the shared claim (read-write, with the bounds set),
+     * the gateway serves from the same claim read-only, no other pod mounts it, and the claim is
+     * ReadWriteMany, since the pods that share it run on several nodes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"overlays/dev", "overlays/prod", "overlays/direct"})
+    void recordingComponentSharesOneClaimBetweenIngestWhichWritesAndTheGatewayWhichServes(String overlay) throws Exception {
+        Manifests m = Manifests.compose(overlay, "components/recording");
+        Map<String, Object> claim = m.named("PersistentVolumeClaim", "livestream-recordings");
+        assertThat(at(claim, "spec", "accessModes")).isEqualTo(List.of("ReadWriteMany"));
+        for (Map<String, Object> workload : m.workloads()) {
+            String name = (String) at(workload, "metadata", "name");
+            Map<String, Object> container = Manifests.containers(workload).get(0);
+            CommandSpec role = roleSpec((String) ((List<?>) container.get("args")).get(0));
+            Map<String, String> env = m.environment(container, Map.of("status.podIP", "10.0.0.1", "metadata.name", name + "-0"));
+            Map<?, ?> mount = claimMount(workload, "livestream-recordings");
+            switch (name) {
+                case "livestream-ingest", "livestream-gateway" -> {
+                    assertThat(role.findOption("--record").defaultValueString(false)).contains("LIVE_RECORD_DIR");
+                    assertThat(mount).as("%s mounts the claim", name).isNotNull();
+                    assertThat(env.get("LIVE_RECORD_DIR")).as("%s records to / serves from the claim", name).isEqualTo(mount.get("mountPath"));
+                    boolean writes = name.equals("livestream-ingest");
+                    assertThat(mount.get("readOnly")).as("%s read-only", name).isEqualTo(writes ? null : true);
+                    if (writes) {
+                        assertThat(Double.parseDouble(env.get("LIVE_RECORD_MAX_GB")) * 1e9).as("bounded below the claim's size")
+                                .isLessThan(bytes((String) at(claim, "spec", "resources", "requests", "storage")));
+                        assertThat(env.get("LIVE_RECORD_MAX_AGE")).isNotBlank();
+                    } else {
+                        assertThat(env).as("the gateway deletes nothing").doesNotContainKeys("LIVE_RECORD_MAX_GB", "LIVE_RECORD_MAX_AGE");
+                    }
+                }
+                default -> {
+                    assertThat(mount).as("%s does not mount the recordings", name).isNull();
+                    assertThat(env).doesNotContainKey("LIVE_RECORD_DIR");
+                }
+            }
+        }
+    }
+
+    /** The container's mount of the volume that is the claim {@code claim}, or null. */
+    private static Map<?, ?> claimMount(Map<String, Object> workload, String claim) {
+        return volumes(workload).stream().filter(v -> claim.equals(at(v, "persistentVolumeClaim", "claimName")))
+                .flatMap(v -> ((List<?>) Manifests.containers(workload).get(0).getOrDefault("volumeMounts", List.of())).stream()
+                        .map(mount -> (Map<?, ?>) mount).filter(mount -> v.get("name").equals(mount.get("name"))))
+                .findFirst().orElse(null);
+    }
+
+    /** A quantity such as {@code 100Gi} in bytes. */
+    private static double bytes(String quantity) {
+        assertThat(quantity).as("a quantity in Gi").endsWith("Gi");
+        return Double.parseDouble(quantity.substring(0, quantity.length() - 2)) * (1L << 30);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"overlays/prod", "overlays/direct"})
     void jwtKeysComponentGivesEachRoleTheKeysItsCodeReads(String overlay) throws Exception {

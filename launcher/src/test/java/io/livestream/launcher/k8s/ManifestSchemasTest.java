@@ -39,7 +39,7 @@ class ManifestSchemasTest {
     @ParameterizedTest
     @ValueSource(strings = {"overlays/prod", "overlays/direct"})
     void everyObjectWithTheOptInComponentsIsValid(String overlay) throws Exception {
-        assertValid(Manifests.compose(overlay, "components/rtmps", "components/jwt-keys"));
+        assertValid(Manifests.compose(overlay, "components/rtmps", "components/jwt-keys", "components/recording"));
     }
 
     private static void assertValid(Manifests rendered) throws IOException, InterruptedException {

@@ -13,6 +13,8 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,9 +33,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class PodsOnLoopbackIT {
 
+    /** The recordings claim of {@code components/recording}, here one directory every pod that mounts it shares. */
+    private static final String RECORDINGS_CLAIM = "livestream-recordings";
+
     @Test
-    void devOverlayFormsAClusterAndAPublishedStreamPlaysThroughTheGateway() throws Exception {
-        Manifests dev = Manifests.render("overlays/dev");
+    void devOverlayFormsAClusterAndAPublishedStreamPlaysThroughTheGatewayWhichServesItsRecording() throws Exception {
+        Manifests dev = Manifests.compose("overlays/dev", "components/recording");
+        Path claim = Files.createTempDirectory("pods-recordings-");
         int clusterPort = 9701 + (int) (Math.random() * 100) * 10;
         String clusterName = "pods-" + UUID.randomUUID().toString().substring(0, 8); // apart from other test clusters
         List<RoleProcess> pods = new ArrayList<>();
@@ -51,6 +57,7 @@ class PodsOnLoopbackIT {
                 env.put("LIVE_CLUSTER_NAME", clusterName);
                 env.put("LIVE_RTMP_PORT", String.valueOf(RoleProcess.freePort()));
                 env.remove("LIVE_HTTP_PORT"); // RoleProcess gives each pod its own
+                mountClaim(deployment, container, env, claim);
                 if (env.containsKey("LIVE_JWT_SECRET")) {
                     secretEnv = env;
                 }
@@ -76,11 +83,35 @@ class PodsOnLoopbackIT {
                     viewer.awaitReceived("a second of media", Duration.ofSeconds(20), r -> r.size() > 60);
                 }
             }
+            // the ingest pod recorded the stream into the claim; the gateway pod lists it from there and plays it
+            JsonObject recording = Await.value("the recording ended and listed at the gateway", Duration.ofSeconds(30), () ->
+                    gateway.get("/api/recordings").map(r -> new JsonObject(r.body()).getJsonArray("recordings").stream()
+                            .map(o -> (JsonObject) o).filter(o -> "k8s".equals(o.getString("stream")) && !o.getBoolean("live"))
+                            .findFirst().orElse(null)).orElse(null));
+            assertThat(recording.getDouble("duration")).as("seconds recorded").isPositive();
+            assertThat(gateway.get(recording.getString("url")).orElseThrow().body()).contains("#EXT-X-ENDLIST");
         } finally {
             for (RoleProcess pod : pods) {
                 pod.close();
             }
             clients.close().await();
+        }
+    }
+
+    /** Where the pod mounts {@link #RECORDINGS_CLAIM}, the environment's paths under that mount point to {@code claim} instead. */
+    private static void mountClaim(Map<String, Object> deployment, Map<String, Object> container, Map<String, String> env, Path claim) {
+        List<?> volumes = (List<?>) Manifests.at(deployment, "spec", "template", "spec", "volumes");
+        List<?> mounts = (List<?>) container.getOrDefault("volumeMounts", List.of());
+        for (Object volume : volumes == null ? List.of() : volumes) {
+            if (!RECORDINGS_CLAIM.equals(Manifests.at(volume, "persistentVolumeClaim", "claimName"))) {
+                continue;
+            }
+            for (Object mount : mounts) {
+                if (Manifests.at(volume, "name").equals(Manifests.at(mount, "name"))) {
+                    String path = (String) Manifests.at(mount, "mountPath");
+                    env.replaceAll((name, value) -> value.startsWith(path) ? claim + value.substring(path.length()) : value);
+                }
+            }
         }
     }
 }
