@@ -13,7 +13,8 @@ import java.util.Set;
  * Records every stream this ingest node publishes ({@code --record DIR}): each publishing session
  * becomes one recording ({@link StreamRecorder}), made here, on the node that owns the stream, so a
  * stream is recorded once however many relays play it. Enforces the store's bounds every
- * {@code BOUNDS_MS} and after each recording ends. File work runs on workers, in order; confined to
+ * {@code BOUNDS_MS} and after each recording ends, and ends the recordings of any node that died
+ * mid-stream (see {@link RecordingStore#endAbandoned}). File work runs on workers, in order; confined to
  * the ingest's event loop otherwise.
  */
 public final class Recorder {
@@ -72,9 +73,18 @@ public final class Recorder {
         enforceBounds();
     }
 
+    /** Ends the recordings whose writer is gone, then applies the bounds (to those too). */
     private void enforceBounds() {
         Set<String> now = Set.copyOf(recording);
-        vertx.executeBlocking(() -> store.enforce(System.currentTimeMillis(), now), false).onComplete(ar -> {
+        vertx.executeBlocking(() -> {
+            long millis = System.currentTimeMillis();
+            List<String> abandoned = store.endAbandoned(millis, now);
+            if (!abandoned.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "recordings: ended {0}, not written for {1} (their ingest node went)",
+                        abandoned, RecordingStore.ABANDONED_AFTER);
+            }
+            return store.enforce(millis, now);
+        }, false).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.log(System.Logger.Level.WARNING, "recordings: bounds not enforced: {0}", ar.cause().toString());
             } else if (!ar.result().isEmpty()) {

@@ -33,6 +33,11 @@ public final class RecordingStore {
     public static final String NAME_REGEX = "[A-Za-z0-9_\\-]{1,100}";
     public static final String PLAYLIST = "index.m3u8";
     public static final String META = "recording.json";
+    /**
+     * A recording not ended and not written for this long has lost its writer. A live one is written at
+     * every segment, seconds apart even with long key frame intervals.
+     */
+    public static final Duration ABANDONED_AFTER = Duration.ofMinutes(2);
     private static final Pattern MEDIA = Pattern.compile("(init|seg)-[0-9]{1,18}\\.(mp4|m4s)");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
 
@@ -121,6 +126,43 @@ public final class RecordingStore {
         }
         out.sort(Comparator.comparingLong((JsonObject m) -> m.getLong("start", 0L)).thenComparing(m -> m.getString("name", "")));
         return out;
+    }
+
+    /**
+     * Ends the recordings whose writer is gone (its ingest node was killed mid-stream, or this process
+     * was): not ended, not in {@code recording} (the caller's own), and their {@code recording.json} not
+     * written for {@link #ABANDONED_AFTER} by {@code nowMillis}, where a live recording rewrites it with
+     * every segment. The playlist becomes a VOD one ending where the recording got to, and the meta says
+     * {@code ended} and {@code interrupted}, so that it plays to its end and the bounds apply to it.
+     * Another node sharing the directory may end the same recording at the same moment: both write the
+     * same. Returns the names ended.
+     */
+    public List<String> endAbandoned(long nowMillis, Set<String> recording) throws IOException {
+        List<String> ended = new ArrayList<>();
+        for (JsonObject m : list()) {
+            String name = m.getString("name");
+            if (m.getBoolean("ended", false) || recording.contains(name)) {
+                continue;
+            }
+            long written;
+            try {
+                written = Files.getLastModifiedTime(file(name, META)).toMillis();
+            } catch (NoSuchFileException gone) {
+                continue;
+            }
+            if (nowMillis - written < ABANDONED_AFTER.toMillis()) {
+                continue;
+            }
+            Path playlist = file(name, PLAYLIST);
+            if (Files.exists(playlist)) {
+                String text = Files.readString(playlist, StandardCharsets.UTF_8)
+                        .replace("#EXT-X-PLAYLIST-TYPE:EVENT\n", "#EXT-X-PLAYLIST-TYPE:VOD\n");
+                replace(name, PLAYLIST, text.contains("#EXT-X-ENDLIST") ? text : text + "#EXT-X-ENDLIST\n");
+            }
+            replace(name, META, m.copy().put("ended", true).put("interrupted", true).encode());
+            ended.add(name);
+        }
+        return ended;
     }
 
     /**

@@ -60,7 +60,8 @@ public final class VodRoutes {
                     out.add(new JsonObject().put("name", name).put("stream", m.getString("stream"))
                             .put("start", Instant.ofEpochMilli(m.getLong("start", 0L)).toString())
                             .put("duration", m.getDouble("duration", 0.0)).put("bytes", m.getLong("bytes", 0L))
-                            .put("live", !m.getBoolean("ended", false)).put("url", "/vod/" + name + ".m3u8"));
+                            .put("live", !m.getBoolean("ended", false)).put("interrupted", m.getBoolean("interrupted", false))
+                            .put("url", "/vod/" + name + ".m3u8"));
                 }
             }
             cors(ctx.response()).putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-cache")

@@ -70,6 +70,34 @@ class RecordingStoreTest {
     }
 
     @Test
+    void aRecordingWhoseWriterWentQuietIsEndedAsFarAsItGotAndThenFallsUnderTheBounds() throws Exception {
+        RecordingStore store = new RecordingStore(dir, new RecordingStore.Bounds(0, Duration.ofHours(1)));
+        String orphan = record(store, "dead", T0, 30, 100, false);
+        String live = record(store, "alive", T0, 30, 100, false);
+        String mine = record(store, "mine", T0, 30, 100, false);
+        VodPlaylist playlist = new VodPlaylist(orphan);
+        playlist.add(new VodPlaylist.Entry(0, 2.0, 0, false, T0));
+        store.replace(orphan, RecordingStore.PLAYLIST, playlist.render(false));
+        long quietSince = T0 + 30_000;
+        long now = quietSince + RecordingStore.ABANDONED_AFTER.toMillis();
+        for (String name : new String[] {orphan, mine}) {
+            Files.setLastModifiedTime(dir.resolve(name).resolve(RecordingStore.META), java.nio.file.attribute.FileTime.fromMillis(quietSince));
+        }
+        Files.setLastModifiedTime(dir.resolve(live).resolve(RecordingStore.META), java.nio.file.attribute.FileTime.fromMillis(now - 5_000));
+
+        assertThat(store.endAbandoned(now - 1, Set.of(mine))).as("a millisecond short of the quiet time").isEmpty();
+        assertThat(store.endAbandoned(now, Set.of(mine))).as("the live one and this node's own stay open").containsExactly(orphan);
+        JsonObject meta = store.meta(orphan);
+        assertThat(meta.getBoolean("ended")).isTrue();
+        assertThat(meta.getBoolean("interrupted")).isTrue();
+        assertThat(meta.getDouble("duration")).isEqualTo(30.0);
+        assertThat(Files.readString(dir.resolve(orphan).resolve(RecordingStore.PLAYLIST))).isEqualTo(playlist.render(true));
+        assertThat(store.meta(live).getBoolean("ended")).isFalse();
+        assertThat(store.endAbandoned(now + HOUR, Set.of(mine, live))).as("once").isEmpty();
+        assertThat(store.enforce(T0 + 30_000 + HOUR + 1, Set.of(mine))).as("ended now, so the age bound applies").containsExactly(orphan);
+    }
+
+    @Test
     void aVodPlaylistEndsWhenTheStreamHasEndedAndMarksDiscontinuities() {
         VodPlaylist playlist = new VodPlaylist("cam1-x");
         playlist.add(new VodPlaylist.Entry(0, 1.0, 0, false, T0));
