@@ -17,6 +17,10 @@ public final class ClusterOptions {
             description = "First Hazelcast port; the next free one is taken (env LIVE_CLUSTER_PORT; default ${DEFAULT-VALUE})")
     public int port;
 
+    @Option(names = "--bus-port", defaultValue = "${env:LIVE_BUS_PORT:-0}",
+            description = "Port of the clustered event bus; 0: a free one picked at start. Fixed on Kubernetes, so that NetworkPolicies can name it (env LIVE_BUS_PORT; default ${DEFAULT-VALUE})")
+    public int busPort;
+
     @Option(names = "--cluster-members", defaultValue = "${env:LIVE_CLUSTER_MEMBERS:-127.0.0.1}",
             description = "Comma-separated member hosts for TCP discovery (env LIVE_CLUSTER_MEMBERS; default ${DEFAULT-VALUE})")
     public String members;

@@ -25,7 +25,7 @@ public final class Clustering {
     public static Future<Vertx> start(ClusterOptions options) {
         VertxOptions vertxOptions = new VertxOptions()
                 .setPreferNativeTransport(true)
-                .setEventBusOptions(new EventBusOptions().setHost(options.host).setPort(0));
+                .setEventBusOptions(new EventBusOptions().setHost(options.host).setPort(options.busPort));
         return Vertx.builder()
                 .with(vertxOptions)
                 .withClusterManager(new HazelcastClusterManager(hazelcastConfig(options)))

@@ -240,22 +240,32 @@ class KubernetesManifestsSecurityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"overlays/prod", "overlays/direct"})
-    void hazelcastIsReachedFromThePlatformsPodsOnly(String overlay) throws Exception {
+    void hazelcastAndTheEventBusAreReachedFromThePlatformsPodsOnly(String overlay) throws Exception {
         Manifests m = Manifests.render(overlay);
         NetworkPolicies policies = new NetworkPolicies(m);
+        CommandSpec anyRole = roleSpec("relay");
+        assertThat(anyRole.findOption("--bus-port").defaultValueString(false)).contains("LIVE_BUS_PORT");
         for (Map<String, Object> workload : m.workloads()) {
             String name = (String) at(workload, "metadata", "name");
-            for (Map<String, Object> member : m.workloads()) {
-                assertThat(policies.admits(platformPod(member), workload, "hazelcast"))
-                        .as("%s joins %s", at(member, "metadata", "name"), name).isTrue();
-            }
-            String namespace = (String) at(workload, "metadata", "namespace");
-            for (Peer stranger : List.of(Peer.outside(), Peer.pod(namespace, Map.of("app", "debug")),
-                    Peer.pod(INGRESS_CONTROLLER_NAMESPACE, Map.of()), Peer.pod(MONITORING_NAMESPACE, Map.of()),
-                    Peer.pod("other", Map.of("app.kubernetes.io/part-of", "livestream")))) {
-                assertThat(policies.admits(stranger, workload, "hazelcast")).as("%s reaches Hazelcast on %s", stranger, name).isFalse();
+            Map<String, String> env = m.environment(Manifests.containers(workload).get(0), Map.of("status.podIP", "10.0.0.1", "metadata.name", name + "-0"));
+            assertThat(String.valueOf(NetworkPolicies.containerPort(workload, "bus").get("containerPort")))
+                    .as("%s's port bus is the one its event bus listens on", name).isEqualTo(env.get("LIVE_BUS_PORT"));
+            for (String port : List.of("hazelcast", "bus")) {
+                for (Map<String, Object> member : m.workloads()) {
+                    assertThat(policies.admits(platformPod(member), workload, port))
+                            .as("%s reaches %s's %s", at(member, "metadata", "name"), name, port).isTrue();
+                }
+                String namespace = (String) at(workload, "metadata", "namespace");
+                for (Peer stranger : List.of(Peer.outside(), Peer.pod(namespace, Map.of("app", "debug")),
+                        Peer.pod(INGRESS_CONTROLLER_NAMESPACE, Map.of()), Peer.pod(MONITORING_NAMESPACE, Map.of()),
+                        Peer.pod("other", Map.of("app.kubernetes.io/part-of", "livestream")))) {
+                    assertThat(policies.admits(stranger, workload, port)).as("%s reaches %s on %s", stranger, port, name).isFalse();
+                }
             }
         }
+        List<?> rules = (List<?>) at(m.named("NetworkPolicy", "livestream-cluster"), "spec", "ingress");
+        assertThat(rules.stream().flatMap(rule -> listAt(rule, "ports").stream()).map(p -> at(p, "port")).toList())
+                .as("between the platform's pods the ports they use, not every port").containsExactlyInAnyOrder("hazelcast", "bus", "http");
     }
 
     @ParameterizedTest

@@ -13,6 +13,7 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +57,8 @@ class PodsOnLoopbackIT {
                 env.put("LIVE_CLUSTER_PORT", String.valueOf(clusterPort));
                 env.put("LIVE_CLUSTER_NAME", clusterName);
                 env.put("LIVE_RTMP_PORT", String.valueOf(RoleProcess.freePort()));
+                assertThat(env.get("LIVE_BUS_PORT")).as("the event bus on the fixed port the NetworkPolicies name").isNotEqualTo("0");
+                env.put("LIVE_BUS_PORT", String.valueOf(RoleProcess.freePort())); // fixed per pod, apart on this one machine
                 env.remove("LIVE_HTTP_PORT"); // RoleProcess gives each pod its own
                 mountClaim(deployment, container, env, claim);
                 if (env.containsKey("LIVE_JWT_SECRET")) {
@@ -68,6 +71,9 @@ class PodsOnLoopbackIT {
             for (RoleProcess pod : pods) {
                 pod.awaitHealthy(Duration.ofSeconds(120)); // the readiness probe: joined the cluster
                 assertThat(pod.get("/health/live").orElseThrow().statusCode()).as("the liveness probe").isEqualTo(200);
+                try (Socket bus = new Socket("127.0.0.1", Integer.parseInt(pod.env("LIVE_BUS_PORT")))) {
+                    assertThat(bus.isConnected()).as("the event bus listens on LIVE_BUS_PORT").isTrue();
+                }
             }
             RoleProcess ingest = byRole.get("ingest");
             RoleProcess gateway = byRole.get("gateway");
