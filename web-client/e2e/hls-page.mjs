@@ -13,9 +13,15 @@ export async function playWithHlsJs(page, base, stream) {
     video.muted = true;
     document.body.append(video);
     const player = new window.Hls({ lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.5 });
-    const bare = { video, player, stalls: 0, errors: [] };
+    const bare = { video, player, stalls: 0, errors: [], stallLog: [] };
+    const t0 = performance.now();
+    const ranges = () => Array.from({ length: video.buffered.length }, (_, i) => `${video.buffered.start(i).toFixed(2)}-${video.buffered.end(i).toFixed(2)}`).join(' ');
+    video.addEventListener('playing', () => bare.stallLog.push(`playing at ${Math.round(performance.now() - t0)} ms, currentTime ${video.currentTime.toFixed(2)}, buffered ${ranges()}`), { once: true });
     player.on(window.Hls.Events.ERROR, (_event, data) => {
-      if (data.details === 'bufferStalledError') bare.stalls++;
+      if (data.details === 'bufferStalledError') {
+        bare.stalls++;
+        bare.stallLog.push(`stall at ${Math.round(performance.now() - t0)} ms, currentTime ${video.currentTime.toFixed(2)}, buffered ${ranges()}, paused ${video.paused}`);
+      }
       else bare.errors.push(`${data.fatal ? 'fatal ' : ''}${data.details}`);
     });
     player.loadSource(url);
