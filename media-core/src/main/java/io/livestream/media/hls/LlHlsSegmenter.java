@@ -338,6 +338,7 @@ public final class LlHlsSegmenter {
         List<TrackRun> runs = new ArrayList<>(2);
         runs.add(main);
         if (secondary != null) {
+            completeSecondaryBefore(main);
             runs.add(secondary.take());
         }
         double seconds = main.duration() / (double) primary.track().entry().timescale();
@@ -349,6 +350,24 @@ public final class LlHlsSegmenter {
         partStartTicks = primary.pendingDecodeTime();
         partIndependent = primary.pendingSync();
         cut.add(part);
+    }
+
+    /**
+     * Completes the secondary track's held frame, with the last duration seen (its successor, which
+     * would tell the exact one, comes later), if it starts before the part's end or within a frame
+     * after it (the millisecond timestamps round both tracks' times), so that the part's audio reaches
+     * its video's end. Left for the next part, the audio of a part ended up to a frame before its
+     * video: a player whose buffer then ends a few milliseconds short of the part's end takes the part
+     * for unfinished, and hls.js, joining a stream in its first second, loaded that segment's parts
+     * again and again until playback stalled (docs/BENCHMARKS.md).
+     */
+    private void completeSecondaryBefore(TrackRun main) {
+        double end = (main.baseDecodeTime() + main.duration()) / (double) primary.track().entry().timescale();
+        double timescale = secondary.track().entry().timescale();
+        double held = secondary.pendingDecodeTime() / timescale;
+        if (secondary.hasPending() && secondary.lastDuration() > 0 && held < end + secondary.lastDuration() / timescale) {
+            secondary.finish();
+        }
     }
 
     private void announce() {

@@ -81,6 +81,53 @@ class LlHlsSegmenterTest {
         assertThat(s.segments().get(0).duration()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.001));
     }
 
+    /**
+     * A part's audio reaches its video's end: a player's buffer (the tracks' intersection) then ends
+     * where the playlist says the part does. Audio held for its successor and left for the next part
+     * ended parts up to a frame early, and hls.js joining a new stream reloaded them until it stalled.
+     */
+    @ParameterizedTest
+    @CsvSource({"30, 30", "25, 50", "29.97, 60"})
+    void everyPartEndsWithBothTracks(double fps, int gop) {
+        LlHlsSegmenter s = segmenter(HlsConfig.DEFAULT);
+        av(fps, gop, 0, 6, true).forEach(s::accept);
+        List<Part> parts = parts(s);
+        assertThat(parts).hasSizeGreaterThan(8);
+        for (Part p : parts) {
+            double[] ends = trackEnds(p.bytes());
+            // within the millisecond FLV timestamps round to: an audio frame stamped at the very millisecond the part
+            // ends comes after the video frame of that millisecond (as FFmpeg interleaves them), into the next part
+            assertThat(ends[1]).as("part %d.%d: where its audio ends, against its video's %.4f s", p.msn(), p.index(), ends[0])
+                    .isGreaterThanOrEqualTo(ends[0] - 0.0011);
+        }
+    }
+
+    /** Where each track of a fragment ends, in seconds: its tfdt plus its samples' durations (video at 90 kHz, AAC at 44.1 kHz). */
+    private static double[] trackEnds(byte[] fragment) {
+        List<io.livestream.media.fmp4.BoxTree> boxes = io.livestream.media.fmp4.BoxTree.read(fragment);
+        List<Long> decodeTimes = new ArrayList<>();
+        List<Long> durations = new ArrayList<>();
+        for (io.livestream.media.fmp4.BoxTree box : boxes) {
+            java.nio.ByteBuffer body = java.nio.ByteBuffer.wrap(box.body(fragment));
+            if (box.path().equals("moof/traf/tfdt")) {
+                decodeTimes.add(body.get(0) == 1 ? body.getLong(4) : body.getInt(4) & 0xffffffffL);
+            } else if (box.path().equals("moof/traf/trun")) { // 8.8.8: the fields each flag adds, in order
+                int flags = body.getInt(0) & 0xffffff;
+                int count = body.getInt(4);
+                int at = 8 + ((flags & 0x1) != 0 ? 4 : 0) + ((flags & 0x4) != 0 ? 4 : 0);
+                int perSample = Integer.bitCount(flags & 0xf00) * 4;
+                assertThat(flags & 0x100).as("durations per sample").isNotZero();
+                long sum = 0;
+                for (int i = 0; i < count; i++) {
+                    sum += body.getInt(at + i * perSample) & 0xffffffffL;
+                }
+                durations.add(sum);
+            }
+        }
+        assertThat(decodeTimes).hasSize(2);
+        return new double[] {(decodeTimes.get(0) + durations.get(0)) / 90_000.0, (decodeTimes.get(1) + durations.get(1)) / 44_100.0};
+    }
+
     @Test
     void framesBeforeTheFirstKeyframeAreDropped() {
         LlHlsSegmenter s = segmenter(HlsConfig.DEFAULT);
