@@ -8,9 +8,8 @@
 // `FAIL <reason>` (exit 1).
 // Usage: node e2e/codec.e2e.mjs --base http://127.0.0.1:PORT --stream AV1_STREAM --hevc HEVC_STREAM [--hevc-later STREAM] [--seconds 60]
 import { chromium } from 'playwright-core';
-import { args, base, result, say, stream } from './cli.mjs';
+import { answers, args, base, result, say, stream } from './cli.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -21,15 +20,8 @@ const userDataDir = mkdtempSync(join(tmpdir(), 'livestream-codec-e2e-'));
 let context = null;
 const hardStop = setTimeout(() => { say(`FAIL hard timeout after ${seconds + 150} s`); process.exit(1); }, (seconds + 150) * 1000);
 
-// one line of stdin per `AWAIT <what>`, the Java side's answer
-const input = createInterface({ input: process.stdin });
-const lines = [];
-let lineWaiter = null;
-input.on('line', (line) => { if (lineWaiter) { const w = lineWaiter; lineWaiter = null; w(line); } else lines.push(line); });
-function awaitLine(what) {
-  say(`AWAIT ${what}`);
-  return lines.length ? Promise.resolve(lines.shift()) : new Promise((resolveLine) => { lineWaiter = resolveLine; });
-}
+// the Java side starts a publisher when asked, then answers
+const stdin = answers();
 
 // console errors; a page opened before its stream goes live sees 404s for the stream's URLs, as expected
 const errors = [];
@@ -142,7 +134,7 @@ try {
   await laterPage.goto(`${base}/watch/${encodeURIComponent(hevcLater)}`, { waitUntil: 'domcontentloaded' });
   await laterPage.waitForFunction(() => window.__watch?.roomReady === true, undefined, { timeout: 20_000, polling: 100 });
   const before = await laterPage.evaluate(() => ({ cannotPlay: window.__watch.cannotPlay, state: window.__watch.state }));
-  await awaitLine(`publish-hevc ${hevcLater}`);
+  await stdin.ask(`publish-hevc ${hevcLater}`);
   await laterPage.waitForFunction((supported) => (supported ? window.__watch.state === 'playing' : window.__watch.cannotPlay !== null),
     hevcSupported, { timeout: 30_000, polling: 200 });
   const after = await laterPage.evaluate(() => ({
@@ -161,7 +153,7 @@ try {
   process.exitCode = 1;
 } finally {
   clearTimeout(hardStop);
-  input.close(); // stdin no longer holds the process open
+  stdin.close(); // stdin no longer holds the process open
   try { if (context) await context.close(); } catch { /* already gone */ }
   rmSync(userDataDir, { recursive: true, force: true });
 }

@@ -6,9 +6,8 @@
 // at the end, or `FAIL <reason>` (exit 1). Screenshots go to --out, studio.png also to --screenshots.
 // Usage: node e2e/studio.e2e.mjs --base http://127.0.0.1:PORT --stream NAME --out DIR [--screenshots DIR]
 import { chromium } from 'playwright-core';
-import { args, base, result, say, stream } from './cli.mjs';
+import { answers, args, base, result, say, stream } from './cli.mjs';
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 
 const out = resolve(args.out ?? '.');
@@ -25,14 +24,7 @@ async function fail(reason) {
 const hardStop = setTimeout(() => { void fail('hard timeout after 180 s'); }, 180_000);
 hardStop.unref?.();
 
-const stdin = createInterface({ input: process.stdin });
-const answers = [];
-const waiting = [];
-stdin.on('line', (line) => (waiting.length ? waiting.shift()(line.trim()) : answers.push(line.trim())));
-async function ask(request) {
-  say(`AWAIT ${request}`);
-  return answers.length ? answers.shift() : new Promise((resolveAnswer) => waiting.push(resolveAnswer));
-}
+const { ask } = answers();
 
 const errors = [];
 function watchConsole(page) {
