@@ -70,6 +70,16 @@ async function watch(page, forSeconds, stateOf) {
   }, { forSeconds, stateOf });
 }
 
+/** What a watch page shows of its player: why it cannot play (null if it can), the text over the picture, its state, frames decoded. */
+function shownOn(page) {
+  return page.evaluate(() => ({
+    cannotPlay: window.__watch.cannotPlay,
+    overlay: document.querySelector('#player-status').hidden ? null : document.querySelector('#player-status').textContent,
+    state: window.__watch.state,
+    framesDecoded: document.querySelector('video#player').getVideoPlaybackQuality().totalVideoFrames,
+  }));
+}
+
 try {
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -119,12 +129,7 @@ try {
     return body.streams.find((s) => s.name === name);
   }, hevc);
   const hevcSupported = await hevcPage.evaluate((codecs) => MediaSource.isTypeSupported(`video/mp4; codecs="${codecs}"`), listed.video.codecString);
-  const shown = await hevcPage.evaluate(() => ({
-    cannotPlay: window.__watch.cannotPlay,
-    overlay: document.querySelector('#player-status').hidden ? null : document.querySelector('#player-status').textContent,
-    state: window.__watch.state,
-  }));
-  result({ step: 'hevc', codecString: listed.video.codecString, supported: hevcSupported, ...shown });
+  result({ step: 'hevc', codecString: listed.video.codecString, supported: hevcSupported, ...(await shownOn(hevcPage)) });
   await hevcPage.close();
 
   // 4. a page opened while its stream is offline, which then goes live in HEVC: the page asks
@@ -137,13 +142,7 @@ try {
   await stdin.ask(`publish-hevc ${hevcLater}`);
   await laterPage.waitForFunction((supported) => (supported ? window.__watch.state === 'playing' : window.__watch.cannotPlay !== null),
     hevcSupported, { timeout: 30_000, polling: 200 });
-  const after = await laterPage.evaluate(() => ({
-    cannotPlay: window.__watch.cannotPlay,
-    overlay: document.querySelector('#player-status').hidden ? null : document.querySelector('#player-status').textContent,
-    state: window.__watch.state,
-    framesDecoded: document.querySelector('video#player').getVideoPlaybackQuality().totalVideoFrames,
-  }));
-  result({ step: 'hevc-later', supported: hevcSupported, before, ...after });
+  result({ step: 'hevc-later', supported: hevcSupported, before, ...(await shownOn(laterPage)) });
   await laterPage.close();
 
   result({ step: 'console', errors, expected });

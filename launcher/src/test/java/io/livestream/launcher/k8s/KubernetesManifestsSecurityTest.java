@@ -136,7 +136,7 @@ class KubernetesManifestsSecurityTest {
             Map<String, Object> container = Manifests.containers(workload).get(0);
             CommandSpec role = roleSpec((String) ((List<?>) container.get("args")).get(0));
             Map<String, String> env = m.environment(container, Map.of("status.podIP", "10.0.0.1", "metadata.name", name + "-0"));
-            Map<?, ?> mount = claimMount(workload, "livestream-recordings");
+            Map<?, ?> mount = Manifests.claimMount(workload, "livestream-recordings");
             switch (name) {
                 case "livestream-ingest", "livestream-gateway" -> {
                     assertThat(role.findOption("--record").defaultValueString(false)).contains("LIVE_RECORD_DIR");
@@ -158,14 +158,6 @@ class KubernetesManifestsSecurityTest {
                 }
             }
         }
-    }
-
-    /** The container's mount of the volume that is the claim {@code claim}, or null. */
-    private static Map<?, ?> claimMount(Map<String, Object> workload, String claim) {
-        return volumes(workload).stream().filter(v -> claim.equals(at(v, "persistentVolumeClaim", "claimName")))
-                .flatMap(v -> ((List<?>) Manifests.containers(workload).get(0).getOrDefault("volumeMounts", List.of())).stream()
-                        .map(mount -> (Map<?, ?>) mount).filter(mount -> v.get("name").equals(mount.get("name"))))
-                .findFirst().orElse(null);
     }
 
     /** A quantity such as {@code 100Gi} in bytes. */

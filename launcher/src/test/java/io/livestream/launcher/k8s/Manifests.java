@@ -181,6 +181,22 @@ final class Manifests {
         return (List<Map<String, Object>>) at(workload, "spec", "template", "spec", "containers");
     }
 
+    /** The first container's mount of the workload's volume that is the PersistentVolumeClaim {@code claim}, or null. */
+    static Map<?, ?> claimMount(Map<String, Object> workload, String claim) {
+        List<?> volumes = (List<?>) at(workload, "spec", "template", "spec", "volumes");
+        List<?> mounts = (List<?>) containers(workload).get(0).getOrDefault("volumeMounts", List.of());
+        for (Object volume : volumes == null ? List.of() : volumes) {
+            if (claim.equals(at(volume, "persistentVolumeClaim", "claimName"))) {
+                for (Object mount : mounts) {
+                    if (at(volume, "name").equals(at(mount, "name"))) {
+                        return (Map<?, ?>) mount;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     /** Walks nested maps; null where a key is missing. */
     @SuppressWarnings("unchecked")
     static Object at(Object node, String... path) {

@@ -60,7 +60,7 @@ class PodsOnLoopbackIT {
                 assertThat(env.get("LIVE_BUS_PORT")).as("the event bus on the fixed port the NetworkPolicies name").isNotEqualTo("0");
                 env.put("LIVE_BUS_PORT", String.valueOf(RoleProcess.freePort())); // fixed per pod, apart on this one machine
                 env.remove("LIVE_HTTP_PORT"); // RoleProcess gives each pod its own
-                mountClaim(deployment, container, env, claim);
+                mountClaim(deployment, env, claim);
                 if (env.containsKey("LIVE_JWT_SECRET")) {
                     secretEnv = env;
                 }
@@ -105,19 +105,11 @@ class PodsOnLoopbackIT {
     }
 
     /** Where the pod mounts {@link #RECORDINGS_CLAIM}, the environment's paths under that mount point to {@code claim} instead. */
-    private static void mountClaim(Map<String, Object> deployment, Map<String, Object> container, Map<String, String> env, Path claim) {
-        List<?> volumes = (List<?>) Manifests.at(deployment, "spec", "template", "spec", "volumes");
-        List<?> mounts = (List<?>) container.getOrDefault("volumeMounts", List.of());
-        for (Object volume : volumes == null ? List.of() : volumes) {
-            if (!RECORDINGS_CLAIM.equals(Manifests.at(volume, "persistentVolumeClaim", "claimName"))) {
-                continue;
-            }
-            for (Object mount : mounts) {
-                if (Manifests.at(volume, "name").equals(Manifests.at(mount, "name"))) {
-                    String path = (String) Manifests.at(mount, "mountPath");
-                    env.replaceAll((name, value) -> value.startsWith(path) ? claim + value.substring(path.length()) : value);
-                }
-            }
+    private static void mountClaim(Map<String, Object> deployment, Map<String, String> env, Path claim) {
+        Map<?, ?> mount = Manifests.claimMount(deployment, RECORDINGS_CLAIM);
+        if (mount != null) {
+            String path = (String) mount.get("mountPath");
+            env.replaceAll((name, value) -> value.startsWith(path) ? claim + value.substring(path.length()) : value);
         }
     }
 }

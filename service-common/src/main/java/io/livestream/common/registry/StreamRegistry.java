@@ -3,6 +3,7 @@ package io.livestream.common.registry;
 import io.livestream.common.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.Comparator;
@@ -30,7 +31,7 @@ public final class StreamRegistry {
      * session that may have lost its stream to another node's publisher, whose entry must stay.
      */
     public Future<Void> renewIfStill(StreamInfo info, Duration lease) {
-        return map.get(info.name()).compose(json -> json != null && json.getLong("epoch", -1L) == info.epoch()
+        return map.get(info.name()).compose(json -> isSession(json, info.epoch())
                 ? map.renew(info.name(), info.toJson(), lease)
                 : Future.succeededFuture());
     }
@@ -48,8 +49,13 @@ public final class StreamRegistry {
 
     /** Removes the stream if the registered entry is still the given publishing session's. */
     public Future<Void> remove(String name, long epoch) {
-        return map.get(name).compose(json -> json != null && json.getLong("epoch", -1L) == epoch
+        return map.get(name).compose(json -> isSession(json, epoch)
                 ? map.removeIfPresent(name, json).mapEmpty()
                 : Future.succeededFuture());
+    }
+
+    /** Whether a registered entry is publishing session {@code epoch}'s. */
+    private static boolean isSession(JsonObject json, long epoch) {
+        return json != null && json.getLong("epoch", -1L) == epoch;
     }
 }
