@@ -10,6 +10,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 
 import java.util.ArrayList;
@@ -36,7 +37,11 @@ final class RtmpTestClient {
     private record Waiter(Predicate<RtmpMessage> wanted, Promise<RtmpMessage> promise) {
     }
 
-    private RtmpTestClient(NetSocket socket) {
+    /** Held for the connection's life: Vert.x 5 closes a client nothing refers to when the collector finds it. */
+    private final NetClient client;
+
+    private RtmpTestClient(NetClient client, NetSocket socket) {
+        this.client = client;
         this.socket = socket;
         socket.handler(this::onData);
         socket.closeHandler(v -> {
@@ -50,7 +55,8 @@ final class RtmpTestClient {
 
     /** Connects to {@code 127.0.0.1:port} without a handshake: what a peer that sends nothing does. */
     static Future<RtmpTestClient> open(Vertx vertx, int port) {
-        return vertx.createNetClient().connect(port, "127.0.0.1").map(RtmpTestClient::new);
+        NetClient client = vertx.createNetClient();
+        return client.connect(port, "127.0.0.1").map(socket -> new RtmpTestClient(client, socket));
     }
 
     /** Connects and completes the handshake (RTMP spec 5.2). */
@@ -125,7 +131,7 @@ final class RtmpTestClient {
     }
 
     Future<Void> close() {
-        return socket.close();
+        return socket.close().eventually(client::close);
     }
 
     private Future<RtmpMessage.Command> call(RtmpMessage.Command command) {
